@@ -1,0 +1,57 @@
+# METADATA
+# title: Privacy decision
+# description: >-
+#   May this company's user data go to this recipient for this use? Validates the
+#   input (fail closed), asks the company's package, and combines its answers:
+#   deny overrides, default deny, every reason citing a catalogued clause.
+package privacy
+
+import data.privacy.request
+import data.privacy.validation
+
+# Only these four rules of a company package are read, by name: the package as a
+# whole would drag in helpers and, in tests, the test package beside it.
+_forbids := data.privacy.companies[request.company].forbids
+
+_permits := data.privacy.companies[request.company].permits
+
+_obligations := data.privacy.companies[request.company].obligations
+
+_catch_all := data.privacy.companies[request.company].catch_all
+
+# METADATA
+# title: Decision
+# description: >-
+#   The decision document of the contract: allow, reasons, obligations. An invalid
+#   input is a deny with invalid_input reasons; any forbidding clause denies; an
+#   allow needs a permitting clause; otherwise the company's catch-all denies.
+# entrypoint: true
+# custom:
+#   clause: privacy.fail_closed
+decision := {"allow": false, "reasons": _invalid_reasons, "obligations": []} if {
+	count(validation.errors) > 0
+} else := {"allow": false, "reasons": _forbidding, "obligations": []} if {
+	count(_forbids) > 0
+} else := {
+	"allow": true,
+	"reasons": _permitting,
+	"obligations": [o | some o in _obligations],
+} if {
+	count(_permits) > 0
+} else := {"allow": false, "reasons": [object.union(_catch_all, {"effect": "deny"})], "obligations": []}
+
+# The whole catalogue: clause id -> entry, merged from every company's file.
+clauses[id] := entry if {
+	some entries in data.privacy.catalogue
+	some id, entry in entries
+}
+
+_invalid_reasons := [object.union(e, {"effect": "deny", "code": "invalid_input", "clause": "privacy.fail_closed"}) |
+	some e in validation.errors
+]
+
+# Reasons carry their effect. (Built inline: regopy loses a function argument used
+# inside a comprehension's object literal.)
+_forbidding := [object.union(r, {"effect": "deny"}) | some r in _forbids]
+
+_permitting := [object.union(r, {"effect": "allow"}) | some r in _permits]

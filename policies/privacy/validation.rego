@@ -1,0 +1,201 @@
+# METADATA
+# title: Input validation
+# description: >-
+#   Checks the decision request.document against the contract. Every problem becomes an error
+#   naming its field; privacy.decision turns any error into a deny (fail closed),
+#   whoever calls the policy. Unknown extra fields are ignored.
+package privacy.validation
+
+import data.privacy.request
+import data.privacy.vocabulary
+
+kinds := data.privacy.reference.recipient_kinds
+
+# METADATA
+# title: Validation errors
+# description: One entry per problem found in the request.document, each naming the field.
+# custom:
+#   clause: privacy.fail_closed
+errors contains _error("input", "the input must be a JSON object") if not is_object(request.document)
+
+errors contains _error("company", "company is required") if {
+	is_object(request.document)
+	not _present(request.document, "company")
+}
+
+errors contains _error("company", sprintf("unknown company %v", [request.document.company])) if {
+	_present(request.document, "company")
+	not _known_company(request.document.company)
+}
+
+errors contains _error("action", "action must be one of disclose, sell") if {
+	_present(request.document, "action")
+	not request.document.action in {"disclose", "sell"}
+}
+
+errors contains _error("data_categories", "data_categories is required") if {
+	is_object(request.document)
+	not _present(request.document, "data_categories")
+}
+
+errors contains _error("data_categories", "data_categories must be a non-empty array") if {
+	_present(request.document, "data_categories")
+	not _non_empty_array(request.document.data_categories)
+}
+
+errors contains _error(sprintf("data_categories[%d]", [i]), sprintf("unknown data category %v", [c])) if {
+	is_array(request.document.data_categories)
+	some i, c in request.document.data_categories
+	not _category(c)
+}
+
+errors contains _error("data_use", "data_use is required") if {
+	is_object(request.document)
+	not _present(request.document, "data_use")
+}
+
+errors contains _error("data_use", sprintf("unknown data use %v", [request.document.data_use])) if {
+	_present(request.document, "data_use")
+	not _use(request.document.data_use)
+}
+
+errors contains _error("recipient", "recipient is required") if {
+	is_object(request.document)
+	not _present(request.document, "recipient")
+}
+
+errors contains _error("recipient", "recipient must be an object") if {
+	_present(request.document, "recipient")
+	not is_object(request.document.recipient)
+}
+
+errors contains _error("recipient.kind", "recipient.kind is required") if {
+	is_object(request.document.recipient)
+	not _present(request.document.recipient, "kind")
+}
+
+errors contains _error("recipient.kind", sprintf("unknown recipient kind %v", [request.document.recipient.kind])) if {
+	_present(request.document.recipient, "kind")
+	not request.document.recipient.kind in kinds
+}
+
+errors contains _error("recipient.name", "recipient.name must be a string") if {
+	_present(request.document.recipient, "name")
+	not is_string(request.document.recipient.name)
+}
+
+errors contains _error("recipient.country", "recipient.country must be an ISO 3166-1 alpha-2 code") if {
+	_present(request.document.recipient, "country")
+	not _country_code(request.document.recipient.country)
+}
+
+errors contains _error("recipient.under_contract", "recipient.under_contract must be a boolean") if {
+	_present(request.document.recipient, "under_contract")
+	not is_boolean(request.document.recipient.under_contract)
+}
+
+errors contains _error("subject", "subject must be an object") if {
+	_present(request.document, "subject")
+	not is_object(request.document.subject)
+}
+
+errors contains _error("subject.age", "subject.age must be a number of years between 0 and 150") if {
+	_present(request.document.subject, "age")
+	not _age(request.document.subject.age)
+}
+
+errors contains _error("subject.country", "subject.country must be an ISO 3166-1 alpha-2 code") if {
+	_present(request.document.subject, "country")
+	not _country_code(request.document.subject.country)
+}
+
+errors contains _error("subject.subdivision", "subject.subdivision must be an ISO 3166-2 code") if {
+	_present(request.document.subject, "subdivision")
+	not _subdivision_code(request.document.subject.subdivision)
+}
+
+errors contains _error("consents", "consents must be an array") if {
+	_present(request.document, "consents")
+	not is_array(request.document.consents)
+}
+
+errors contains _error(sprintf("consents[%d]", [i]), sprintf("unknown data use %v", [c])) if {
+	is_array(request.document.consents)
+	some i, c in request.document.consents
+	not _use(c)
+}
+
+errors contains _error("opt_outs", "opt_outs must be an array") if {
+	_present(request.document, "opt_outs")
+	not is_array(request.document.opt_outs)
+}
+
+errors contains _error(sprintf("opt_outs[%d]", [i]), sprintf("unknown opt-out %v", [o])) if {
+	is_array(request.document.opt_outs)
+	some i, o in request.document.opt_outs
+	not o in data.privacy.reference.opt_outs
+}
+
+errors contains _error("legal_request", "legal_request must be an object or null") if {
+	_present(request.document, "legal_request")
+	not is_object(request.document.legal_request)
+}
+
+errors contains _error("legal_request.verified", "legal_request.verified must be a boolean") if {
+	is_object(request.document.legal_request)
+	not is_boolean(request.document.legal_request.verified)
+}
+
+errors contains _error("legal_request.matter", sprintf("unknown legal matter %v", [request.document.legal_request.matter])) if {
+	is_object(request.document.legal_request)
+	not request.document.legal_request.matter in data.privacy.reference.legal_matters
+}
+
+errors contains _error("identifiability", "identifiability must be one of identifiable, pseudonymous, aggregated") if {
+	_present(request.document, "identifiability")
+	not request.document.identifiability in {"identifiable", "pseudonymous", "aggregated"}
+}
+
+_error(field, message) := {"field": field, "message": message}
+
+# A field counts as present when it is there and not null: null means "absent".
+_present(obj, key) if {
+	is_object(obj)
+	object.get(obj, key, null) != null
+}
+
+_known_company(c) if {
+	is_string(c)
+	is_object(data.privacy.companies[c].facts)
+}
+
+_non_empty_array(x) if {
+	is_array(x)
+	count(x) > 0
+}
+
+_category(c) if {
+	is_string(c)
+	vocabulary.is_data_category(c)
+}
+
+_use(u) if {
+	is_string(u)
+	vocabulary.is_data_use(u)
+}
+
+_country_code(c) if {
+	is_string(c)
+	regex.match(`^[A-Z]{2}$`, c)
+}
+
+_subdivision_code(c) if {
+	is_string(c)
+	regex.match(`^[A-Z]{2}-[A-Z0-9]{1,3}$`, c)
+}
+
+_age(a) if {
+	is_number(a)
+	a >= 0
+	a <= 150
+}

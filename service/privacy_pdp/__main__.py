@@ -1,0 +1,3 @@
+from privacy_pdp.cli import app
+
+app()

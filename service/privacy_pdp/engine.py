@@ -1,0 +1,206 @@
+"""Rego engines: compile a policy set once, evaluate documents many times.
+
+``RegoEngine`` (regopy, rego-cpp) is the production engine. ``OpaGoEngine`` wraps the
+real OPA Go evaluator and is the reference the tests hold ``RegoEngine`` to. Both take
+a ``PolicySet`` and answer ``evaluate(path, input)`` with an ``Evaluation``; neither
+knows anything of HTTP or the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any, Protocol, Sequence
+
+from privacy_pdp.policyset import PolicySet
+
+UNDEFINED: Any = object()
+"""Marker for an absent input document (distinct from a JSON null)."""
+
+DEFAULT_ENTRYPOINTS = ("privacy/decision", "privacy/clauses")
+
+
+class EngineError(Exception):
+    """A policy that cannot be compiled or a query that cannot be evaluated."""
+
+    def __init__(self, message: str, locations: Sequence[Location] = ()):
+        super().__init__(message)
+        self.message = message
+        self.locations = list(locations)
+
+
+class CompileError(EngineError):
+    """A module that does not parse or compile; ``locations`` name file and line."""
+
+
+class EvaluationError(EngineError):
+    """Evaluation failed (e.g. a rule conflict); not the same as undefined."""
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    row: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    defined: bool
+    value: Any = None
+
+
+class Engine(Protocol):
+    name: str
+
+    def evaluate(self, path: str, input: Any = UNDEFINED) -> Evaluation: ...
+
+
+def path_segments(path: str) -> list[str]:
+    return [s for s in path.strip("/").split("/") if s]
+
+
+def ref_for(path: str) -> str:
+    """A Rego reference for a slash-separated document path (``a/b`` -> ``data.a.b``)."""
+    ref = "data"
+    for segment in path_segments(path):
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", segment):
+            ref += f".{segment}"
+        elif re.fullmatch(r"-?[0-9]+", segment):
+            ref += f"[{int(segment)}]"
+        else:
+            ref += f"[{json.dumps(segment)}]"
+    return ref
+
+
+class RegoEngine:
+    """regopy with one interpreter and one compiled bundle per thread.
+
+    regopy releases the GIL, but an interpreter is not thread-safe; each thread that
+    evaluates gets its own, compiled from the same policy set on first use.
+    """
+
+    name = "regopy"
+
+    def __init__(self, policy_set: PolicySet, entrypoints: Sequence[str] = DEFAULT_ENTRYPOINTS):
+        self.policy_set = policy_set
+        self.entrypoints = tuple(path.strip("/") for path in entrypoints)
+        self._local = threading.local()
+        self._compile()  # fail now, in the caller's thread, if the set does not compile
+
+    def _compile(self) -> tuple[Any, Any]:
+        import regopy
+
+        interpreter = regopy.Interpreter()
+        for name, source in self.policy_set.modules.items():
+            try:
+                interpreter.add_module(name, source)
+            except regopy.RegoError as exc:
+                raise _compile_error(str(exc), self.policy_set.modules) from None
+        interpreter.add_data_json(json.dumps(self.policy_set.data))
+        try:
+            bundle = interpreter.build(None, list(self.entrypoints)) if self.entrypoints else None
+        except regopy.RegoError as exc:
+            raise _compile_error(str(exc), self.policy_set.modules) from None
+        self._local.compiled = (interpreter, bundle)
+        return interpreter, bundle
+
+    def _compiled(self) -> tuple[Any, Any]:
+        compiled = getattr(self._local, "compiled", None)
+        return compiled if compiled is not None else self._compile()
+
+    def evaluate(self, path: str, input: Any = UNDEFINED) -> Evaluation:
+        interpreter, bundle = self._compiled()
+        # regopy has no "absent input": null is the closest, and no rule of ours tells them apart.
+        interpreter.set_input_term("null" if input is UNDEFINED else json.dumps(input))
+        path = path.strip("/")
+        if bundle is not None and path in self.entrypoints:
+            output = interpreter.query_bundle_entrypoint(bundle, path)
+        else:
+            output = interpreter.query(ref_for(path))
+        if not output.ok():
+            raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}")
+        text = str(output)
+        if text == "undefined":
+            return Evaluation(False)
+        expressions = json.loads(text).get("expressions") or []
+        if not expressions:
+            return Evaluation(False)
+        return Evaluation(True, expressions[0])
+
+
+class OpaGoEngine:
+    """The OPA Go evaluator through ctypes: the reference oracle for tests."""
+
+    name = "opa"
+
+    def __init__(self, policy_set: PolicySet):
+        from opa_bindings import OpaEngine, OpaError
+
+        self._error_type = OpaError
+        self._engine = OpaEngine()
+        self.policy_set = policy_set
+        for name, source in policy_set.modules.items():
+            try:
+                self._engine.add_policy(name, source)
+            except OpaError as exc:
+                raise CompileError(exc.message, _opa_locations(exc.message)) from None
+        self._engine.add_data(policy_set.data)
+        try:  # OPA compiles lazily: force it so that compile errors surface here
+            self._engine.eval_query("true")
+        except OpaError as exc:
+            raise CompileError(exc.message, _opa_locations(exc.message)) from None
+
+    def evaluate(self, path: str, input: Any = UNDEFINED) -> Evaluation:
+        from opa_bindings import OpaUndefinedError
+
+        dotted = ".".join(path_segments(path))
+        try:
+            if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", s) for s in path_segments(path)):
+                value = self._engine.eval_document(dotted, None if input is UNDEFINED else input)
+            else:
+                rows = self._engine.eval_query(f"x := {ref_for(path)}", None if input is UNDEFINED else input)
+                if not rows:
+                    return Evaluation(False)
+                value = rows[0]["x"]
+        except OpaUndefinedError:
+            return Evaluation(False)
+        except self._error_type as exc:
+            raise EvaluationError(exc.message, _opa_locations(exc.message)) from None
+        return Evaluation(True, value)
+
+
+_REGOPY_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")
+_REGOPY_MESSAGE = re.compile(r"\(errormsg \d+:(?P<message>[^)]*)\)")
+_OPA_LOCATION = re.compile(r"(?P<file>[\w./-]+\.rego):(?P<row>\d+)(?::(?P<col>\d+))?")
+
+
+def _compile_error(text: str, modules: dict[str, str]) -> CompileError:
+    """Turn regopy's error tree into 'file:line:col: message' lines."""
+    locations = []
+    lines = []
+    messages = [m.group("message") for m in _REGOPY_MESSAGE.finditer(text)]
+    for index, match in enumerate(_REGOPY_LOCATION.finditer(text)):
+        file = match.group("file")
+        source = modules.get(file, "")
+        offset = int(match.group("offset"))
+        before = source.encode()[:offset].decode(errors="replace")
+        location = Location(file, before.count("\n") + 1, len(before) - before.rfind("\n"))
+        locations.append(location)
+        message = messages[index] if index < len(messages) else "rego error"
+        lines.append(f"{location}: {message}")
+    if not lines:
+        lines = [" ".join(messages) or text.strip()]
+    return CompileError("\n".join(lines), locations)
+
+
+def _opa_locations(text: str) -> list[Location]:
+    return [
+        Location(m.group("file"), int(m.group("row")), int(m.group("col") or 1))
+        for m in _OPA_LOCATION.finditer(text)
+    ]

@@ -1,0 +1,88 @@
+"""A policy set: Rego modules and the data document they read.
+
+Read from a directory laid out as an OPA bundle: every ``*.rego`` file is a module,
+and every ``data.json`` is merged into the data document at its directory's path
+(``privacy/reference/data.json`` becomes ``data.privacy.reference``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class PolicySetError(Exception):
+    """A policy set that cannot be read: names the file."""
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    modules: dict[str, str]
+    data: dict[str, Any]
+    revision: str = ""
+    test_modules: dict[str, str] = field(default_factory=dict)
+
+    def with_tests(self) -> PolicySet:
+        """The same set with its test modules counted as modules."""
+        return PolicySet({**self.modules, **self.test_modules}, self.data, self.revision)
+
+
+def is_test_module(path: str) -> bool:
+    return path.endswith("_test.rego")
+
+
+def load_directory(root: Path | str) -> PolicySet:
+    root = Path(root)
+    if not root.is_dir():
+        raise PolicySetError(f"{root}: not a directory")
+    modules: dict[str, str] = {}
+    tests: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        rel = path.relative_to(root).as_posix()
+        if path.suffix == ".rego":
+            text = path.read_text(encoding="utf-8")
+            (tests if is_test_module(rel) else modules)[rel] = text
+        elif path.name == "data.json":
+            try:
+                value = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise PolicySetError(f"{rel}:{exc.lineno}:{exc.colno}: {exc.msg}") from exc
+            merge_at(data, list(path.parent.relative_to(root).parts), value, rel)
+    return PolicySet(modules, data, revision=_digest(modules, tests, data), test_modules=tests)
+
+
+def merge_at(document: dict[str, Any], path: list[str], value: Any, origin: str) -> None:
+    """Deep-merge value into document at path; a clash between two files is an error."""
+    if not path:
+        if not isinstance(value, dict):
+            raise PolicySetError(f"{origin}: a root data file must hold an object")
+        for key, item in value.items():
+            _merge_key(document, key, item, origin)
+        return
+    node = document
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise PolicySetError(f"{origin}: data path {'/'.join(path)} crosses a non-object value")
+    _merge_key(node, path[-1], value, origin)
+
+
+def _merge_key(node: dict[str, Any], key: str, value: Any, origin: str) -> None:
+    if key not in node:
+        node[key] = value
+    elif isinstance(node[key], dict) and isinstance(value, dict):
+        for k, v in value.items():
+            _merge_key(node[key], k, v, origin)
+    else:
+        raise PolicySetError(f"{origin}: data key {key!r} is defined twice")
+
+
+def _digest(*parts: Any) -> str:
+    blob = json.dumps(parts, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
