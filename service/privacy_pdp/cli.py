@@ -73,10 +73,13 @@ def eval_(
     typer.echo(json.dumps({"result": result.value} if result.defined else {}, indent=2))
 
 
-@app.command("taxonomy")
-def taxonomy_(policies: PolicyDir = DEFAULT_POLICIES) -> None:
-    """Regenerate the vocabulary data file from the installed fideslang."""
+@app.command("generate")
+def generate(policies: PolicyDir = DEFAULT_POLICIES) -> None:
+    """Regenerate the vocabulary (from the installed fideslang) and the input's JSON Schema."""
+    from privacy_pdp import schema
+
     typer.echo(f"wrote {taxonomy.write(policies)}")
+    typer.echo(f"wrote {schema.write(policies, _load(policies))}")
 
 
 @app.command()
@@ -91,3 +94,18 @@ def serve(
     from privacy_pdp.api import create_app
 
     uvicorn.run(create_app(_load(policies)), host=host, port=port, log_level="info")
+
+
+@app.command()
+def check(policies: Annotated[Path, typer.Argument(help="policy directory")] = DEFAULT_POLICIES) -> None:
+    """Check the clause catalogue against the rules' METADATA and the tests."""
+    from privacy_pdp import catalogue
+
+    report = catalogue.check(_load(policies))
+    for problem in report.problems:
+        typer.echo(problem)
+    typer.echo(catalogue.format_counts(report))
+    if not report.ok:
+        typer.echo(f"{len(report.problems)} catalogue problem(s)")
+        raise typer.Exit(1)
+    typer.echo("catalogue ok")

@@ -3,21 +3,27 @@
 Discovers ``test_*`` rules in ``*_test.rego`` modules and evaluates each under both
 engines: regopy (production) and the OPA Go evaluator (reference). A test passes when
 it is true under both; an engine error, a false or undefined test, or a disagreement
-between the engines is a failure.
+between the engines is a failure. regopy runs in a child process, so that an abort
+inside rego-cpp is reported as a failed run instead of killing the runner.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from privacy_pdp.engine import Engine, EngineError, Evaluation, OpaGoEngine, RegoEngine
+from privacy_pdp.engine import Engine, EngineError, OpaGoEngine, RegoEngine
 from privacy_pdp.policyset import PolicySet
 
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
+
+Outcome = tuple[str, str, float]  # pass | fail | error, error message, seconds
 
 
 @dataclass(frozen=True)
@@ -70,12 +76,33 @@ def discover(policy_set: PolicySet) -> list[RegoTest]:
     return tests
 
 
-def _outcome(engine: Engine, test: RegoTest) -> tuple[str, str]:
+def _outcome(engine: Engine, path: str) -> Outcome:
+    started = time.perf_counter()
     try:
-        result: Evaluation = engine.evaluate(test.path)
+        result = engine.evaluate(path)
     except EngineError as exc:
-        return "error", exc.message
-    return ("pass", "") if result.defined and result.value is True else ("fail", "")
+        return "error", exc.message, time.perf_counter() - started
+    status = "pass" if result.defined and result.value is True else "fail"
+    return status, "", time.perf_counter() - started
+
+
+def _run_regopy(policy_set: PolicySet, paths: list[str]) -> dict[str, Outcome]:
+    """In a child process: compile once with every test as an entrypoint, run them all."""
+    try:
+        engine = RegoEngine(policy_set, entrypoints=paths)
+    except EngineError as exc:
+        return {path: ("error", exc.message, 0.0) for path in paths}
+    return {path: _outcome(engine, path) for path in paths}
+
+
+def _run_regopy_isolated(policy_set: PolicySet, paths: list[str]) -> dict[str, Outcome]:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        try:
+            return pool.submit(_run_regopy, policy_set, paths).result()
+        except BrokenProcessPool:
+            message = "regopy aborted while compiling or evaluating the tests (its own message is above)"
+            return {path: ("error", message, 0.0) for path in paths}
 
 
 def run(
@@ -87,20 +114,26 @@ def run(
     """Run every discovered test (or those matching pattern) under the given engines."""
     tests = [t for t in discover(policy_set) if pattern is None or re.search(pattern, t.ref)]
     full = policy_set.with_tests()
-    built: list[Engine] = []
-    if "regopy" in engines:
-        built.append(RegoEngine(full, entrypoints=[t.path for t in tests]))
+    paths = [t.path for t in tests]
+    by_engine: dict[str, dict[str, Outcome]] = {}
     if "opa" in engines:
-        built.append(OpaGoEngine(full))
+        try:
+            opa = OpaGoEngine(full)
+        except EngineError as exc:
+            by_engine["opa"] = {p: ("error", exc.message, 0.0) for p in paths}
+        else:
+            by_engine["opa"] = {p: _outcome(opa, p) for p in paths}
+    if "regopy" in engines and paths:
+        by_engine["regopy"] = _run_regopy_isolated(full, paths)
     results = []
     for test in tests:
-        started = time.perf_counter()
-        outcomes, errors = {}, {}
-        for engine in built:
-            outcomes[engine.name], message = _outcome(engine, test)
-            if message:
-                errors[engine.name] = message
-        result = TestResult(test, outcomes, errors, time.perf_counter() - started)
+        outcomes = {name: found[test.path] for name, found in by_engine.items()}
+        result = TestResult(
+            test,
+            {name: o[0] for name, o in outcomes.items()},
+            {name: o[1] for name, o in outcomes.items() if o[1]},
+            sum(o[2] for o in outcomes.values()),
+        )
         results.append(result)
         if report is not None:
             report(result)
@@ -112,7 +145,7 @@ def format_result(result: TestResult) -> str:
     line = f"{result.status:<8} {t.file}:{t.line}  {t.ref} ({result.seconds * 1000:.1f}ms)"
     if result.status == "DISAGREE":
         line += "  " + ", ".join(f"{name}={o}" for name, o in sorted(result.outcomes.items()))
-    for name, message in sorted(result.errors.items()):
+    for name, message in sorted(set(result.errors.items())):
         line += f"\n         {name}: {message}"
     return line
 

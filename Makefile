@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8181
+# The OPA Go evaluator (reference engine for tests) declares a newer Python than it needs;
+# it loads through ctypes on 3.11, so it is installed apart with --ignore-requires-python.
+OPA_BINDINGS := opa-golib-python-bindings==0.4.4
+
+.PHONY: install run test rego-test check pytest eval clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --ignore-requires-python $(OPA_BINDINGS)
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m privacy_pdp serve --host $(HOST) --port $(PORT) --policies policies
+
+test: $(STAMP) rego-test check pytest
+
+rego-test: $(STAMP)
+	$(PY) -m privacy_pdp test policies
+
+check: $(STAMP)
+	$(PY) -m privacy_pdp check policies
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) bundles/dist .pytest_cache .hypothesis

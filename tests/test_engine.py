@@ -1,0 +1,56 @@
+"""Both engines: compile errors with file:line, undefined vs defined, evaluation errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from privacy_pdp.engine import CompileError, EvaluationError, OpaGoEngine, RegoEngine, ref_for
+from privacy_pdp.policyset import PolicySet
+
+ENGINES = [RegoEngine, OpaGoEngine]
+
+
+@pytest.mark.parametrize("engine_type", ENGINES)
+def test_syntax_error_names_file_and_line(engine_type) -> None:
+    source = "package p\n\nx := 1\n\ny := 1 +* 2\n\nz := 3\n"
+    with pytest.raises(CompileError) as raised:
+        engine_type(PolicySet({"p/broken.rego": source}, {}))
+    assert "p/broken.rego:5" in str(raised.value)
+
+
+@pytest.mark.parametrize("engine_type", ENGINES)
+def test_defined_and_undefined(engine_type) -> None:
+    engine = engine_type(PolicySet({"p.rego": "package p\n\nx := input.a\n"}, {"d": {"v": 1}}))
+    assert engine.evaluate("p/x", {"a": 3}).value == 3
+    assert not engine.evaluate("p/x", {"b": 3}).defined
+    assert engine.evaluate("d/v").value == 1
+    assert not engine.evaluate("p/nothing").defined
+
+
+@pytest.mark.parametrize("engine_type", ENGINES)
+def test_conflict_is_an_evaluation_error(engine_type) -> None:
+    engine = engine_type(PolicySet({"p.rego": "package p\n\nx := 1 if input.a\n\nx := 2 if input.a\n"}, {}))
+    with pytest.raises(EvaluationError):
+        engine.evaluate("p/x", {"a": True})
+
+
+def test_ref_for_quotes_odd_segments() -> None:
+    assert ref_for("privacy/decision") == "data.privacy.decision"
+    assert ref_for("a/0/b-c") == 'data.a[0]["b-c"]'
+    assert ref_for("") == "data"
+
+
+def test_regopy_engine_is_usable_from_many_threads(policies) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = RegoEngine(policies)
+    request = {
+        "company": "kallu",
+        "data_categories": ["user.contact.email"],
+        "data_use": "marketing.communications.email",
+        "recipient": {"kind": "third_party"},
+    }
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: engine.evaluate("privacy/decision", request).value, range(40)))
+    assert all(r == results[0] for r in results)
+    assert results[0]["allow"] is False

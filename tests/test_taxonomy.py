@@ -1,0 +1,20 @@
+"""The vocabulary file is generated from fideslang, not edited by hand."""
+
+from __future__ import annotations
+
+from privacy_pdp import taxonomy
+
+from conftest import POLICIES
+
+
+def test_committed_taxonomy_matches_the_installed_fideslang() -> None:
+    committed = (POLICIES / taxonomy.TAXONOMY_PATH).read_text(encoding="utf-8")
+    assert committed == taxonomy.render(), "run `privacy-pdp taxonomy` to regenerate"
+
+
+def test_extensions_hang_under_fideslang_parents() -> None:
+    generated = taxonomy.generate()
+    for key in taxonomy.EXTENSION_CATEGORIES:
+        assert key in generated["data_categories"]
+        assert key.rsplit(".", 1)[0] in generated["data_categories"]
+    assert "marketing.communications.email" in generated["data_uses"]
