@@ -9,7 +9,7 @@ PORT ?= 8181
 # it loads through ctypes on 3.11, so it is installed apart with --ignore-requires-python.
 OPA_BINDINGS := opa-golib-python-bindings==0.4.4
 
-.PHONY: install run test rego-test check pytest eval clean
+.PHONY: install run test rego-test check pytest clean bench
 
 install: $(STAMP)
 
@@ -36,3 +36,11 @@ pytest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) bundles/dist .pytest_cache .hypothesis
+
+# Benchmarks: in-process decisions/s, then HTTP latency against a server started here.
+bench: $(STAMP)
+	$(PY) -m privacy_pdp bench --policies policies
+	@$(PY) -m privacy_pdp serve --port 18999 --policies policies > /dev/null 2>&1 & pid=$$!; \
+	  for i in $$(seq 1 100); do curl -sf localhost:18999/health > /dev/null && break; sleep 0.2; done; \
+	  $(PY) -m privacy_pdp bench --policies policies --seconds 1 --url http://127.0.0.1:18999; rc=$$?; \
+	  kill $$pid; exit $$rc

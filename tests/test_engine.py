@@ -54,3 +54,16 @@ def test_regopy_engine_is_usable_from_many_threads(policies) -> None:
         results = list(pool.map(lambda _: engine.evaluate("privacy/decision", request).value, range(40)))
     assert all(r == results[0] for r in results)
     assert results[0]["allow"] is False
+
+
+@pytest.mark.parametrize("engine_type", ENGINES)
+def test_lone_surrogates_are_replaced_not_fatal(engine_type) -> None:
+    engine = engine_type(PolicySet({"p.rego": "package p\n\nx := input.a\n"}, {}))
+    assert engine.evaluate("p/x", {"a": "x\ud800y"}).value == "x\ufffdy"
+
+
+@pytest.mark.parametrize("engine_type", ENGINES)
+def test_numbers_strings_and_nesting_survive_the_round_trip(engine_type) -> None:
+    engine = engine_type(PolicySet({"p.rego": "package p\n\nx := input\n"}, {}))
+    value = {"i": 12345678901, "f": 1.5, "b": False, "n": None, "s": "é\u2028", "l": [1, [2, {"k": "v"}]]}
+    assert engine.evaluate("p/x", value).value == value

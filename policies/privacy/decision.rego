@@ -29,13 +29,13 @@ _catch_all := data.privacy.companies[request.company].catch_all
 # custom:
 #   clause: privacy.fail_closed
 decision := {"allow": false, "reasons": _invalid_reasons, "obligations": []} if {
-	count(validation.errors) > 0
+	not validation.conforms
 } else := {"allow": false, "reasons": _forbidding, "obligations": []} if {
 	count(_forbids) > 0
 } else := {
 	"allow": true,
 	"reasons": _permitting,
-	"obligations": [o | some o in _obligations],
+	"obligations": _obligation_list,
 } if {
 	count(_permits) > 0
 } else := {"allow": false, "reasons": [object.union(_catch_all, {"effect": "deny"})], "obligations": []}
@@ -47,11 +47,29 @@ clauses[id] := entry if {
 }
 
 _invalid_reasons := [object.union(e, {"effect": "deny", "code": "invalid_input", "clause": "privacy.fail_closed"}) |
-	some e in validation.errors
+	some e in _errors
 ]
+
+# The field-by-field errors; should they ever miss what `conforms` caught, the deny
+# still carries a reason.
+_errors := validation.errors if count(validation.errors) > 0
+
+else := {{"field": "input", "message": "the input does not follow the decision contract"}}
 
 # Reasons carry their effect. (Built inline: regopy loses a function argument used
 # inside a comprehension's object literal.)
-_forbidding := [object.union(r, {"effect": "deny"}) | some r in _forbids]
+_forbidding := [object.union(_forbid_index[k], {"effect": "deny"}) | some k in sort(object.keys(_forbid_index))]
 
-_permitting := [object.union(r, {"effect": "allow"}) | some r in _permits]
+_permitting := [object.union(_permit_index[k], {"effect": "allow"}) | some k in sort(object.keys(_permit_index))]
+
+_obligation_list := [_obligation_index[k] | some k in sort(object.keys(_obligation_index))]
+
+# Lists are ordered by a string key, clause first: regopy and OPA order a set of objects
+# differently when the objects have different keys, and answers must not depend on the engine.
+_forbid_index := {_sort_key(r): r | some r in _forbids}
+
+_permit_index := {_sort_key(r): r | some r in _permits}
+
+_obligation_index := {_sort_key(o): o | some o in _obligations}
+
+_sort_key(item) := concat("|", [item.clause, item.code, json.marshal(item)])

@@ -96,7 +96,9 @@ categories_overlapping(roots) := {c |
 }
 
 # Age rules: an unknown age is not assumed to be adult where an age rule applies.
-younger_than(years) if not age >= years
+younger_than(years) if not _age_known
+
+younger_than(years) if age < years
 
 known_younger_than(years) if age < years
 
@@ -108,6 +110,9 @@ recipient_named(names) if {
 	some n in names
 	lower(n) == recipient_name
 }
+
+# (Spelled out: OPA and regopy disagree on `not age >= years` when age is undefined.)
+_age_known if is_number(age)
 
 _under_some(c, roots) if {
 	some r in roots

@@ -1,7 +1,7 @@
 # METADATA
 # title: Input validation
 # description: >-
-#   Checks the decision request.document against the contract. Every problem becomes an error
+#   Checks the decision input against the contract. Every problem becomes an error
 #   naming its field; privacy.decision turns any error into a deny (fail closed),
 #   whoever calls the policy. Unknown extra fields are ignored.
 package privacy.validation
@@ -12,8 +12,97 @@ import data.privacy.vocabulary
 kinds := data.privacy.reference.recipient_kinds
 
 # METADATA
+# title: The input follows the contract
+# description: >-
+#   The common case, checked in one rule body: regopy pays per rule evaluated, so the
+#   field-by-field errors below are only worked out when this does not hold.
+# custom:
+#   clause: privacy.fail_closed
+conforms if {
+	doc := request.document
+	_known_company(doc.company)
+	_absent_or_in(doc, "action", {"disclose", "sell"})
+	_non_empty_array(doc.data_categories)
+	every c in doc.data_categories {
+		_category(c)
+	}
+	_use(doc.data_use)
+	_recipient_conforms(doc.recipient)
+	_subject_conforms(object.get(doc, "subject", null))
+	_uses_conform(object.get(doc, "consents", null))
+	_opt_outs_conform(object.get(doc, "opt_outs", null))
+	_legal_request_conforms(object.get(doc, "legal_request", null))
+	_absent_or_in(doc, "identifiability", {"identifiable", "pseudonymous", "aggregated"})
+}
+
+_absent_or_in(obj, key, allowed) if object.get(obj, key, null) == null
+
+_absent_or_in(obj, key, allowed) if object.get(obj, key, null) in allowed
+
+_recipient_conforms(r) if {
+	r.kind in kinds
+	_absent_or_string(object.get(r, "name", null))
+	_absent_or_country(object.get(r, "country", null))
+	_absent_or_boolean(object.get(r, "under_contract", null))
+}
+
+_subject_conforms(null)
+
+_subject_conforms(s) if {
+	is_object(s)
+	_absent_or_age(object.get(s, "age", null))
+	_absent_or_country(object.get(s, "country", null))
+	_absent_or_subdivision(object.get(s, "subdivision", null))
+}
+
+_uses_conform(null)
+
+_uses_conform(list) if {
+	is_array(list)
+	every u in list {
+		_use(u)
+	}
+}
+
+_opt_outs_conform(null)
+
+_opt_outs_conform(list) if {
+	is_array(list)
+	every o in list {
+		o in data.privacy.reference.opt_outs
+	}
+}
+
+_legal_request_conforms(null)
+
+_legal_request_conforms(lr) if {
+	is_boolean(lr.verified)
+	lr.matter in data.privacy.reference.legal_matters
+}
+
+_absent_or_string(null)
+
+_absent_or_string(x) if is_string(x)
+
+_absent_or_boolean(null)
+
+_absent_or_boolean(x) if is_boolean(x)
+
+_absent_or_country(null)
+
+_absent_or_country(x) if _country_code(x)
+
+_absent_or_subdivision(null)
+
+_absent_or_subdivision(x) if _subdivision_code(x)
+
+_absent_or_age(null)
+
+_absent_or_age(x) if _age(x)
+
+# METADATA
 # title: Validation errors
-# description: One entry per problem found in the request.document, each naming the field.
+# description: One entry per problem found in the input, each naming the field.
 # custom:
 #   clause: privacy.fail_closed
 errors contains _error("input", "the input must be a JSON object") if not is_object(request.document)

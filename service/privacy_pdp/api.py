@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from privacy_pdp import __version__
 from privacy_pdp.config import Settings
 from privacy_pdp.engine import UNDEFINED, EngineError, Evaluation, path_segments
+from privacy_pdp.outline import module_ast
 from privacy_pdp.errors import (
     INTERNAL_ERROR,
     INVALID_PARAMETER,
@@ -196,13 +197,14 @@ def create_app(policy_set: PolicySet, settings: Settings | None = None) -> FastA
     @app.get("/v1/policies")
     async def list_policies(request: Request) -> Response:
         modules = runtime.policy_set.modules
-        return json_response({"result": [{"id": name, "raw": modules[name]} for name in sorted(modules)]}, request)
+        policies = [{"id": name, "raw": modules[name], "ast": module_ast(modules[name])} for name in sorted(modules)]
+        return json_response({"result": policies}, request)
 
     @app.get("/v1/policies/{policy_id:path}")
     async def get_policy(request: Request, policy_id: str) -> Response:
         raw = runtime.policy_set.modules.get(policy_id)
         if raw is None:
             return error_response(404, RESOURCE_NOT_FOUND, f"storage_not_found_error: policy id {policy_id!r}")
-        return json_response({"result": {"id": policy_id, "raw": raw}}, request)
+        return json_response({"result": {"id": policy_id, "raw": raw, "ast": module_ast(raw)}}, request)
 
     return app

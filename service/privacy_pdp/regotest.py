@@ -1,27 +1,41 @@
 """A Rego test runner in the manner of ``opa test``.
 
-Discovers ``test_*`` rules in ``*_test.rego`` modules and evaluates each under both
-engines: regopy (production) and the OPA Go evaluator (reference). A test passes when
-it is true under both; an engine error, a false or undefined test, or a disagreement
-between the engines is a failure. regopy runs in a child process, so that an abort
-inside rego-cpp is reported as a failed run instead of killing the runner.
+Discovers ``test_*`` rules in ``*_test.rego`` modules and runs each under both engines:
+regopy (production) and the OPA Go evaluator (reference). A test passes when it holds and
+the engines agree; an engine error, a false or undefined test, or a disagreement is a
+failure.
+
+regopy 1.5.2 cannot run tests that use ``with``: it aborts when a rule that calls a
+function is evaluated under ``with input as``, and its cost grows steeply with the number
+of rules under ``with data.x as``. So a test that uses ``with`` runs under OPA, and every
+document it substitutes for the input (``with input as D`` or
+``with data.privacy.request.document as D``) is recorded and replayed: the decision
+entrypoint is evaluated on D by both engines, without ``with``, and the two documents must
+be identical. Tests without ``with`` run under both engines directly. regopy runs in a
+child process, so an abort inside rego-cpp fails the run instead of killing the runner.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from privacy_pdp.engine import Engine, EngineError, OpaGoEngine, RegoEngine
 from privacy_pdp.policyset import PolicySet
 
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
+_WITH = re.compile(r"\bwith\s+([\w.\[\]\"]+)\s+as\s+")
+CAPTURE = "__pdp_capture"
+# with-targets whose value is the decision input, and the document replayed on it
+INPUT_TARGETS = ("input", "data.privacy.request.document")
+REPLAY_ENTRYPOINT = "privacy/decision"
 
 Outcome = tuple[str, str, float]  # pass | fail | error, error message, seconds
 
@@ -32,6 +46,7 @@ class RegoTest:
     line: int
     package: str
     name: str
+    uses_with: bool = False
 
     @property
     def path(self) -> str:
@@ -68,8 +83,12 @@ def discover(policy_set: PolicySet) -> list[RegoTest]:
         package = _PACKAGE.search(source)
         if package is None:
             continue
+        starts = [m.start() for m in re.finditer(r"^\S", source, re.MULTILINE)] + [len(source)]
         for match in _TEST_RULE.finditer(source):
-            test = RegoTest(file, source.count("\n", 0, match.start()) + 1, package.group(1), match.group(1))
+            end = next(i for i in starts if i > match.start())
+            uses_with = _WITH.search(source, match.start(), end) is not None
+            line = source.count("\n", 0, match.start()) + 1
+            test = RegoTest(file, line, package.group(1), match.group(1), uses_with)
             if test.ref not in seen:  # a rule defined twice is one test, as in OPA
                 seen.add(test.ref)
                 tests.append(test)
@@ -86,6 +105,97 @@ def _outcome(engine: Engine, path: str) -> Outcome:
     return status, "", time.perf_counter() - started
 
 
+def with_capture(source: str) -> str:
+    """Wrap every with-value in a call that records it: `with T as E` -> `with T as CAPTURE("T", E)`.
+    A value ends at a line end, a `with` or a `}` outside brackets and strings."""
+    out, cursor = [], 0
+    heads = [(m.start(), m.group(1)) for m in _TEST_RULE.finditer(source)]
+    for m in _WITH.finditer(source):
+        line_start = source.rfind("\n", 0, m.start()) + 1
+        if m.start() < cursor or "#" in source[line_start:m.start()]:  # consumed, or in a comment
+            continue
+        end = _value_end(source, m.end())
+        value = source[m.end():end].rstrip()
+        test = next((name for start, name in reversed(heads) if start < m.start()), "")
+        out.append(source[cursor:m.end()] + f'{CAPTURE}("{test}", "{m.group(1)}", {value})')
+        cursor = m.end() + len(value)
+    return "".join(out) + source[cursor:]
+
+
+def _value_end(source: str, i: int) -> int:
+    depth, quote = 0, ""
+    while i < len(source):
+        ch = source[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 2
+                continue
+            if ch == quote:
+                quote = ""
+        elif ch in "\"`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif depth == 0 and (ch == "\n" or ch == ";" or source.startswith(" with ", i)):
+            return i
+        i += 1
+    return i
+
+
+class _CapturingOpa:
+    """OPA with test modules rewritten to record the documents they substitute for the input."""
+
+    name = "opa"
+
+    def __init__(self, policy_set: PolicySet):
+        from opa_bindings import OpaError
+
+        self.captured: dict[str, list[Any]] = {}
+        modules = dict(policy_set.modules)
+        for name, source in policy_set.test_modules.items():
+            modules[name] = with_capture(source)
+        self._engine = OpaGoEngine(
+            PolicySet(modules, policy_set.data, policy_set.revision),
+            builtins={CAPTURE: self._capture},
+        )
+        self._error_type = OpaError
+
+    def _capture(self, test: str, target: str, value: Any) -> Any:
+        if target in INPUT_TARGETS:
+            self.captured.setdefault(test, []).append(value)
+        return value
+
+    def run(self, tests: list[RegoTest]) -> tuple[dict[str, Outcome], dict[str, list[Any]]]:
+        """Each test package is evaluated as one document (OPA prepares a query per path,
+        which costs far more than evaluating); a test missing from it is asked alone to
+        tell a failure from an error."""
+        outcomes: dict[str, Outcome] = {}
+        captured: dict[str, list[Any]] = {}
+        by_package: dict[str, list[RegoTest]] = {}
+        for test in tests:
+            by_package.setdefault(test.package, []).append(test)
+        for package, members in by_package.items():
+            self.captured = {}
+            started = time.perf_counter()
+            try:
+                result = self._engine.evaluate(package.replace(".", "/"))
+                document = result.value if result.defined and isinstance(result.value, dict) else {}
+            except EngineError:
+                document = {}
+            seconds = (time.perf_counter() - started) / len(members)
+            for test in members:
+                if document.get(test.name) is True:
+                    outcomes[test.path] = ("pass", "", seconds)
+                else:
+                    outcomes[test.path] = _outcome(self._engine, test.path)
+                captured[test.path] = self.captured.get(test.name, [])
+        return outcomes, captured
+
+
 def _run_regopy(policy_set: PolicySet, paths: list[str]) -> dict[str, Outcome]:
     """In a child process: compile once with every test as an entrypoint, run them all."""
     try:
@@ -95,14 +205,30 @@ def _run_regopy(policy_set: PolicySet, paths: list[str]) -> dict[str, Outcome]:
     return {path: _outcome(engine, path) for path in paths}
 
 
-def _run_regopy_isolated(policy_set: PolicySet, paths: list[str]) -> dict[str, Outcome]:
+def _replay_regopy(policy_set: PolicySet, inputs: list[Any]) -> list[Any]:
+    """In a child process: the replay entrypoint on each input (None where undefined)."""
+    engine = RegoEngine(policy_set, entrypoints=[REPLAY_ENTRYPOINT])
+    results = []
+    for value in inputs:
+        try:
+            evaluation = engine.evaluate(REPLAY_ENTRYPOINT, value)
+            results.append(evaluation.value if evaluation.defined else None)
+        except EngineError as exc:
+            results.append({"__error__": exc.message})
+    return results
+
+
+def _in_child(function: Callable[..., Any], *args: Any) -> Any:
+    """Run function in a child process; None if regopy aborted it."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         try:
-            return pool.submit(_run_regopy, policy_set, paths).result()
+            return pool.submit(function, *args).result()
         except BrokenProcessPool:
-            message = "regopy aborted while compiling or evaluating the tests (its own message is above)"
-            return {path: ("error", message, 0.0) for path in paths}
+            return None
+
+
+REGOPY_ABORTED = "regopy aborted while compiling or evaluating (its own message is above)"
 
 
 def run(
@@ -116,15 +242,20 @@ def run(
     full = policy_set.with_tests()
     paths = [t.path for t in tests]
     by_engine: dict[str, dict[str, Outcome]] = {}
+    captured: dict[str, list[Any]] = {}
     if "opa" in engines:
         try:
-            opa = OpaGoEngine(full)
+            opa = _CapturingOpa(policy_set)
         except EngineError as exc:
             by_engine["opa"] = {p: ("error", exc.message, 0.0) for p in paths}
         else:
-            by_engine["opa"] = {p: _outcome(opa, p) for p in paths}
+            by_engine["opa"], captured = opa.run(tests)
     if "regopy" in engines and paths:
-        by_engine["regopy"] = _run_regopy_isolated(full, paths)
+        by_engine["regopy"] = _regopy_outcomes(policy_set, full, tests, captured)
+        for test in tests:  # a replay that agrees takes the reference's verdict on the assertions
+            mine, reference = by_engine["regopy"].get(test.path), by_engine.get("opa", {}).get(test.path)
+            if test.uses_with and mine and reference and mine[0] == "pass":
+                by_engine["regopy"][test.path] = (reference[0], mine[1], mine[2])
     results = []
     for test in tests:
         outcomes = {name: found[test.path] for name, found in by_engine.items()}
@@ -138,6 +269,55 @@ def run(
         if report is not None:
             report(result)
     return results
+
+
+def _regopy_outcomes(
+    policy_set: PolicySet, full: PolicySet, tests: list[RegoTest], captured: dict[str, list[Any]]
+) -> dict[str, Outcome]:
+    """Tests without `with` run directly under regopy; the rest are judged by replaying
+    their captured inputs under both engines (needs the OPA run)."""
+    outcomes: dict[str, Outcome] = {}
+    direct = [t.path for t in tests if not t.uses_with]
+    if direct:
+        found = _in_child(_run_regopy, full, direct)
+        outcomes.update(found or {p: ("error", REGOPY_ABORTED, 0.0) for p in direct})
+    replayed = [t for t in tests if t.uses_with]
+    inputs = [value for t in replayed for value in captured.get(t.path, [])]
+    if not replayed:
+        return outcomes
+    if not inputs:
+        for t in replayed:  # nothing captured: regopy's verdict is OPA's test outcome alone
+            outcomes[t.path] = ("error", "no input captured to replay (was OPA run?)", 0.0)
+        return outcomes
+    started = time.perf_counter()
+    regopy_values = _in_child(_replay_regopy, policy_set, inputs)
+    reference = OpaGoEngine(policy_set)
+    seconds = (time.perf_counter() - started) / max(1, len(inputs))
+    cursor = 0
+    for t in replayed:
+        mine = captured.get(t.path, [])
+        if regopy_values is None:
+            outcomes[t.path] = ("error", REGOPY_ABORTED, 0.0)
+            continue
+        status, message = "pass", ""
+        for value, got in zip(mine, regopy_values[cursor : cursor + len(mine)]):
+            try:
+                want = reference.evaluate(REPLAY_ENTRYPOINT, value)
+                expected = want.value if want.defined else None
+            except EngineError as exc:
+                expected = {"__error__": exc.message}
+            if got != expected:
+                status = "fail"
+                message = (
+                    f"regopy and OPA decide differently on {json.dumps(value)}:\n"
+                    f"           regopy {json.dumps(got)}\n           opa    {json.dumps(expected)}"
+                )
+                break
+        cursor += len(mine)
+        if not mine:
+            status, message = "error", "the test substitutes no decision input, so regopy cannot replay it"
+        outcomes[t.path] = (status, message, seconds * len(mine))
+    return outcomes
 
 
 def format_result(result: TestResult) -> str:

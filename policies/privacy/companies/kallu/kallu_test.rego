@@ -4,6 +4,13 @@ import data.privacy
 
 # Tests replace the request document (see privacy.request) with inputs built by a
 # function: regopy aborts on `with ... as <rule>`.
+_req(extra) := object.union({
+	"company": "kallu",
+	"data_categories": ["user.contact.email"],
+	"data_use": "essential.service",
+	"recipient": {"kind": "first_party"},
+}, extra)
+
 _marketing(extra) := object.union({
 	"company": "kallu",
 	"data_categories": ["user.contact.email"],
@@ -11,6 +18,95 @@ _marketing(extra) := object.union({
 	"recipient": {"kind": "third_party", "name": "Mailer Ltd"},
 }, extra)
 
+_legal(extra) := object.union({
+	"company": "kallu",
+	"data_categories": ["user.name", "user.contact.email", "user.behavior.call_detail_records"],
+	"data_use": "essential.legal_obligation",
+	"recipient": {"kind": "law_enforcement", "name": "Police"},
+}, extra)
+
+_google(extra) := object.union({
+	"company": "kallu",
+	"data_categories": ["user.device.cookie_id", "user.device.ip_address", "user.behavior.browsing_history"],
+	"data_use": "analytics.reporting",
+	"recipient": {"kind": "advertising_partner", "name": "Google", "country": "IE"},
+	"consents": ["analytics"],
+}, extra)
+
+_payment(extra) := object.union({
+	"company": "kallu",
+	"data_categories": ["user.financial.credit_card", "user.name", "user.contact.address"],
+	"data_use": "essential.service.payment_processing",
+	"recipient": {"kind": "service_provider", "name": "PayCo"},
+}, extra)
+
+_cites(d, clause) if {
+	some r in d.reasons
+	r.clause == clause
+}
+
+_has_obligation(d, code) if {
+	some o in d.obligations
+	o.code == code
+}
+
+# --- default deny -------------------------------------------------------------
+
+# clause: kallu.disclosure.default_deny
+test_unpermitted_flow_cites_catch_all if {
+	d := privacy.decision with data.privacy.request.document as _marketing({"data_use": "analytics.reporting"})
+	d.allow == false
+	[r] := d.reasons
+	r.clause == "kallu.disclosure.default_deny"
+}
+
+# clause: kallu.disclosure.default_deny
+test_acquirer_is_denied_by_default_deny if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "acquirer", "name": "BuyerCo"}})
+	d.allow == false
+	[r] := d.reasons
+	r.clause == "kallu.disclosure.default_deny"
+}
+
+# clause: kallu.disclosure.default_deny
+test_default_deny_not_cited_on_permitted_flow if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	not _cites(d, "kallu.disclosure.default_deny")
+}
+
+# --- sale -----------------------------------------------------------------------
+
+# clause: kallu.sale.never
+test_sale_of_aggregated_data_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"action": "sell", "identifiability": "aggregated",
+		"recipient": {"kind": "third_party", "name": "DataBroker"},
+	})
+	d.allow == false
+	_cites(d, "kallu.sale.never")
+}
+
+# clause: kallu.sale.never
+test_sale_to_first_party_with_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"action": "sell", "consents": ["essential"]})
+	d.allow == false
+	_cites(d, "kallu.sale.never")
+}
+
+# clause: kallu.sale.never
+test_sale_rule_does_not_apply_to_disclosure if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"identifiability": "aggregated",
+		"recipient": {"kind": "third_party", "name": "DataBroker"},
+	})
+	d.allow == true
+	not _cites(d, "kallu.sale.never")
+}
+
+# --- third-party direct marketing -------------------------------------------------
+
+# clause: kallu.sharing.direct_marketing
 test_third_party_marketing_without_consent_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _marketing({})
 	d.allow == false
@@ -19,6 +115,7 @@ test_third_party_marketing_without_consent_is_denied if {
 	r.effect == "deny"
 }
 
+# clause: kallu.sharing.direct_marketing
 test_third_party_marketing_with_express_consent_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _marketing({"consents": ["marketing.communications"]})
 	d.allow == true
@@ -26,11 +123,14 @@ test_third_party_marketing_with_express_consent_is_allowed if {
 	r.clause == "kallu.sharing.direct_marketing"
 }
 
+# clause: kallu.sharing.direct_marketing
 test_consent_to_another_use_does_not_count if {
 	d := privacy.decision with data.privacy.request.document as _marketing({"consents": ["analytics"]})
 	d.allow == false
+	_cites(d, "kallu.sharing.direct_marketing")
 }
 
+# clause: kallu.sharing.direct_marketing
 test_direct_marketing_rule_does_not_apply_to_analytics if {
 	d := privacy.decision with data.privacy.request.document as _marketing({"data_use": "analytics.reporting"})
 	every r in d.reasons {
@@ -38,9 +138,500 @@ test_direct_marketing_rule_does_not_apply_to_analytics if {
 	}
 }
 
-test_unpermitted_flow_cites_catch_all if {
-	d := privacy.decision with data.privacy.request.document as _marketing({"data_use": "analytics.reporting"})
+# clause: kallu.sharing.direct_marketing
+test_group_marketing_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _marketing({"recipient": {"kind": "corporate_family"}})
 	d.allow == false
-	[r] := d.reasons
-	r.clause == "kallu.disclosure.default_deny"
+	_cites(d, "kallu.sharing.direct_marketing")
+}
+
+# clause: kallu.marketing.channel
+test_third_party_marketing_with_consent_but_opted_out_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _marketing({
+		"consents": ["marketing.communications"],
+		"opt_outs": ["marketing_communications"],
+	})
+	d.allow == false
+	_cites(d, "kallu.marketing.channel")
+}
+
+# --- purposes (first party) ------------------------------------------------------------
+
+# clause: kallu.use.purpose_limit
+test_first_party_listed_purpose_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "personalize.content"})
+	d.allow == true
+	_cites(d, "kallu.use.purpose_limit")
+}
+
+# clause: kallu.use.purpose_limit
+test_first_party_unlisted_purpose_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "train_ai_system"})
+	d.allow == false
+	not _cites(d, "kallu.use.purpose_limit")
+	_cites(d, "kallu.disclosure.default_deny")
+}
+
+# clause: kallu.use.purpose_limit
+test_purpose_limit_does_not_apply_to_outside_recipient if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "third_party", "name": "X"}})
+	d.allow == false
+	not _cites(d, "kallu.use.purpose_limit")
+}
+
+# --- marketing channels (Kallu's own marketing) -------------------------------------------
+
+# clause: kallu.marketing.channel
+test_first_party_email_marketing_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "marketing.communications.email"})
+	d.allow == false
+	_cites(d, "kallu.marketing.channel")
+}
+
+# clause: kallu.marketing.channel
+test_first_party_email_marketing_with_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications.email"],
+	})
+	d.allow == true
+	_cites(d, "kallu.marketing.channel")
+	_has_obligation(d, "honour_opt_out")
+}
+
+# clause: kallu.marketing.channel
+test_first_party_email_marketing_after_opt_out_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications.email"],
+		"opt_outs": ["marketing_communications"],
+	})
+	d.allow == false
+	_cites(d, "kallu.marketing.channel")
+}
+
+# clause: kallu.marketing.channel
+test_postal_marketing_without_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications",
+		"data_categories": ["user.name", "user.contact.address.street"],
+	})
+	d.allow == true
+	_cites(d, "kallu.marketing.channel")
+}
+
+# clause: kallu.marketing.channel
+test_postal_marketing_after_opt_out_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications",
+		"data_categories": ["user.name", "user.contact.address"],
+		"opt_outs": ["marketing_communications"],
+	})
+	d.allow == false
+	_cites(d, "kallu.marketing.channel")
+}
+
+# clause: kallu.marketing.channel
+test_generic_marketing_to_email_address_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications",
+		"data_categories": ["user.name", "user.contact.email"],
+	})
+	d.allow == false
+	_cites(d, "kallu.marketing.channel")
+}
+
+# clause: kallu.marketing.channel
+test_marketing_channel_does_not_apply_to_service_notifications if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["marketing_communications"],
+	})
+	d.allow == true
+	not _cites(d, "kallu.marketing.channel")
+	not _has_obligation(d, "honour_opt_out")
+}
+
+# --- group --------------------------------------------------------------------------------
+
+# clause: kallu.disclosure.group
+test_group_company_for_listed_purpose_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "corporate_family", "name": "Kallu Holding"},
+	})
+	d.allow == true
+	_cites(d, "kallu.disclosure.group")
+}
+
+# clause: kallu.disclosure.group
+test_group_company_for_unlisted_purpose_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "sales",
+		"recipient": {"kind": "corporate_family"},
+	})
+	d.allow == false
+	not _cites(d, "kallu.disclosure.group")
+	_cites(d, "kallu.disclosure.default_deny")
+}
+
+# clause: kallu.disclosure.group
+test_group_rule_does_not_cover_outside_processor if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.operations",
+		"recipient": {"kind": "service_provider", "name": "HostCo", "under_contract": true},
+	})
+	d.allow == false
+	_cites(d, "kallu.disclosure.default_deny")
+}
+
+# --- statistics ------------------------------------------------------------------------------
+
+# clause: kallu.sharing.statistics
+test_aggregated_statistics_to_third_party_are_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior", "user.demographic.age_range"],
+		"data_use": "analytics.reporting",
+		"identifiability": "aggregated",
+		"recipient": {"kind": "third_party", "name": "Partner"},
+	})
+	d.allow == true
+	_cites(d, "kallu.sharing.statistics")
+	not _has_obligation(d, "retention_limit")
+}
+
+# clause: kallu.sharing.statistics
+test_pseudonymous_statistics_to_third_party_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior"],
+		"data_use": "analytics.reporting",
+		"identifiability": "pseudonymous",
+		"recipient": {"kind": "third_party", "name": "Partner"},
+	})
+	d.allow == false
+	not _cites(d, "kallu.sharing.statistics")
+}
+
+# clause: kallu.sharing.statistics
+test_aggregated_statistics_to_law_enforcement_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior"],
+		"data_use": "analytics.reporting",
+		"identifiability": "aggregated",
+		"recipient": {"kind": "law_enforcement"},
+	})
+	d.allow == false
+	not _cites(d, "kallu.sharing.statistics")
+}
+
+# --- publication -------------------------------------------------------------------------------
+
+# clause: kallu.publication.consent
+test_publishing_submitted_posts_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.public", "user.account.username", "user.content.self_image"],
+		"data_use": "functional.service",
+		"recipient": {"kind": "public"},
+	})
+	d.allow == true
+	_cites(d, "kallu.publication.consent")
+}
+
+# clause: kallu.publication.consent
+test_displaying_email_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.account.username", "user.contact.email"],
+		"recipient": {"kind": "other_users"},
+	})
+	d.allow == false
+	_cites(d, "kallu.publication.consent")
+}
+
+# clause: kallu.publication.consent
+test_displaying_birthday_with_explicit_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.demographic.date_of_birth"],
+		"data_use": "functional.service",
+		"consents": ["functional.service"],
+		"recipient": {"kind": "other_users"},
+	})
+	d.allow == true
+	_cites(d, "kallu.publication.consent")
+}
+
+# clause: kallu.publication.consent
+test_publication_rule_does_not_apply_to_third_party if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.public"],
+		"data_use": "functional.service",
+		"recipient": {"kind": "third_party", "name": "Scraper"},
+	})
+	d.allow == false
+	not _cites(d, "kallu.publication.consent")
+}
+
+# --- legal ----------------------------------------------------------------------------------------
+
+# clause: kallu.disclosure.legal
+test_verified_request_required_by_law_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": true, "matter": "required_by_law"}})
+	d.allow == true
+	_cites(d, "kallu.disclosure.legal")
+}
+
+# clause: kallu.disclosure.legal
+test_verified_court_order_cites_legal_not_likely_order if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": true, "matter": "court_order"}})
+	d.allow == true
+	_cites(d, "kallu.disclosure.legal")
+	not _cites(d, "kallu.disclosure.likely_order")
+}
+
+# clause: kallu.disclosure.legal
+test_unverified_required_by_law_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": false, "matter": "required_by_law"}})
+	d.allow == false
+	_cites(d, "kallu.disclosure.legal")
+}
+
+# clause: kallu.disclosure.legal
+test_law_enforcement_without_legal_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({})
+	d.allow == false
+	_cites(d, "kallu.disclosure.legal")
+}
+
+# clause: kallu.disclosure.legal
+test_verified_criminal_investigation_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": true, "matter": "criminal_investigation"}})
+	d.allow == false
+	_cites(d, "kallu.disclosure.legal")
+}
+
+# clause: kallu.disclosure.legal
+test_legal_proceedings_disclosure_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "third_party", "name": "Law firm"},
+		"data_use": "third_party_sharing.legal_obligation",
+		"legal_request": {"verified": false, "matter": "legal_proceedings"},
+	})
+	d.allow == true
+	_cites(d, "kallu.disclosure.legal")
+}
+
+# clause: kallu.disclosure.legal
+test_fraud_prevention_disclosure_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "third_party", "name": "Credit bureau"},
+		"data_use": "essential.fraud_detection",
+		"legal_request": {"verified": false, "matter": "fraud_prevention"},
+	})
+	d.allow == true
+	_cites(d, "kallu.disclosure.legal")
+}
+
+# clause: kallu.disclosure.legal
+test_legal_ground_for_marketing_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "third_party", "name": "Law firm"},
+		"data_use": "analytics.reporting",
+		"legal_request": {"verified": true, "matter": "legal_rights"},
+	})
+	d.allow == false
+	not _cites(d, "kallu.disclosure.legal")
+}
+
+# clause: kallu.disclosure.likely_order
+test_unverified_court_order_is_allowed_as_likely_order if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "third_party", "name": "Claimant"},
+		"legal_request": {"verified": false, "matter": "court_order"},
+	})
+	d.allow == true
+	_cites(d, "kallu.disclosure.likely_order")
+	not _cites(d, "kallu.disclosure.legal")
+}
+
+# clause: kallu.disclosure.likely_order
+test_likely_order_does_not_cover_unverified_criminal_investigation if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": false, "matter": "criminal_investigation"}})
+	d.allow == false
+	not _cites(d, "kallu.disclosure.likely_order")
+}
+
+# --- card details and payment processing ----------------------------------------------------------
+
+# clause: kallu.security.payment
+test_card_details_to_payment_processor_are_allowed_with_contract_obligation if {
+	d := privacy.decision with data.privacy.request.document as _payment({})
+	d.allow == true
+	_cites(d, "kallu.security.payment")
+	_has_obligation(d, "contract_required")
+}
+
+# clause: kallu.security.payment
+test_payment_processor_under_contract_needs_no_contract_obligation if {
+	d := privacy.decision with data.privacy.request.document as _payment({"recipient": {"kind": "service_provider", "name": "PayCo", "under_contract": true}})
+	d.allow == true
+	not _has_obligation(d, "contract_required")
+	_has_obligation(d, "retention_limit")
+}
+
+# clause: kallu.security.payment
+test_card_details_for_analytics_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial"],
+		"data_use": "analytics.reporting",
+	})
+	d.allow == false
+	_cites(d, "kallu.security.payment")
+}
+
+# clause: kallu.security.payment
+test_payment_processor_with_profile_data_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _payment({"data_categories": ["user.financial.credit_card", "user.demographic.gender"]})
+	d.allow == false
+	not _cites(d, "kallu.security.payment")
+	_cites(d, "kallu.disclosure.default_deny")
+}
+
+# --- Google cookies ----------------------------------------------------------------------------------
+
+# clause: kallu.cookies.google
+test_google_analytics_cookie_data_with_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({})
+	d.allow == true
+	_cites(d, "kallu.cookies.google")
+}
+
+# clause: kallu.cookies.google
+test_google_adwords_cookie_data_with_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_use": "marketing.advertising.third_party.targeted",
+		"consents": ["marketing.advertising"],
+	})
+	d.allow == true
+	_cites(d, "kallu.cookies.google")
+}
+
+# clause: kallu.cookies.google
+test_google_cookie_data_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"consents": []})
+	d.allow == false
+	not _cites(d, "kallu.cookies.google")
+}
+
+# clause: kallu.cookies.google
+test_other_analytics_vendor_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"recipient": {"kind": "service_provider", "name": "OtherAnalytics", "country": "IE"}})
+	d.allow == false
+	not _cites(d, "kallu.cookies.google")
+	_cites(d, "kallu.disclosure.default_deny")
+}
+
+# clause: kallu.cookies.google
+test_email_address_to_advertising_partner_is_denied_even_with_consent if {
+	d := privacy.decision with data.privacy.request.document as _marketing({
+		"recipient": {"kind": "advertising_partner", "name": "Google"},
+		"consents": ["marketing"],
+	})
+	d.allow == false
+	_cites(d, "kallu.cookies.google")
+}
+
+# --- international transfers ----------------------------------------------------------------------------
+
+# clause: kallu.transfer.countries
+test_first_party_servers_in_eea_are_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "first_party", "country": "DE"}})
+	d.allow == true
+	_cites(d, "kallu.transfer.countries")
+}
+
+# clause: kallu.transfer.countries
+test_first_party_servers_in_inadequate_country_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "first_party", "country": "US"}})
+	d.allow == false
+	_cites(d, "kallu.transfer.countries")
+}
+
+# clause: kallu.transfer.countries
+test_group_company_in_adequate_country_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family", "country": "JP"}})
+	d.allow == true
+	not _cites(d, "kallu.transfer.countries")
+}
+
+# clause: kallu.transfer.countries
+test_google_in_us_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"recipient": {"kind": "advertising_partner", "name": "Google LLC", "country": "US"}})
+	d.allow == false
+	_cites(d, "kallu.transfer.countries")
+}
+
+# clause: kallu.transfer.countries
+test_court_order_from_inadequate_country_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "law_enforcement", "country": "CN"},
+		"legal_request": {"verified": true, "matter": "court_order"},
+	})
+	d.allow == false
+	_cites(d, "kallu.transfer.countries")
+}
+
+# clause: kallu.transfer.countries
+test_transfer_rule_does_not_apply_without_country if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	not _cites(d, "kallu.transfer.countries")
+}
+
+# --- retention -----------------------------------------------------------------------------------------------
+
+# clause: kallu.retention.limits
+test_group_flow_carries_retention_limit if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family"}})
+	d.allow == true
+	some o in d.obligations
+	o.code == "retention_limit"
+	o.clause == "kallu.retention.limits"
+	o.period == "as long as necessary for the purpose"
+}
+
+# clause: kallu.retention.limits
+test_legal_disclosure_carries_no_retention_limit if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": true, "matter": "required_by_law"}})
+	d.allow == true
+	not _has_obligation(d, "retention_limit")
+}
+
+# --- several clauses at once ----------------------------------------------------------------------------------
+
+# clause: kallu.sale.never
+test_sale_of_card_details_to_us_advertiser_cites_every_forbidding_clause if {
+	d := privacy.decision with data.privacy.request.document as _marketing({
+		"action": "sell",
+		"data_categories": ["user.financial.credit_card", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "advertising_partner", "name": "AdCo", "country": "US"},
+		"opt_outs": ["marketing_communications"],
+	})
+	d.allow == false
+	clauses := {r.clause | some r in d.reasons}
+	clauses == {
+		"kallu.cookies.google", "kallu.marketing.channel", "kallu.sale.never", "kallu.security.payment",
+		"kallu.sharing.direct_marketing", "kallu.transfer.countries",
+	}
+}
+
+# clause: kallu.marketing.channel
+test_allowed_marketing_lists_all_its_obligations if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications"],
+		"recipient": {"kind": "first_party", "country": "FR"},
+	})
+	d.allow == true
+	codes := {o.code | some o in d.obligations}
+	codes == {"honour_opt_out", "retention_limit"}
 }

@@ -1,0 +1,562 @@
+package privacy.companies.callmatikpro_test
+
+import data.privacy
+
+# Tests replace the request document (see privacy.request) with inputs built by a
+# function: regopy aborts on `with ... as <rule>`. object.union merges nested
+# objects in OPA but replaces them in regopy, so overrides always give the whole
+# nested object, and a test that needs a nested field absent sets it to null.
+_req(extra) := object.union({
+	"company": "callmatikpro",
+	"data_categories": ["user.contact.email"],
+	"data_use": "essential.service",
+	"recipient": {"kind": "first_party"},
+	"subject": {"age": 30},
+}, extra)
+
+# A flow to Google as ad vendor: pseudonymous cookie data for remarketing.
+_google(extra) := object.union(_req({
+	"data_categories": ["user.device.cookie_id", "user.behavior.browsing_history"],
+	"data_use": "marketing.advertising.third_party.targeted",
+	"recipient": {"kind": "advertising_partner", "name": "Google"},
+	"identifiability": "pseudonymous",
+}), extra)
+
+_contractor := {"kind": "service_provider", "name": "Hosting Co", "under_contract": true}
+
+_gateway := {"kind": "service_provider", "name": "Pay Gateway Inc", "under_contract": true}
+
+_denied_citing(d, clause) if {
+	d.allow == false
+	some r in d.reasons
+	r.clause == clause
+	r.effect == "deny"
+}
+
+_allowed_citing(d, clause) if {
+	d.allow == true
+	some r in d.reasons
+	r.clause == clause
+	r.effect == "allow"
+}
+
+_not_cited(d, clause) if {
+	every r in d.reasons {
+		r.clause != clause
+	}
+}
+
+_only_catch_all(d) if {
+	d.allow == false
+	[r] := d.reasons
+	r.clause == "callmatikpro.sale.never"
+	r.code == "no_permitting_clause"
+}
+
+# --- callmatikpro.sale.never -----------------------------------------------------
+
+# clause: callmatikpro.sale.never
+test_sale_of_personal_data_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"action": "sell",
+		"recipient": {"kind": "third_party", "name": "Data Broker"},
+	})
+	_denied_citing(d, "callmatikpro.sale.never")
+	some r in d.reasons
+	r.code == "sale_forbidden"
+}
+
+# clause: callmatikpro.sale.never
+test_sale_of_aggregated_data_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"action": "sell",
+		"data_categories": ["user.behavior.browsing_history"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "advertising_partner", "name": "Google"},
+		"identifiability": "aggregated",
+	})
+	_denied_citing(d, "callmatikpro.sale.never")
+}
+
+# clause: callmatikpro.sale.never
+test_sale_rule_does_not_apply_to_own_disclosure_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	_not_cited(d, "callmatikpro.sale.never")
+}
+
+# clause: callmatikpro.sale.never
+test_third_party_marketing_with_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "third_party", "name": "Mailer Ltd"},
+		"consents": ["marketing"],
+	})
+	_denied_citing(d, "callmatikpro.sale.never")
+	some r in d.reasons
+	r.code == "outside_party_marketing_forbidden"
+}
+
+# clause: callmatikpro.sale.never
+test_corporate_family_marketing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications",
+		"recipient": {"kind": "corporate_family", "name": "Sister Co"},
+		"consents": ["marketing.communications"],
+	})
+	_denied_citing(d, "callmatikpro.sale.never")
+}
+
+# clause: callmatikpro.sale.never
+test_broad_marketing_use_to_advertising_partner_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"data_use": "marketing"})
+	_denied_citing(d, "callmatikpro.sale.never")
+}
+
+# clause: callmatikpro.sale.never
+test_direct_identifier_to_google_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_categories": ["user.device.cookie_id", "user.contact.email"],
+	})
+	_denied_citing(d, "callmatikpro.sale.never")
+	some r in d.reasons
+	r.code == "direct_identifiers_to_advertiser"
+}
+
+# clause: callmatikpro.sale.never
+test_third_party_analytics_cites_catch_all_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "third_party", "name": "Research Ltd"},
+	})
+	_only_catch_all(d)
+}
+
+# clause: callmatikpro.sale.never
+test_acquirer_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "acquirer", "name": "Buyer Inc"}})
+	_only_catch_all(d)
+}
+
+# clause: callmatikpro.sale.never
+test_corporate_family_service_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family", "name": "Callmatik Group"}})
+	_only_catch_all(d)
+}
+
+# clause: callmatikpro.sale.never
+test_law_enforcement_with_verified_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.legal_obligation",
+		"recipient": {"kind": "law_enforcement", "name": "Police"},
+		"legal_request": {"verified": true, "matter": "court_order"},
+	})
+	_only_catch_all(d)
+}
+
+# --- callmatikpro.use.purposes ---------------------------------------------------
+
+# clause: callmatikpro.use.purposes
+test_first_party_support_use_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.email", "user.content.private"],
+		"data_use": "essential.service.operations.support",
+	})
+	_allowed_citing(d, "callmatikpro.use.purposes")
+}
+
+# clause: callmatikpro.use.purposes
+test_first_party_abroad_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "first_party", "country": "US"}})
+	_allowed_citing(d, "callmatikpro.use.purposes")
+}
+
+# clause: callmatikpro.use.purposes
+test_first_party_unlisted_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "train_ai_system"})
+	_only_catch_all(d)
+	_not_cited(d, "callmatikpro.use.purposes")
+}
+
+# clause: callmatikpro.use.purposes
+test_first_party_unlisted_category_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.contact.email", "user.government_id"]})
+	_only_catch_all(d)
+}
+
+# --- callmatikpro.security.access ------------------------------------------------
+
+# clause: callmatikpro.security.access
+test_contractor_under_contract_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.content.private", "user.demographic.profile"],
+		"recipient": _contractor,
+	})
+	_allowed_citing(d, "callmatikpro.security.access")
+}
+
+# clause: callmatikpro.security.access
+test_contractor_without_contract_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "service_provider", "name": "Freelancer"}})
+	_only_catch_all(d)
+	_not_cited(d, "callmatikpro.security.access")
+}
+
+# clause: callmatikpro.security.access
+test_contractor_for_advertising_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.advertising.first_party.targeted",
+		"recipient": _contractor,
+	})
+	_only_catch_all(d)
+}
+
+# --- callmatikpro.payment --------------------------------------------------------
+
+# clause: callmatikpro.payment
+test_card_to_gateway_for_payment_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card", "user.name"],
+		"data_use": "essential.service.payment_processing",
+		"recipient": _gateway,
+	})
+	_allowed_citing(d, "callmatikpro.payment")
+}
+
+# clause: callmatikpro.payment
+test_card_to_gateway_for_other_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "analytics.reporting",
+		"recipient": _gateway,
+	})
+	_denied_citing(d, "callmatikpro.payment")
+}
+
+# clause: callmatikpro.payment
+test_card_to_gateway_for_broad_service_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"recipient": _gateway,
+	})
+	_denied_citing(d, "callmatikpro.payment")
+}
+
+# clause: callmatikpro.payment
+test_card_to_gateway_without_contract_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "essential.service.payment_processing",
+		"recipient": {"kind": "service_provider", "name": "Pay Gateway Inc"},
+	})
+	_only_catch_all(d)
+}
+
+# clause: callmatikpro.payment
+test_card_on_own_servers_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "essential.service.payment_processing",
+	})
+	_denied_citing(d, "callmatikpro.payment")
+	some r in d.reasons
+	r.code == "payment_data_on_own_servers"
+}
+
+# clause: callmatikpro.payment
+test_broad_financial_category_to_third_party_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial"],
+		"data_use": "essential.service.payment_processing",
+		"recipient": {"kind": "third_party", "name": "Someone"},
+	})
+	_denied_citing(d, "callmatikpro.payment")
+	some r in d.reasons
+	r.code == "payment_data_outside_gateway"
+}
+
+# clause: callmatikpro.payment
+test_card_to_google_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"data_categories": ["user.financial.credit_card"]})
+	_denied_citing(d, "callmatikpro.payment")
+}
+
+# clause: callmatikpro.payment
+test_payment_rule_does_not_apply_without_card_data if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": _contractor})
+	d.allow == true
+	_not_cited(d, "callmatikpro.payment")
+}
+
+# --- callmatikpro.instance.isolation ---------------------------------------------
+
+# clause: callmatikpro.instance.isolation
+test_end_user_messages_to_other_users_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private", "user.demographic.profile"],
+		"recipient": {"kind": "other_users"},
+	})
+	_denied_citing(d, "callmatikpro.instance.isolation")
+}
+
+# clause: callmatikpro.instance.isolation
+test_publication_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.public"],
+		"recipient": {"kind": "public"},
+		"identifiability": "aggregated",
+	})
+	_denied_citing(d, "callmatikpro.instance.isolation")
+}
+
+# clause: callmatikpro.instance.isolation
+test_instance_data_in_own_instance_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.content.private"]})
+	d.allow == true
+	_not_cited(d, "callmatikpro.instance.isolation")
+}
+
+# --- callmatikpro.children -------------------------------------------------------
+
+# clause: callmatikpro.children
+test_marketing_to_child_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"subject": {"age": 12},
+	})
+	_denied_citing(d, "callmatikpro.children")
+}
+
+# clause: callmatikpro.children
+test_marketing_with_unknown_age_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"subject": {"age": null, "country": "US"},
+	})
+	_denied_citing(d, "callmatikpro.children")
+}
+
+# clause: callmatikpro.children
+test_google_ads_to_child_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"subject": {"age": 11}})
+	_denied_citing(d, "callmatikpro.children")
+}
+
+# clause: callmatikpro.children
+test_marketing_to_thirteen_year_old_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"subject": {"age": 13},
+	})
+	_allowed_citing(d, "callmatikpro.use.purposes")
+	_not_cited(d, "callmatikpro.children")
+}
+
+# clause: callmatikpro.children
+test_service_use_for_child_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 10}})
+	d.allow == true
+	_not_cited(d, "callmatikpro.children")
+}
+
+# --- callmatikpro.email.unsubscribe ----------------------------------------------
+
+# clause: callmatikpro.email.unsubscribe
+test_unsubscribed_first_party_marketing_email_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"opt_outs": ["marketing_communications"],
+	})
+	_denied_citing(d, "callmatikpro.email.unsubscribe")
+}
+
+# clause: callmatikpro.email.unsubscribe
+test_unsubscribed_email_service_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"recipient": _contractor,
+		"opt_outs": ["marketing_communications"],
+	})
+	_denied_citing(d, "callmatikpro.email.unsubscribe")
+}
+
+# clause: callmatikpro.email.unsubscribe
+test_email_marketing_service_under_contract_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name.first", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"recipient": _contractor,
+	})
+	_allowed_citing(d, "callmatikpro.email.unsubscribe")
+	some o in d.obligations
+	o.code == "honour_opt_out"
+	o.clause == "callmatikpro.email.unsubscribe"
+	o.opt_out == "marketing_communications"
+}
+
+# clause: callmatikpro.email.unsubscribe
+test_email_marketing_service_without_contract_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "service_provider", "name": "Sendinblue"},
+	})
+	_only_catch_all(d)
+}
+
+# clause: callmatikpro.email.unsubscribe
+test_unsubscribe_does_not_block_order_notifications_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["marketing_communications"],
+	})
+	d.allow == true
+	_not_cited(d, "callmatikpro.email.unsubscribe")
+	every o in d.obligations {
+		o.clause != "callmatikpro.email.unsubscribe"
+	}
+}
+
+# --- callmatikpro.ads.google -----------------------------------------------------
+
+# clause: callmatikpro.ads.google
+test_google_remarketing_with_pseudonymous_cookies_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({})
+	_allowed_citing(d, "callmatikpro.ads.google")
+}
+
+# clause: callmatikpro.ads.google
+test_google_impression_reporting_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_use": "analytics.reporting.ad_performance",
+		"recipient": {"kind": "advertising_partner", "name": "DoubleClick"},
+	})
+	_allowed_citing(d, "callmatikpro.ads.google")
+}
+
+# clause: callmatikpro.ads.google
+test_google_identifiable_cookies_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"identifiability": "identifiable"})
+	_only_catch_all(d)
+	_not_cited(d, "callmatikpro.ads.google")
+}
+
+# clause: callmatikpro.ads.google
+test_other_ad_partner_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"recipient": {"kind": "advertising_partner", "name": "AdCo Ltd"}})
+	_only_catch_all(d)
+}
+
+# clause: callmatikpro.ads.google
+test_google_unlisted_category_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_categories": ["user.device.cookie_id", "user.demographic.gender"],
+	})
+	_only_catch_all(d)
+}
+
+# clause: callmatikpro.ads.google
+test_google_as_third_party_kind_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"recipient": {"kind": "third_party", "name": "Google"}})
+	_only_catch_all(d)
+}
+
+# --- callmatikpro.ads.optout -----------------------------------------------------
+
+# clause: callmatikpro.ads.optout
+test_google_personalized_ads_after_opt_out_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({"opt_outs": ["personalized_advertising"]})
+	_denied_citing(d, "callmatikpro.ads.optout")
+}
+
+# clause: callmatikpro.ads.optout
+test_broad_advertising_use_after_opt_out_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_use": "marketing.advertising",
+		"opt_outs": ["personalized_advertising"],
+	})
+	_denied_citing(d, "callmatikpro.ads.optout")
+}
+
+# clause: callmatikpro.ads.optout
+test_contextual_ad_serving_after_opt_out_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_use": "marketing.advertising.serving",
+		"opt_outs": ["personalized_advertising"],
+	})
+	_allowed_citing(d, "callmatikpro.ads.google")
+	_not_cited(d, "callmatikpro.ads.optout")
+}
+
+# clause: callmatikpro.ads.optout
+test_google_remarketing_carries_opt_out_obligation if {
+	d := privacy.decision with data.privacy.request.document as _google({})
+	d.allow == true
+	some o in d.obligations
+	o.code == "honour_opt_out"
+	o.clause == "callmatikpro.ads.optout"
+	o.opt_out == "personalized_advertising"
+}
+
+# --- callmatikpro.cookies --------------------------------------------------------
+
+# clause: callmatikpro.cookies
+test_aggregated_traffic_to_tracker_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.browsing_history", "user.device.cookie"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "service_provider", "name": "Analytics Co"},
+		"identifiability": "aggregated",
+	})
+	_allowed_citing(d, "callmatikpro.cookies")
+}
+
+# clause: callmatikpro.cookies
+test_pseudonymous_traffic_to_tracker_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.browsing_history"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "advertising_partner", "name": "Analytics Co"},
+		"identifiability": "pseudonymous",
+	})
+	_only_catch_all(d)
+	_not_cited(d, "callmatikpro.cookies")
+}
+
+# clause: callmatikpro.cookies
+test_aggregated_traffic_to_third_party_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.browsing_history"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "third_party", "name": "Analytics Co"},
+		"identifiability": "aggregated",
+	})
+	_only_catch_all(d)
+}
+
+# --- callmatikpro.retention ------------------------------------------------------
+
+# clause: callmatikpro.retention
+test_contact_data_flow_carries_retention_limit if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": _contractor})
+	d.allow == true
+	some o in d.obligations
+	o.code == "retention_limit"
+	o.clause == "callmatikpro.retention"
+	o.max_days_after_contract_end == 730
+}
+
+# clause: callmatikpro.retention
+test_cookie_flow_has_no_retention_limit if {
+	d := privacy.decision with data.privacy.request.document as _google({})
+	d.allow == true
+	every o in d.obligations {
+		o.clause != "callmatikpro.retention"
+	}
+}
+
+# clause: callmatikpro.retention
+test_denied_flow_has_no_obligations if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "third_party"}})
+	d.allow == false
+	count(d.obligations) == 0
+}

@@ -1,0 +1,820 @@
+# METADATA
+# title: CallsApp
+# description: >-
+#   Disclosure rules of CallsApp's privacy policy (seed 002, English and Russian
+#   mixed line by line). Each rule cites the clause it implements; facts live in
+#   facts/data.json.
+package privacy.companies.callsapp
+
+import data.privacy.request
+import data.privacy.vocabulary
+
+_facts := data.privacy.companies.callsapp.facts
+
+# --- helpers ------------------------------------------------------------------
+
+_reference := data.privacy.reference
+
+# An unknown age is not adult where an age rule applies. (request.younger_than does
+# this with `not age >= years`, which the OPA Go evaluator leaves undefined when the
+# age is unknown while regopy holds it true; negating a call agrees in both.)
+_younger_than(years) if not _at_least(years)
+
+_at_least(years) if request.age >= years
+
+# The countries where CallsApp stores and processes data (L117), flattened from the
+# regions named in the policy.
+_storage_countries := {c |
+	some region in _facts.transfer.storage_regions
+	some c in region
+}
+
+_address_book_matching if {
+	request.recipient_kind in _facts.address_book.matching_recipients
+	request.use_under(_facts.address_book.matching_uses)
+}
+
+# An unnamed group recipient is trusted as declared; a named one must be a group company.
+_group_recipient if not request.recipient_name
+
+_group_recipient if request.recipient_named(_facts.group.entities)
+
+_ad_categories_only if {
+	every c in request.categories {
+		_ad_category(c)
+	}
+}
+
+_ad_category(c) if c in _facts.advertising.exact_categories
+
+_ad_category(c) if {
+	some r in _facts.advertising.categories
+	vocabulary.covers(r, c)
+}
+
+# Direct identifiers a request would give an ad partner; city and country are the
+# only contact fields the policy names for ad partners.
+_ad_direct_identifiers := {c |
+	some c in request.categories_overlapping(_reference.direct_identifiers)
+	not _ad_geo(c)
+}
+
+_ad_geo(c) if {
+	some r in _facts.advertising.geo_categories
+	vocabulary.covers(r, c)
+}
+
+_accepted_legal_request if {
+	request.legal_request_verified
+	request.legal_matter in _facts.law_enforcement.matters
+}
+
+# --- deciding rules -----------------------------------------------------------
+#
+# Each kind is sorted by clause id, then code. privacy.decision lists reasons and
+# obligations in the order the set yields them: sorted in OPA, definition order in
+# regopy; defined in sorted order, the two engines give identical documents.
+
+# --- catch-all ----------------------------------------------------------------
+
+# METADATA
+# title: Only as described in this Policy
+# description: >-
+#   CallsApp uses and discloses personal information only as the policy describes;
+#   any flow no clause permits is denied.
+# custom:
+#   clause: callsapp.consent.by_use
+catch_all := {
+	"code": "no_permitting_clause",
+	"clause": "callsapp.consent.by_use",
+	"message": "CallsApp's policy describes no such use or disclosure, and CallsApp uses personal information only as described in it",
+}
+
+# --- forbidding clauses -------------------------------------------------------
+
+# METADATA
+# title: No data of children under the minimum age
+# description: >-
+#   The service is not for children under 10 and their data is not knowingly
+#   collected, so data of a child known to be under 10 goes nowhere.
+# custom:
+#   clause: callsapp.children
+forbids contains {
+	"code": "child_below_minimum_age",
+	"clause": "callsapp.children",
+	"message": "CallsApp is not for children under 10 and does not knowingly collect their data",
+} if {
+	request.known_younger_than(_facts.children.minimum_age)
+}
+
+# METADATA
+# title: No marketing to minors in the EEA
+# description: >-
+#   Protective defaults apply to EEA users under 16 (an unknown age counts), so their
+#   data is not used for advertising or marketing.
+# custom:
+#   clause: callsapp.children
+forbids contains {
+	"code": "eea_minor_marketing",
+	"clause": "callsapp.children",
+	"message": "protective defaults apply to EEA users under 16: no advertising or marketing use",
+} if {
+	request.subject_in(_reference.eea)
+	_younger_than(_facts.children.eea_age)
+	request.use_overlaps(_facts.children.eea_restricted_uses)
+}
+
+# METADATA
+# title: No sharing beyond the service for minors in the EEA
+# description: >-
+#   Protective defaults apply to EEA users under 16 (an unknown age counts), so their
+#   data is not shared beyond the service.
+# custom:
+#   clause: callsapp.children
+forbids contains {
+	"code": "eea_minor_sharing",
+	"clause": "callsapp.children",
+	"message": "protective defaults apply to EEA users under 16: no sharing beyond the service",
+} if {
+	request.subject_in(_reference.eea)
+	_younger_than(_facts.children.eea_age)
+	request.recipient_kind in _facts.children.eea_restricted_recipients
+}
+
+
+# METADATA
+# title: The address book is not stored or shared
+# description: >-
+#   A copy of the user's contacts is not collected or stored; the app only matches
+#   contacts for the service, so the address book goes to no one else and to no other use.
+# custom:
+#   clause: callsapp.collection.address_book
+forbids contains {
+	"code": "address_book_not_stored",
+	"clause": "callsapp.collection.address_book",
+	"message": "CallsApp does not collect or store the address book; it only matches contacts to provide the service",
+} if {
+	request.any_category_overlaps(_facts.address_book.categories)
+	not _address_book_matching
+}
+
+# METADATA
+# title: No sensitive data is collected or shared
+# description: >-
+#   CallsApp never collects or shares sensitive user data (read as the GDPR special
+#   categories and criminal records), so none goes to any recipient.
+# custom:
+#   clause: callsapp.collection.device_fraud
+forbids contains {
+	"code": "sensitive_data_never_shared",
+	"clause": "callsapp.collection.device_fraud",
+	"message": "CallsApp never collects or shares sensitive user data",
+} if {
+	request.any_category_overlaps(_facts.sensitive_categories)
+}
+
+# METADATA
+# title: No sale of personal information
+# description: >-
+#   The policy never describes selling personal information (no sale or CCPA
+#   section), and CallsApp uses information only as described, so any sale is denied.
+# custom:
+#   clause: callsapp.consent.by_use
+forbids contains {
+	"code": "sale_not_described",
+	"clause": "callsapp.consent.by_use",
+	"message": "CallsApp's policy describes no sale of user data, and CallsApp uses information only as described",
+} if {
+	request.action == "sell"
+}
+
+# METADATA
+# title: Private content is end-to-end encrypted
+# description: >-
+#   Calls, messages and private media are end-to-end encrypted with keys only on the
+#   users' devices, so no one outside the conversation can be given them.
+# custom:
+#   clause: callsapp.content.e2ee
+forbids contains {
+	"code": "private_content_end_to_end_encrypted",
+	"clause": "callsapp.content.e2ee",
+	"message": "private content is end-to-end encrypted and no one but the conversation's participants has access to it",
+} if {
+	request.recipient_kind != "first_party"
+	request.any_category_overlaps(_facts.private_content)
+}
+
+# METADATA
+# title: CallsApp never reads or listens to private content
+# description: >-
+#   Private messages, calls and media are never read or listened to by CallsApp,
+#   so no recipient, CallsApp included, gets them for any use, whatever the consent.
+# custom:
+#   clause: callsapp.content.no_access
+forbids contains {
+	"code": "private_content_never_accessed",
+	"clause": "callsapp.content.no_access",
+	"message": "CallsApp never reads or listens to private messages, calls or media, so it discloses none",
+} if {
+	request.any_category_overlaps(_facts.private_content)
+}
+
+# METADATA
+# title: Tracking needs consent where the law requires it
+# description: >-
+#   Cookies and tracking technologies (the advertising identifier included) are used
+#   with consent where the law requires it; for subjects in the EEA, ad partners get
+#   data only with consent to the advertising use.
+# custom:
+#   clause: callsapp.cookies
+forbids contains {
+	"code": "eea_tracking_without_consent",
+	"clause": "callsapp.cookies",
+	"message": "in the EEA, data goes to advertising partners only with the user's consent to that use",
+} if {
+	request.recipient_kind in _facts.advertising.recipients
+	request.subject_in(_reference.eea)
+	not request.consented(request.use)
+}
+
+# METADATA
+# title: A delinked account is not shared with the group
+# description: A user who delinked the CallsApp account from the group's accounts has no data shared with the group.
+# custom:
+#   clause: callsapp.disclosure.group
+forbids contains {
+	"code": "group_account_delinked",
+	"clause": "callsapp.disclosure.group",
+	"message": "the user delinked the CallsApp account from the group's accounts",
+} if {
+	request.recipient_kind == "corporate_family"
+	request.opted_out("group_account_link")
+}
+
+# METADATA
+# title: No disclosure to authorities without a verified request
+# description: Authorities get nothing without a verified request on a matter the policy accepts.
+# custom:
+#   clause: callsapp.disclosure.law_enforcement
+forbids contains {
+	"code": "law_enforcement_without_verified_request",
+	"clause": "callsapp.disclosure.law_enforcement",
+	"message": "CallsApp discloses to authorities only on a verified request about terrorism, crime, illegal activity or legal liability",
+} if {
+	request.recipient_kind == "law_enforcement"
+	not _accepted_legal_request
+}
+
+# METADATA
+# title: Precise location beyond the service needs consent
+# description: >-
+#   Precise location is processed for anything other than providing the service only
+#   with the user's consent.
+# custom:
+#   clause: callsapp.location
+forbids contains {
+	"code": "precise_location_without_consent",
+	"clause": "callsapp.location",
+	"message": "precise location is used beyond providing the service only with the user's consent",
+} if {
+	request.any_category_overlaps(_facts.location.precise_categories)
+	not request.use_under(_facts.location.service_uses)
+	not request.consented(request.use)
+}
+
+# METADATA
+# title: The user can decline offers
+# description: A user who declined offer notifications gets no marketing communications.
+# custom:
+#   clause: callsapp.marketing.offers
+forbids contains {
+	"code": "marketing_communications_declined",
+	"clause": "callsapp.marketing.offers",
+	"message": "the user declined offer notifications",
+} if {
+	request.opted_out("marketing_communications")
+	request.use_overlaps(_facts.marketing.communications_uses)
+}
+
+# METADATA
+# title: No data to third parties for their direct marketing
+# description: >-
+#   Third-party offers are sent by CallsApp itself; no outside party gets personal
+#   data for direct marketing without express consent (and with consent the policy
+#   still provides no such disclosure).
+# custom:
+#   clause: callsapp.marketing.offers
+forbids contains {
+	"code": "third_party_marketing_without_consent",
+	"clause": "callsapp.marketing.offers",
+	"message": "CallsApp sends third-party offers itself and gives no outside party data for direct marketing without express consent",
+} if {
+	not request.recipient_kind in _facts.marketing.exempt_recipients
+	request.use_overlaps(_facts.marketing.communications_uses)
+	not request.consented(request.use)
+}
+
+# METADATA
+# title: Card numbers only for payment processing
+# description: Card data is used only to process payments, by any recipient.
+# custom:
+#   clause: callsapp.payment
+forbids contains {
+	"code": "card_data_only_for_payment",
+	"clause": "callsapp.payment",
+	"message": "card data is used only to process payments",
+} if {
+	request.any_category_overlaps(_facts.payment.card_categories)
+	not request.use_under(_facts.payment.card_uses)
+}
+
+# METADATA
+# title: A withheld advertising identifier goes to no one
+# description: A user who withheld the advertising identifier has it shared with no outside recipient.
+# custom:
+#   clause: callsapp.sharing.advertising_id
+forbids contains {
+	"code": "advertising_id_not_shared",
+	"clause": "callsapp.sharing.advertising_id",
+	"message": "the user chose not to share the advertising identifier",
+} if {
+	request.recipient_kind != "first_party"
+	request.opted_out("advertising_id")
+	request.any_category_overlaps(_facts.advertising.advertising_id)
+}
+
+# METADATA
+# title: A withheld advertising identifier stops ad sharing
+# description: A user who reset or withheld the advertising identifier has nothing shared with ad partners.
+# custom:
+#   clause: callsapp.sharing.advertising_id
+forbids contains {
+	"code": "advertising_id_withheld",
+	"clause": "callsapp.sharing.advertising_id",
+	"message": "the user chose not to share the advertising identifier",
+} if {
+	request.recipient_kind in _facts.advertising.recipients
+	request.opted_out("advertising_id")
+}
+
+# METADATA
+# title: No direct identifiers to ad partners
+# description: >-
+#   Ad partners get only a non-attributable identifier and technical data: never a
+#   name, contact details other than city and country, financial data, ids or credentials.
+# custom:
+#   clause: callsapp.sharing.advertising_id
+forbids contains {
+	"code": "direct_identifiers_to_ad_partner",
+	"clause": "callsapp.sharing.advertising_id",
+	"message": "advertising partners get no direct identifiers, only a non-attributable identifier and technical data",
+} if {
+	request.recipient_kind in _facts.advertising.recipients
+	count(_ad_direct_identifiers) > 0
+}
+
+# METADATA
+# title: Objection to personalised ads stops ad sharing
+# description: A user who opted out of personalised advertising has nothing shared with ad partners.
+# custom:
+#   clause: callsapp.sharing.advertising_id
+forbids contains {
+	"code": "personalized_advertising_opted_out",
+	"clause": "callsapp.sharing.advertising_id",
+	"message": "the user opted out of personalised advertising",
+} if {
+	request.recipient_kind in _facts.advertising.recipients
+	request.opted_out("personalized_advertising")
+}
+
+# METADATA
+# title: Data is kept only in the listed regions
+# description: >-
+#   CallsApp stores and processes data in the USA, Asia, Europe (Russia included),
+#   Australia and Brazil; only its service providers may sit elsewhere.
+# custom:
+#   clause: callsapp.transfer
+forbids contains {
+	"code": "transfer_outside_storage_regions",
+	"clause": "callsapp.transfer",
+	"message": "CallsApp keeps data only in the USA, Asia, Europe including Russia, Australia and Brazil",
+} if {
+	not request.recipient_kind in _facts.transfer.region_exempt_recipients
+	request.recipient_country
+	not request.recipient_country in _storage_countries
+}
+
+# METADATA
+# title: Californian opt-out of sale stops ad sharing
+# description: >-
+#   The policy's US section is empty, so the CCPA applies: for a Californian who opted
+#   out of sale or sharing, nothing goes to advertising partners.
+# custom:
+#   clause: callsapp.us_rights
+forbids contains {
+	"code": "ccpa_opt_out_of_sale",
+	"clause": "callsapp.us_rights",
+	"message": "the Californian user opted out of the sale or sharing of personal information",
+} if {
+	request.recipient_kind in _facts.advertising.recipients
+	request.subdivision in _facts.ccpa_subdivisions
+	request.opted_out("sale")
+}
+
+# --- permitting clauses -------------------------------------------------------
+
+# METADATA
+# title: Carriers see the details of a call
+# description: >-
+#   When a user calls a phone number, the called party's carrier and any facilitating
+#   carriers receive the call details, as with any phone call.
+# custom:
+#   clause: callsapp.calls.cdr
+permits contains {
+	"code": "call_details_to_carriers",
+	"clause": "callsapp.calls.cdr",
+	"message": "the called party's carrier and facilitating carriers receive the call details to connect the call",
+} if {
+	request.recipient_kind in _facts.carriers.recipients
+	request.all_categories_under(_facts.carriers.cdr_categories)
+	request.use_under(_facts.carriers.cdr_uses)
+}
+
+# METADATA
+# title: Contacts are told when a user joins
+# description: >-
+#   Contacts who are already CallsApp members may be informed that the user joined,
+#   which shows them the user's name and phone number.
+# custom:
+#   clause: callsapp.collection.address_book
+permits contains {
+	"code": "join_notice_to_contacts",
+	"clause": "callsapp.collection.address_book",
+	"message": "contacts who are CallsApp members may be told that the user joined CallsApp",
+} if {
+	request.recipient_kind in _facts.address_book.join_notice_recipients
+	request.all_categories_under(_facts.address_book.join_notice_categories)
+	request.use_under(_facts.address_book.join_notice_uses)
+}
+
+# METADATA
+# title: Merger or acquisition
+# description: The data may go to a business CallsApp merges with or is acquired by, for the uses the policy describes.
+# custom:
+#   clause: callsapp.disclosure.change_of_control
+permits contains {
+	"code": "change_of_control",
+	"clause": "callsapp.disclosure.change_of_control",
+	"message": "the data may go to a party to a merger or acquisition, which is asked to follow this policy",
+} if {
+	request.recipient_kind == "acquirer"
+	request.all_categories_under(_facts.disclosable_categories)
+	request.use_under(_facts.acquirer.uses)
+}
+
+# METADATA
+# title: Sharing within the CallsApp corporate family
+# description: >-
+#   The named group companies (parent, controller, affiliates) may receive the data
+#   for joint services and accounts, analytics, support, fraud prevention and
+#   personalisation; the open-ended "any other purpose" is not followed.
+# custom:
+#   clause: callsapp.disclosure.group
+permits contains {
+	"code": "corporate_family_sharing",
+	"clause": "callsapp.disclosure.group",
+	"message": "the CallsApp corporate family may receive the data for joint services, analytics, support, fraud prevention and personalisation",
+} if {
+	request.recipient_kind == "corporate_family"
+	_group_recipient
+	request.all_categories_under(_facts.disclosable_categories)
+	request.use_under(_facts.group.uses)
+}
+
+# METADATA
+# title: Verified legal requests
+# description: >-
+#   Law enforcement, government bodies or authorised third parties may receive the
+#   data in answer to a verified request about terrorism, crime, illegal activity or
+#   legal liability, for a legal use.
+# custom:
+#   clause: callsapp.disclosure.law_enforcement
+permits contains {
+	"code": "verified_legal_request",
+	"clause": "callsapp.disclosure.law_enforcement",
+	"message": "the data answers a verified request about terrorism, crime, illegal activity or legal liability",
+} if {
+	request.recipient_kind in _facts.law_enforcement.recipients
+	_accepted_legal_request
+	request.all_categories_under(_facts.disclosable_categories)
+	request.use_under(_reference.legal_uses)
+}
+
+# METADATA
+# title: Partnership features get de-identified data only
+# description: >-
+#   Third parties under contract that provide partnership features in the service get
+#   only aggregated data or an identifier not attributable to the user.
+# custom:
+#   clause: callsapp.disclosure.service_providers
+permits contains {
+	"code": "partnership_feature_deidentified",
+	"clause": "callsapp.disclosure.service_providers",
+	"message": "a contracted partner may receive aggregated data or a non-attributable identifier for a partnership feature",
+} if {
+	request.recipient_kind in _facts.partnership.recipients
+	request.under_contract == true
+	request.identifiability in _facts.partnership.identifiability
+	not request.any_category_overlaps(_reference.direct_identifiers)
+	request.all_categories_under(_facts.disclosable_categories)
+	request.use_under(_facts.partnership.uses)
+}
+
+# METADATA
+# title: Contracted service providers
+# description: >-
+#   Service providers under contract may receive the data to help provide the
+#   service (fraud and spam investigations, payments, analytics and operations).
+# custom:
+#   clause: callsapp.disclosure.service_providers
+permits contains {
+	"code": "service_provider_under_contract",
+	"clause": "callsapp.disclosure.service_providers",
+	"message": "a contracted service provider may receive the data to help provide CallsApp's services",
+} if {
+	request.recipient_kind == "service_provider"
+	request.under_contract == true
+	request.all_categories_under(_facts.disclosable_categories)
+	request.use_under(_facts.service_providers.uses)
+}
+
+# METADATA
+# title: CallsApp fights fraud and spam
+# description: >-
+#   CallsApp itself uses the data to prevent, detect and investigate fraud, spam,
+#   security breaches and illegal acts, and as applicable law allows.
+# custom:
+#   clause: callsapp.fraud.automated
+permits contains {
+	"code": "fraud_prevention",
+	"clause": "callsapp.fraud.automated",
+	"message": "CallsApp uses the data to prevent fraud, spam and illegal activity",
+} if {
+	request.recipient_kind == "first_party"
+	request.all_categories_under(_facts.collected_categories)
+	request.use_under(_facts.first_party.fraud_uses)
+}
+
+# METADATA
+# title: CallsApp sends its own and partners' offers
+# description: >-
+#   CallsApp itself may use the data to send the user offers of CallsApp and of third
+#   parties; the offers are sent by CallsApp, not by the third party.
+# custom:
+#   clause: callsapp.marketing.offers
+permits contains {
+	"code": "own_offers",
+	"clause": "callsapp.marketing.offers",
+	"message": "CallsApp may itself send the user offers it believes relevant",
+} if {
+	request.recipient_kind in _facts.marketing.offer_recipients
+	request.all_categories_under(_facts.collected_categories)
+	request.use_under(_facts.marketing.communications_uses)
+}
+
+# METADATA
+# title: Aggregated data sets carrier fees
+# description: Aggregated data goes to phone operators and other providers to settle their fees.
+# custom:
+#   clause: callsapp.payment
+permits contains {
+	"code": "aggregated_fee_settlement",
+	"clause": "callsapp.payment",
+	"message": "aggregated data goes to carriers and providers to determine their fees",
+} if {
+	request.recipient_kind in _facts.payment.fee_recipients
+	request.identifiability in _facts.payment.fee_identifiability
+	request.all_categories_under(_facts.disclosable_categories)
+	request.use_under(_facts.payment.fee_uses)
+}
+
+# METADATA
+# title: Payments go through a secure payment provider
+# description: >-
+#   Name, phone number and billing data go to a secure third-party payment provider,
+#   bound by contract, to process the user's payments.
+# custom:
+#   clause: callsapp.payment
+permits contains {
+	"code": "payment_processing",
+	"clause": "callsapp.payment",
+	"message": "name, phone number and billing data go to a contracted, secure payment provider to process payments",
+} if {
+	request.recipient_kind in _facts.payment.recipients
+	request.under_contract == true
+	request.all_categories_under(_facts.payment.categories)
+	request.use_under(_facts.payment.uses)
+}
+
+# METADATA
+# title: Public posts are public
+# description: What a user posts on a public feature is visible to the CallsApp community and possibly the web.
+# custom:
+#   clause: callsapp.public_content
+permits contains {
+	"code": "public_post_visible",
+	"clause": "callsapp.public_content",
+	"message": "information the user posts on a public feature is public",
+} if {
+	request.recipient_kind in _facts.public_content.recipients
+	request.all_categories_under(_facts.public_content.categories)
+	request.use_under(_facts.public_content.uses)
+}
+
+# METADATA
+# title: CallsApp uses public posts to improve the service
+# description: CallsApp may use public posts to improve the service, provide relevant content and analyse trends.
+# custom:
+#   clause: callsapp.public_content
+permits contains {
+	"code": "public_posts_used_by_callsapp",
+	"clause": "callsapp.public_content",
+	"message": "CallsApp may use public posts to improve its service, personalise content and analyse trends",
+} if {
+	request.recipient_kind == "first_party"
+	request.all_categories_under(_facts.public_content.categories)
+	request.use_under(_facts.public_content.first_party_uses)
+}
+
+# METADATA
+# title: Unique identifiers for user acquisition
+# description: >-
+#   Contracted service providers may receive unique identifiers to work out how best
+#   to reach potential new users.
+# custom:
+#   clause: callsapp.sharing.acquisition_ids
+permits contains {
+	"code": "acquisition_identifiers",
+	"clause": "callsapp.sharing.acquisition_ids",
+	"message": "a contracted service provider may receive unique identifiers to plan how to reach new users",
+} if {
+	request.recipient_kind in _facts.acquisition.recipients
+	request.under_contract == true
+	request.all_categories_under(_facts.acquisition.categories)
+	request.use_under(_facts.acquisition.uses)
+}
+
+# METADATA
+# title: Advertising identifier and technical data to ad partners
+# description: >-
+#   Advertising partners, advertisers and their agencies may receive the
+#   non-attributable advertising identifier with language, country, city and device
+#   data, for advertising in the service.
+# custom:
+#   clause: callsapp.sharing.advertising_id
+permits contains {
+	"code": "advertising_partner_technical_data",
+	"clause": "callsapp.sharing.advertising_id",
+	"message": "advertising partners may receive the advertising identifier with language, country, city and device data",
+} if {
+	request.recipient_kind in _facts.advertising.recipients
+	request.identifiability in _facts.advertising.identifiability
+	_ad_categories_only
+	request.use_under(_facts.advertising.uses)
+}
+
+# METADATA
+# title: CallsApp provides and personalises the service
+# description: >-
+#   CallsApp itself uses registration, account and activity data to run the service,
+#   its profile, payments and support, and to personalise content and its in-app ads.
+# custom:
+#   clause: callsapp.use.core
+permits contains {
+	"code": "own_service_use",
+	"clause": "callsapp.use.core",
+	"message": "CallsApp uses the data itself to provide and personalise the service",
+} if {
+	request.recipient_kind == "first_party"
+	request.all_categories_under(_facts.collected_categories)
+	request.use_under(_facts.first_party.core_uses)
+}
+
+# METADATA
+# title: CallsApp analyses network use
+# description: CallsApp itself uses call logs and usage data to understand network trends and find outages.
+# custom:
+#   clause: callsapp.use.network
+permits contains {
+	"code": "network_analysis",
+	"clause": "callsapp.use.network",
+	"message": "CallsApp uses call logs and usage data to analyse network trends and improve the service",
+} if {
+	request.recipient_kind == "first_party"
+	request.all_categories_under(_facts.first_party.network_categories)
+	request.use_under(_facts.first_party.network_uses)
+}
+
+# METADATA
+# title: Call information is shown to other users
+# description: >-
+#   Call and message metadata (who called or messaged whom, when, how long) is shown
+#   to the other users concerned and cannot be switched off.
+# custom:
+#   clause: callsapp.visibility.activity
+permits contains {
+	"code": "call_information_visible_to_users",
+	"clause": "callsapp.visibility.activity",
+	"message": "call information such as length, missed calls and who called whom is shown to other CallsApp users",
+} if {
+	request.recipient_kind in _facts.visibility.recipients
+	request.all_categories_under(_facts.visibility.activity_categories)
+	request.use_under(_facts.visibility.uses)
+}
+
+# METADATA
+# title: Name and photo are visible to other users
+# description: The name and photo a user chooses to give are shown to other CallsApp users.
+# custom:
+#   clause: callsapp.visibility.profile
+permits contains {
+	"code": "profile_visible_to_users",
+	"clause": "callsapp.visibility.profile",
+	"message": "the user's name and photo are visible to other CallsApp users",
+} if {
+	request.recipient_kind in _facts.visibility.recipients
+	request.all_categories_under(_facts.visibility.profile_categories)
+	request.use_under(_facts.visibility.uses)
+}
+
+# --- obligations --------------------------------------------------------------
+
+# METADATA
+# title: Notice before a new owner uses data differently
+# description: Users get prior notice if the new entity would use their information differently.
+# custom:
+#   clause: callsapp.disclosure.change_of_control
+obligations contains {
+	"code": "prior_notice",
+	"clause": "callsapp.disclosure.change_of_control",
+	"message": "ask the new entity to follow this policy and to give users prior notice of any different use",
+} if {
+	request.recipient_kind == "acquirer"
+}
+
+# METADATA
+# title: Providers must secure the data
+# description: A service provider that receives data must be bound to secure it.
+# custom:
+#   clause: callsapp.disclosure.service_providers
+obligations contains {
+	"code": "contract_required",
+	"clause": "callsapp.disclosure.service_providers",
+	"message": "the provider must be under contract and secure the data it receives",
+} if {
+	request.recipient_kind == "service_provider"
+}
+
+# METADATA
+# title: Offers honour the user's choice
+# description: An allowed offer must stop when the user declines offer notifications.
+# custom:
+#   clause: callsapp.marketing.offers
+obligations contains {
+	"code": "honour_opt_out",
+	"clause": "callsapp.marketing.offers",
+	"message": "stop sending offers once the user declines them in the settings",
+	"opt_out": "marketing_communications",
+} if {
+	request.use_under(_facts.marketing.communications_uses)
+}
+
+# METADATA
+# title: Ad partners honour a reset identifier
+# description: An allowed ad flow must stop when the user resets or withholds the advertising identifier.
+# custom:
+#   clause: callsapp.sharing.advertising_id
+obligations contains {
+	"code": "honour_opt_out",
+	"clause": "callsapp.sharing.advertising_id",
+	"message": "stop sharing once the user resets or withholds the advertising identifier",
+	"opt_out": "advertising_id",
+} if {
+	request.recipient_kind in _facts.advertising.recipients
+}
+
+# METADATA
+# title: Safeguards for transfers outside the EEA
+# description: Data held outside the EEA is protected by appropriate safeguards such as contractual obligations.
+# custom:
+#   clause: callsapp.transfer
+obligations contains {
+	"code": "transfer_safeguard",
+	"clause": "callsapp.transfer",
+	"message": "protect data held outside the EEA with appropriate safeguards such as contractual obligations",
+	"country": request.recipient_country,
+} if {
+	not request.recipient_kind in _facts.transfer.not_transfers
+	request.recipient_country
+	not request.recipient_in(_reference.eea)
+}
