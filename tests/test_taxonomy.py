@@ -18,3 +18,11 @@ def test_extensions_hang_under_fideslang_parents() -> None:
         assert key in generated["data_categories"]
         assert key.rsplit(".", 1)[0] in generated["data_categories"]
     assert "marketing.communications.email" in generated["data_uses"]
+
+
+def test_committed_dispatch_names_every_company(policies) -> None:
+    from privacy_pdp import dispatch
+
+    committed = (POLICIES / dispatch.DISPATCH_PATH).read_text(encoding="utf-8")
+    assert committed == dispatch.render(policies), "run `privacy-pdp generate` to regenerate"
+    assert dispatch.companies(policies), "no company package found"

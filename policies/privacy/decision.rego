@@ -6,18 +6,18 @@
 #   deny overrides, default deny, every reason citing a catalogued clause.
 package privacy
 
+import data.privacy.dispatch
 import data.privacy.request
 import data.privacy.validation
 
-# Only these four rules of a company package are read, by name: the package as a
-# whole would drag in helpers and, in tests, the test package beside it.
-_forbids := data.privacy.companies[request.company].forbids
+# Only these four rules of the company's package are read (see privacy.dispatch).
+_forbids := dispatch.forbids
 
-_permits := data.privacy.companies[request.company].permits
+_permits := dispatch.permits
 
-_obligations := data.privacy.companies[request.company].obligations
+_obligations := dispatch.obligations
 
-_catch_all := data.privacy.companies[request.company].catch_all
+_catch_all := dispatch.catch_all
 
 # METADATA
 # title: Decision

@@ -75,11 +75,12 @@ def eval_(
 
 @app.command("generate")
 def generate(policies: PolicyDir = DEFAULT_POLICIES) -> None:
-    """Regenerate the vocabulary (from the installed fideslang) and the input's JSON Schema."""
-    from privacy_pdp import schema
+    """Regenerate the vocabulary (from fideslang), the input's JSON Schema and the company dispatch."""
+    from privacy_pdp import dispatch, schema
 
     typer.echo(f"wrote {taxonomy.write(policies)}")
     typer.echo(f"wrote {schema.write(policies, _load(policies))}")
+    typer.echo(f"wrote {dispatch.write(policies, _load(policies))}")
 
 
 @app.command()
