@@ -23,7 +23,7 @@ def test_post_decision_answers_result_and_decision_id(client: httpx.Client) -> N
     uuid.UUID(body["decision_id"])
     result = body["result"]
     assert result["allow"] is False
-    assert {r["clause"] for r in result["reasons"]} == {"kallu.sharing.direct_marketing"}
+    assert "kallu.sharing.direct_marketing" in {r["clause"] for r in result["reasons"]}
     assert all(r["effect"] == "deny" for r in result["reasons"])
 
 
