@@ -9,7 +9,7 @@ PORT ?= 8181
 # it loads through ctypes on 3.11, so it is installed apart with --ignore-requires-python.
 OPA_BINDINGS := opa-golib-python-bindings==0.4.4
 
-.PHONY: install run test rego-test check pytest clean bench
+.PHONY: install run test rego-test check pytest clean bench verify mutation
 
 install: $(STAMP)
 
@@ -44,3 +44,10 @@ bench: $(STAMP)
 	  for i in $$(seq 1 100); do curl -sf localhost:18999/health > /dev/null && break; sleep 0.2; done; \
 	  $(PY) -m privacy_pdp bench --policies policies --seconds 1 --url http://127.0.0.1:18999; rc=$$?; \
 	  kill $$pid; exit $$rc
+
+# Exhaustive bounded check of the invariants (issue 4), and the mutation score.
+verify: $(STAMP)
+	$(PY) -m privacy_pdp verify --policies policies
+
+mutation: $(STAMP)
+	$(PY) -m privacy_pdp mutate --policies policies

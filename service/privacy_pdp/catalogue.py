@@ -22,6 +22,7 @@ RULE_HEAD = re.compile(r"^([a-z_][a-z0-9_]*)\b")
 CLAUSE_LITERAL = re.compile(r'"clause"\s*:\s*"([^"]+)"')
 REQUIRED_FIELDS = ("company", "title", "summary", "source", "language", "status")
 MAX_QUOTE = 200
+GENERATED_DISPATCH = "privacy/dispatch.rego"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def check(policy_set: PolicySet) -> Report:
     cited: set[str] = set()
 
     for file, source in sorted(policy_set.modules.items()):
+        if file == GENERATED_DISPATCH:  # forwards the companies' rules; decides nothing itself
+            continue
         for rule in rules_of(file, source):
             where = f"{file}:{rule.line}"
             if "_error" in rule.metadata:

@@ -1,0 +1,759 @@
+package privacy.companies.callbridge_test
+
+import data.privacy
+
+# Tests replace the request document (see privacy.request) with inputs built by a
+# function (_req and the helpers below): regopy aborts on `with ... as <rule>`.
+# object.union merges nested objects in OPA but replaces them in regopy: an override
+# of a nested object names every key it changes (an unknown age is "age": null).
+_req(extra) := object.union({
+	"company": "callbridge",
+	"data_categories": ["user.contact.email"],
+	"data_use": "essential.service",
+	"recipient": {"kind": "first_party"},
+	"subject": {"age": 30, "country": "US"},
+}, extra)
+
+_denied_by(d, clause) if {
+	d.allow == false
+	some r in d.reasons
+	r.clause == clause
+	r.effect == "deny"
+}
+
+_allowed_by(d, clause) if {
+	d.allow == true
+	some r in d.reasons
+	r.clause == clause
+	r.effect == "allow"
+}
+
+_not_cited(d, clause) if {
+	every r in d.reasons {
+		r.clause != clause
+	}
+}
+
+_obliged(d, code, clause) if {
+	some o in d.obligations
+	o.code == code
+	o.clause == clause
+}
+
+_not_obliged(d, code) if {
+	every o in d.obligations {
+		o.code != code
+	}
+}
+
+# Requests used by several tests.
+_third_party(extra) := _req(object.union({"recipient": {"kind": "third_party", "name": "Partner Co"}}, extra))
+
+_processor(recipient, extra) := _req(object.union({"recipient": object.union({"kind": "service_provider"}, recipient)}, extra))
+
+_ad_network(extra) := _req(object.union({
+	"data_categories": ["user.unique_id.pseudonymous", "user.behavior.browsing_history"],
+	"data_use": "marketing.advertising.first_party.targeted",
+	"recipient": {"kind": "advertising_partner", "name": "AdNet Inc", "country": "US"},
+	"identifiability": "pseudonymous",
+}, extra))
+
+_web_ads(extra) := _req(object.union({
+	"data_categories": ["user.device.cookie_id", "user.device.ip_address"],
+	"data_use": "marketing.advertising.third_party.targeted",
+	"recipient": {"kind": "advertising_partner", "name": "AdCo Ltd", "country": "US"},
+	"identifiability": "pseudonymous",
+}, extra))
+
+_authority(extra) := _req(object.union({
+	"data_categories": ["user.behavior.call_detail_records"],
+	"data_use": "third_party_sharing.legal_obligation",
+	"recipient": {"kind": "law_enforcement", "name": "FBI", "country": "US"},
+	"legal_request": {"verified": true, "matter": "national_security"},
+}, extra))
+
+# ---------------------------------------------------------------- express consent
+
+# clause: callbridge.disclosure.express_consent
+test_third_party_without_express_consent_is_denied_by_catch_all if {
+	d := privacy.decision with data.privacy.request.document as _third_party({})
+	d.allow == false
+	[r] := d.reasons
+	r.clause == "callbridge.disclosure.express_consent"
+	r.code == "no_express_consent"
+}
+
+# clause: callbridge.disclosure.express_consent
+test_third_party_with_express_consent_to_the_use_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _third_party({"consents": ["essential.service"]})
+	_allowed_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_consent_to_another_use_does_not_permit_third_party if {
+	d := privacy.decision with data.privacy.request.document as _third_party({"consents": ["analytics"]})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_acquirer_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "acquirer", "name": "BuyCo"}})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_acquirer_with_express_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"recipient": {"kind": "acquirer", "name": "BuyCo"},
+		"consents": ["essential"],
+	})
+	_allowed_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_return_address_to_other_users_is_allowed_by_implied_consent if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.email"],
+		"recipient": {"kind": "other_users"},
+	})
+	_allowed_by(d, "callbridge.disclosure.express_consent")
+	some r in d.reasons
+	r.code == "implied_consent"
+}
+
+# clause: callbridge.disclosure.express_consent
+test_location_to_other_users_is_not_implied_and_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.location.precise"],
+		"recipient": {"kind": "other_users"},
+	})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_express_consent_rule_does_not_apply_to_first_party if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	_not_cited(d, "callbridge.disclosure.express_consent")
+}
+
+# ---------------------------------------------------------------- own purposes
+
+# clause: callbridge.use.purposes
+test_first_party_use_for_the_service_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "first_party", "country": "CA"}})
+	_allowed_by(d, "callbridge.use.purposes")
+}
+
+# clause: callbridge.use.purposes
+test_first_party_use_outside_listed_purposes_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "train_ai_system"})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+	_not_cited(d, "callbridge.use.purposes")
+}
+
+# ---------------------------------------------------------------- affiliates, transfers
+
+# clause: callbridge.transfer
+test_named_iotum_company_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"recipient": {"kind": "corporate_family", "name": " iotum global holdings inc. ", "country": "US"},
+	})
+	_allowed_by(d, "callbridge.transfer")
+}
+
+# clause: callbridge.transfer
+test_unnamed_affiliate_abroad_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family", "country": "IN"}})
+	_allowed_by(d, "callbridge.transfer")
+}
+
+# clause: callbridge.transfer
+test_affiliate_with_unknown_name_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family", "name": "Other Group Ltd"}})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+	_not_cited(d, "callbridge.transfer")
+}
+
+# clause: callbridge.transfer
+test_affiliate_for_unlisted_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.advertising.third_party.targeted",
+		"recipient": {"kind": "corporate_family", "name": "Iotum Inc."},
+	})
+	d.allow == false
+	_not_cited(d, "callbridge.transfer")
+}
+
+# clause: callbridge.transfer
+test_processor_abroad_for_eu_subject_needs_contractual_clauses if {
+	d := privacy.decision with data.privacy.request.document as _processor(
+		{"country": "US", "under_contract": true},
+		{"subject": {"age": 40, "country": "DE"}},
+	)
+	d.allow == true
+	_obliged(d, "transfer_safeguard", "callbridge.transfer")
+}
+
+# clause: callbridge.transfer
+test_processor_for_us_subject_needs_no_transfer_safeguard if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {})
+	d.allow == true
+	_not_obliged(d, "transfer_safeguard")
+}
+
+# clause: callbridge.transfer.dpf
+test_eu_subject_to_us_affiliate_is_under_dpf if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"recipient": {"kind": "corporate_family", "name": "Iotum Inc.", "country": "US"},
+		"subject": {"age": 40, "country": "FR"},
+	})
+	_allowed_by(d, "callbridge.transfer")
+	_obliged(d, "transfer_safeguard", "callbridge.transfer.dpf")
+}
+
+# clause: callbridge.transfer.dpf
+test_swiss_subject_on_own_servers_with_unknown_country_is_under_dpf if {
+	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 40, "country": "CH"}})
+	_obliged(d, "transfer_safeguard", "callbridge.transfer.dpf")
+}
+
+# clause: callbridge.transfer.dpf
+test_eu_subject_kept_in_the_eea_needs_no_dpf_safeguard if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"recipient": {"kind": "first_party", "country": "IE"},
+		"subject": {"age": 40, "country": "FR"},
+	})
+	d.allow == true
+	_not_obliged(d, "transfer_safeguard")
+}
+
+# ---------------------------------------------------------------- sub-processors
+
+# clause: callbridge.subprocessors
+test_hosting_provider_in_listed_country_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"name": "CloudHost", "country": "SG"}, {
+		"data_categories": ["user.contact.email", "user.content.private", "user.authorization.password"],
+	})
+	_allowed_by(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.subprocessors
+test_hosting_provider_in_eu_member_state_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "DE"}, {})
+	_allowed_by(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.subprocessors
+test_hosting_provider_in_unlisted_country_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "BR"}, {})
+	_denied_by(d, "callbridge.subprocessors")
+	some r in d.reasons
+	r.code == "subprocessor_country_not_listed"
+}
+
+# clause: callbridge.subprocessors
+test_dial_in_carrier_in_any_country_gets_call_records if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "BR"}, {
+		"data_categories": ["user.behavior.call_detail_records"],
+	})
+	_allowed_by(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.subprocessors
+test_crm_in_uk_for_support_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "GB"}, {
+		"data_categories": ["user.name", "user.behavior.purchase_history"],
+		"data_use": "essential.service.operations.support",
+	})
+	_allowed_by(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.subprocessors
+test_processor_for_use_no_row_lists_is_denied_by_catch_all if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US"}, {
+		"data_use": "marketing.advertising.third_party.targeted",
+		"subject": {"age": 40, "country": "US"},
+	})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+	_not_cited(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.subprocessors
+test_analytics_processor_in_canada_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "CA"}, {
+		"data_categories": ["user.behavior", "user.device.ip_address"],
+		"data_use": "analytics.reporting",
+	})
+	_allowed_by(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.subprocessors
+test_matrix_does_not_apply_to_first_party if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "first_party", "country": "BR"}})
+	d.allow == true
+	_not_cited(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.disclosure.service_providers
+test_processor_without_contract_must_be_bound_by_one if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US"}, {})
+	d.allow == true
+	_obliged(d, "contract_required", "callbridge.disclosure.service_providers")
+}
+
+# clause: callbridge.disclosure.service_providers
+test_processor_under_contract_needs_no_new_contract if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {})
+	d.allow == true
+	_not_obliged(d, "contract_required")
+}
+
+# ---------------------------------------------------------------- cards and passwords
+
+# clause: callbridge.payment.card
+test_card_number_to_us_card_processor_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"name": "PayCo", "country": "US"}, {
+		"data_categories": ["user.financial.credit_card", "user.name", "user.contact.address"],
+		"data_use": "essential.service.payment_processing",
+	})
+	_allowed_by(d, "callbridge.subprocessors")
+	_not_cited(d, "callbridge.payment.card")
+}
+
+# clause: callbridge.payment.card
+test_card_number_to_hosting_provider_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US"}, {
+		"data_categories": ["user.financial.credit_card"],
+	})
+	_denied_by(d, "callbridge.payment.card")
+}
+
+# clause: callbridge.payment.card
+test_card_processor_outside_the_us_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "IE"}, {
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "essential.service.payment_processing",
+	})
+	_denied_by(d, "callbridge.payment.card")
+}
+
+# clause: callbridge.payment.card
+test_financial_data_broadly_to_own_servers_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.financial"]})
+	_denied_by(d, "callbridge.payment.card")
+}
+
+# clause: callbridge.payment.card
+test_card_number_with_consent_to_third_party_is_still_denied if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_categories": ["user.financial.credit_card"],
+		"consents": ["essential.service"],
+	})
+	_denied_by(d, "callbridge.payment.card")
+}
+
+# clause: callbridge.payment.card
+test_password_to_development_platform_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _processor({"name": "CodeHub", "country": "US"}, {
+		"data_categories": ["user.authorization.password"],
+		"data_use": "functional.service.improve",
+	})
+	_denied_by(d, "callbridge.payment.card")
+	some r in d.reasons
+	r.code == "password_to_development_platform"
+}
+
+# clause: callbridge.payment.card
+test_credentials_broadly_for_functional_use_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US"}, {
+		"data_categories": ["user.authorization"],
+		"data_use": "functional",
+	})
+	_denied_by(d, "callbridge.payment.card")
+}
+
+# clause: callbridge.payment.card
+test_development_platform_without_passwords_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"name": "CodeHub", "country": "US"}, {
+		"data_categories": ["user.contact.email", "user.behavior.call_detail_records"],
+		"data_use": "functional.service.improve",
+	})
+	_allowed_by(d, "callbridge.subprocessors")
+	_not_cited(d, "callbridge.payment.card")
+}
+
+# ---------------------------------------------------------------- retention
+
+# clause: callbridge.processing.table
+test_own_processing_carries_retention_limit if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	some o in d.obligations
+	o.code == "retention_limit"
+	o.clause == "callbridge.processing.table"
+	is_string(o.period)
+}
+
+# clause: callbridge.processing.table
+test_aggregated_data_carries_no_retention_limit if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.call_detail_records"],
+		"identifiability": "aggregated",
+	})
+	d.allow == true
+	_not_obliged(d, "retention_limit")
+}
+
+# ---------------------------------------------------------------- aggregated data
+
+# clause: callbridge.aggregate.sale
+test_sale_of_aggregated_usage_data_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"action": "sell",
+		"data_categories": ["user.behavior.call_detail_records", "user.telemetry"],
+		"data_use": "analytics.reporting",
+		"identifiability": "aggregated",
+	})
+	_allowed_by(d, "callbridge.aggregate.sale")
+}
+
+# clause: callbridge.aggregate.sale
+test_aggregate_rule_does_not_cover_pseudonymous_data if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_categories": ["user.behavior.call_detail_records"],
+		"data_use": "analytics.reporting",
+		"identifiability": "pseudonymous",
+	})
+	d.allow == false
+	_not_cited(d, "callbridge.aggregate.sale")
+}
+
+# clause: callbridge.aggregate.sale
+test_aggregated_data_is_not_for_authorities_without_request if {
+	d := privacy.decision with data.privacy.request.document as _authority({
+		"identifiability": "aggregated",
+		"legal_request": null,
+	})
+	_denied_by(d, "callbridge.disclosure.public_authorities")
+}
+
+# clause: callbridge.definition.pi
+test_aggregated_data_with_email_addresses_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"action": "sell",
+		"data_categories": ["user.contact.email"],
+		"identifiability": "aggregated",
+	})
+	_denied_by(d, "callbridge.definition.pi")
+}
+
+# clause: callbridge.definition.pi
+test_aggregated_data_with_ip_addresses_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_categories": ["user.device"],
+		"identifiability": "aggregated",
+	})
+	_denied_by(d, "callbridge.definition.pi")
+}
+
+# clause: callbridge.definition.pi
+test_identifier_rule_does_not_apply_to_identifiable_data if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.device.ip_address"]})
+	d.allow == true
+	_not_cited(d, "callbridge.definition.pi")
+}
+
+# ---------------------------------------------------------------- children
+
+# clause: callbridge.children
+test_known_minor_data_is_denied_even_to_own_servers if {
+	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 15, "country": "US"}})
+	_denied_by(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_unknown_age_for_ordinary_service_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": null, "country": "US"}})
+	d.allow == true
+	_not_cited(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_unknown_age_for_marketing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"subject": {"age": null, "country": "US"},
+		"consents": ["marketing.communications"],
+	})
+	_denied_by(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_unknown_age_for_web_ads_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _web_ads({"subject": {"age": null, "country": "US"}})
+	_denied_by(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_minor_in_aggregated_statistics_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_categories": ["user.behavior.call_detail_records"],
+		"identifiability": "aggregated",
+		"subject": {"age": 12},
+	})
+	_allowed_by(d, "callbridge.aggregate.sale")
+	_not_cited(d, "callbridge.children")
+}
+
+# ---------------------------------------------------------------- direct marketing
+
+# clause: callbridge.marketing.email
+test_product_email_without_express_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "marketing.communications.email"})
+	_denied_by(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+test_product_email_with_express_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications"],
+	})
+	_allowed_by(d, "callbridge.use.purposes")
+	_not_cited(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+test_campaign_processor_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "CA"}, {
+		"data_categories": ["user.name", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+	})
+	_denied_by(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+test_campaign_processor_with_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "CA"}, {
+		"data_categories": ["user.name", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing"],
+	})
+	_allowed_by(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.marketing.email
+test_opt_out_of_correspondence_denies_marketing_despite_consent if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications"],
+		"opt_outs": ["marketing_communications"],
+	})
+	_denied_by(d, "callbridge.marketing.email")
+	some r in d.reasons
+	r.code == "marketing_opted_out"
+}
+
+# clause: callbridge.marketing.email
+test_service_notifications_are_not_marketing if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["marketing_communications"],
+	})
+	d.allow == true
+	_not_cited(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.shine_the_light
+test_third_party_direct_marketing_without_opt_in_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _third_party({"data_use": "marketing.communications.email"})
+	_denied_by(d, "callbridge.shine_the_light")
+}
+
+# clause: callbridge.shine_the_light
+test_broad_marketing_use_without_opt_in_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_use": "marketing",
+		"consents": ["marketing.advertising"],
+	})
+	_denied_by(d, "callbridge.shine_the_light")
+}
+
+# clause: callbridge.shine_the_light
+test_third_party_direct_marketing_with_opt_in_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications.email"],
+	})
+	_allowed_by(d, "callbridge.disclosure.express_consent")
+	_not_cited(d, "callbridge.shine_the_light")
+}
+
+# ---------------------------------------------------------------- advertising
+
+# clause: callbridge.ads.offsite
+test_ad_network_with_anonymous_number_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _ad_network({})
+	_allowed_by(d, "callbridge.ads.offsite")
+	_obliged(d, "honour_opt_out", "callbridge.ccpa.sale")
+}
+
+# clause: callbridge.ads.offsite
+test_ad_network_measuring_ads_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _ad_network({
+		"data_categories": ["user.device.cookie_id"],
+		"data_use": "analytics.reporting.ad_performance",
+	})
+	_allowed_by(d, "callbridge.ads.offsite")
+}
+
+# clause: callbridge.ads.offsite
+test_email_address_to_ad_network_is_denied_even_with_consent if {
+	d := privacy.decision with data.privacy.request.document as _ad_network({
+		"data_categories": ["user.unique_id.pseudonymous", "user.contact.email"],
+		"consents": ["marketing"],
+	})
+	_denied_by(d, "callbridge.ads.offsite")
+	some r in d.reasons
+	r.code == "direct_identifiers_to_ad_network"
+}
+
+# clause: callbridge.ads.offsite
+test_identifiable_data_to_ad_network_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _ad_network({"identifiability": "identifiable"})
+	_denied_by(d, "callbridge.ads.offsite")
+	some r in d.reasons
+	r.code == "identifiable_data_to_ad_network"
+}
+
+# clause: callbridge.ads.offsite
+test_mobile_advertising_id_to_ad_network_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _ad_network({"data_categories": ["user.device.advertising_id"]})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+	_not_cited(d, "callbridge.ads.offsite")
+}
+
+# clause: callbridge.cookies
+test_advertiser_cookies_and_ip_on_the_website_are_allowed if {
+	d := privacy.decision with data.privacy.request.document as _web_ads({})
+	_allowed_by(d, "callbridge.cookies")
+	_obliged(d, "honour_opt_out", "callbridge.ccpa.sale")
+}
+
+# clause: callbridge.cookies
+test_advertiser_cookies_do_not_carry_location if {
+	d := privacy.decision with data.privacy.request.document as _web_ads({
+		"data_categories": ["user.device.cookie_id", "user.location.precise"],
+	})
+	d.allow == false
+	_not_cited(d, "callbridge.cookies")
+}
+
+# ---------------------------------------------------------------- sale
+
+# clause: callbridge.ccpa.sale
+test_sale_of_identifiable_data_is_denied_even_with_consent if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"action": "sell",
+		"consents": ["essential.service"],
+	})
+	_denied_by(d, "callbridge.ccpa.sale")
+	some r in d.reasons
+	r.code == "no_sale_of_personal_information"
+}
+
+# clause: callbridge.ccpa.sale
+test_sale_of_pseudonymous_data_outside_web_ads_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"action": "sell",
+		"data_categories": ["user.device.cookie_id"],
+		"identifiability": "pseudonymous",
+		"consents": ["essential.service"],
+	})
+	_denied_by(d, "callbridge.ccpa.sale")
+}
+
+# clause: callbridge.ccpa.sale
+test_web_ad_sharing_counted_as_sale_is_allowed_without_opt_out if {
+	d := privacy.decision with data.privacy.request.document as _web_ads({"action": "sell"})
+	_allowed_by(d, "callbridge.cookies")
+	_not_cited(d, "callbridge.ccpa.sale")
+}
+
+# clause: callbridge.ccpa.sale
+test_web_ad_sharing_after_do_not_sell_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _web_ads({"opt_outs": ["sale"]})
+	_denied_by(d, "callbridge.ccpa.sale")
+	some r in d.reasons
+	r.code == "sale_opted_out"
+}
+
+# clause: callbridge.ccpa.sale
+test_offsite_ads_after_do_not_sell_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _ad_network({"opt_outs": ["sale"]})
+	_denied_by(d, "callbridge.ccpa.sale")
+}
+
+# clause: callbridge.ccpa.sale
+test_do_not_sell_does_not_stop_own_service_use if {
+	d := privacy.decision with data.privacy.request.document as _req({"opt_outs": ["sale"]})
+	d.allow == true
+	_not_cited(d, "callbridge.ccpa.sale")
+}
+
+# ---------------------------------------------------------------- public authorities
+
+# clause: callbridge.disclosure.public_authorities
+test_lawful_national_security_request_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _authority({})
+	_allowed_by(d, "callbridge.disclosure.public_authorities")
+}
+
+# clause: callbridge.disclosure.public_authorities
+test_lawful_criminal_investigation_request_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _authority({
+		"data_use": "essential.legal_obligation",
+		"legal_request": {"verified": true, "matter": "criminal_investigation"},
+	})
+	_allowed_by(d, "callbridge.disclosure.public_authorities")
+}
+
+# clause: callbridge.disclosure.public_authorities
+test_authority_without_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _authority({"legal_request": null})
+	_denied_by(d, "callbridge.disclosure.public_authorities")
+}
+
+# clause: callbridge.disclosure.public_authorities
+test_authority_with_unverified_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _authority({"legal_request": {"verified": false, "matter": "court_order"}})
+	_denied_by(d, "callbridge.disclosure.public_authorities")
+}
+
+# clause: callbridge.disclosure.public_authorities
+test_authority_for_non_legal_use_is_denied_by_catch_all if {
+	d := privacy.decision with data.privacy.request.document as _authority({"data_use": "analytics.reporting"})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+	_not_cited(d, "callbridge.disclosure.public_authorities")
+}
+
+# ---------------------------------------------------------------- product invariants
+
+# clause: callbridge.disclosure.express_consent
+test_unlisted_category_added_to_permitted_flow_falls_to_default_deny if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US"}, {
+		"data_categories": ["user.name", "user.behavior.call_detail_records", "user.location.precise"],
+		"data_use": "sales",
+	})
+	_denied_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.subprocessors
+test_crm_flow_with_fewer_categories_stays_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "GB"}, {
+		"data_categories": ["user.behavior.call_detail_records"],
+		"data_use": "sales",
+	})
+	_allowed_by(d, "callbridge.subprocessors")
+}
