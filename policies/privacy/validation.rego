@@ -105,14 +105,16 @@ _absent_or_age(x) if _age(x)
 # description: One entry per problem found in the input, each naming the field.
 # custom:
 #   clause: privacy.fail_closed
-errors contains _error("input", "the input must be a JSON object") if not is_object(request.document)
+errors contains _error("input", "the input must be a JSON object") if not _object_document
+
+_object_document if is_object(request.document)
 
 errors contains _error("company", "company is required") if {
 	is_object(request.document)
 	not _present(request.document, "company")
 }
 
-errors contains _error("company", sprintf("unknown company %v", [request.document.company])) if {
+errors contains _error("company", concat("", ["unknown company ", _shown(request.document.company)])) if {
 	_present(request.document, "company")
 	not _known_company(request.document.company)
 }
@@ -132,7 +134,7 @@ errors contains _error("data_categories", "data_categories must be a non-empty a
 	not _non_empty_array(request.document.data_categories)
 }
 
-errors contains _error(sprintf("data_categories[%d]", [i]), sprintf("unknown data category %v", [c])) if {
+errors contains _error(sprintf("data_categories[%d]", [i]), concat("", ["unknown data category ", _shown(c)])) if {
 	is_array(request.document.data_categories)
 	some i, c in request.document.data_categories
 	not _category(c)
@@ -143,7 +145,7 @@ errors contains _error("data_use", "data_use is required") if {
 	not _present(request.document, "data_use")
 }
 
-errors contains _error("data_use", sprintf("unknown data use %v", [request.document.data_use])) if {
+errors contains _error("data_use", concat("", ["unknown data use ", _shown(request.document.data_use)])) if {
 	_present(request.document, "data_use")
 	not _use(request.document.data_use)
 }
@@ -163,7 +165,7 @@ errors contains _error("recipient.kind", "recipient.kind is required") if {
 	not _present(request.document.recipient, "kind")
 }
 
-errors contains _error("recipient.kind", sprintf("unknown recipient kind %v", [request.document.recipient.kind])) if {
+errors contains _error("recipient.kind", concat("", ["unknown recipient kind ", _shown(request.document.recipient.kind)])) if {
 	_present(request.document.recipient, "kind")
 	not request.document.recipient.kind in kinds
 }
@@ -208,7 +210,7 @@ errors contains _error("consents", "consents must be an array") if {
 	not is_array(request.document.consents)
 }
 
-errors contains _error(sprintf("consents[%d]", [i]), sprintf("unknown data use %v", [c])) if {
+errors contains _error(sprintf("consents[%d]", [i]), concat("", ["unknown data use ", _shown(c)])) if {
 	is_array(request.document.consents)
 	some i, c in request.document.consents
 	not _use(c)
@@ -219,7 +221,7 @@ errors contains _error("opt_outs", "opt_outs must be an array") if {
 	not is_array(request.document.opt_outs)
 }
 
-errors contains _error(sprintf("opt_outs[%d]", [i]), sprintf("unknown opt-out %v", [o])) if {
+errors contains _error(sprintf("opt_outs[%d]", [i]), concat("", ["unknown opt-out ", _shown(o)])) if {
 	is_array(request.document.opt_outs)
 	some i, o in request.document.opt_outs
 	not o in data.privacy.reference.opt_outs
@@ -232,12 +234,15 @@ errors contains _error("legal_request", "legal_request must be an object or null
 
 errors contains _error("legal_request.verified", "legal_request.verified must be a boolean") if {
 	is_object(request.document.legal_request)
-	not is_boolean(request.document.legal_request.verified)
+	not _verified_flag(request.document.legal_request)
 }
 
-errors contains _error("legal_request.matter", sprintf("unknown legal matter %v", [request.document.legal_request.matter])) if {
+errors contains _error(
+	"legal_request.matter",
+	concat("", ["legal_request.matter must be one of the contract's matters, not ", _shown(object.get(request.document.legal_request, "matter", null))]),
+) if {
 	is_object(request.document.legal_request)
-	not request.document.legal_request.matter in data.privacy.reference.legal_matters
+	not _legal_matter(request.document.legal_request)
 }
 
 errors contains _error("identifiability", "identifiability must be one of identifiable, pseudonymous, aggregated") if {
@@ -246,6 +251,17 @@ errors contains _error("identifiability", "identifiability must be one of identi
 }
 
 _error(field, message) := {"field": field, "message": message}
+
+# A value as a message shows it: strings quoted, anything else by its type only (the
+# engines print numbers differently, and a message must not depend on the engine).
+_shown(x) := concat("", ["'", x, "'"]) if is_string(x)
+
+else := concat("", ["a value of type ", type_name(x)])
+
+# Spelled out as helpers: regopy and OPA disagree on `not x in coll` when x is undefined.
+_verified_flag(lr) if is_boolean(lr.verified)
+
+_legal_matter(lr) if lr.matter in data.privacy.reference.legal_matters
 
 # A field counts as present when it is there and not null: null means "absent".
 _present(obj, key) if {

@@ -73,6 +73,18 @@ def replace_lone_surrogates(value: Any) -> Any:
     return value
 
 
+def _has_big_int(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not -(2**63) <= value < 2**63
+    if isinstance(value, list):
+        return any(_has_big_int(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_big_int(v) for v in value.values())
+    return False
+
+
 def _is_surrogate(ch: str) -> bool:
     return "\ud800" <= ch <= "\udfff"
 
@@ -139,30 +151,43 @@ class RegoEngine:
         # regopy has no "absent input": null is the closest, and no rule of ours tells them apart.
         # set_input builds the term directly: about 3x cheaper than parsing JSON with set_input_term.
         value = None if input is UNDEFINED else input
-        try:
-            interpreter.set_input(value)
-        except UnicodeEncodeError:
-            interpreter.set_input(replace_lone_surrogates(value))
+        if _has_big_int(value):  # set_input wraps integers beyond 64 bits; the parser keeps them
+            interpreter.set_input_term(json.dumps(replace_lone_surrogates(value)))
+        else:
+            try:
+                interpreter.set_input(value)
+            except UnicodeEncodeError:
+                interpreter.set_input(replace_lone_surrogates(value))
         path = path.strip("/")
-        try:
-            if bundle is not None and path in self.entrypoints:
-                output = interpreter.query_bundle_entrypoint(bundle, path)
-            else:
-                output = interpreter.query(ref_for(path))
-        except ValueError:  # regopy's own JSON parse of an output that embeds an error term
-            raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}") from None
-        if not output.ok():
+        ok, text = _regopy_query(interpreter, bundle if path in self.entrypoints else None, path)
+        if not ok:
             raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}")
-        text = str(output)
         if text == "undefined":
             return Evaluation(False)
         try:
-            expressions = json.loads(text).get("expressions") or []
+            # strict=False: regopy writes control characters into strings unescaped
+            expressions = json.loads(text, strict=False).get("expressions") or []
         except ValueError:  # regopy embeds an error term in otherwise good output
             raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}: {text[:500]}") from None
         if not expressions:
             return Evaluation(False)
         return Evaluation(True, expressions[0])
+
+
+def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, str]:
+    """Query through regopy's C API, reading the output text ourselves: regopy's Output
+    parses it as strict JSON and raises on the control characters it leaves unescaped."""
+    from regopy import rego_shared as c
+
+    if bundle is not None:
+        impl = c.rego_bundle_query_entrypoint(interpreter._impl, bundle._impl, path)
+    else:
+        impl = c.rego_query(interpreter._impl, ref_for(path))
+    try:
+        ok = bool(c.rego_output_ok(impl))
+        return ok, c.rego_output_string(impl) if ok else ""
+    finally:
+        c.rego_free_output(impl)
 
 
 class OpaGoEngine:
