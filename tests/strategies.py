@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, example, settings
 from hypothesis import strategies as st
 
 from privacy_pdp import invariants as inv
@@ -326,7 +326,8 @@ def bad_subdivisions() -> st.SearchStrategy[Any]:
 
 def bad_ages() -> st.SearchStrategy[Any]:
     return st.one_of(
-        st.sampled_from([-1, 151, 1000, 10**20, -0.5, 150.0001, "30", "", True, False, [30], {"years": 30}]),
+        st.sampled_from([-1, 151, 1000, 10**20, -0.5, 150.0001, 1.7976931348623157e308, -1.7976931348623157e308,
+                         "30", "", True, False, [30], {"years": 30}]),
         st.integers(max_value=-1),
         st.integers(min_value=151),
         st.floats(min_value=150, exclude_min=True, allow_infinity=False),
@@ -468,3 +469,31 @@ def noisy(draw: st.DrawFn, doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
     if top:
         changes.append("top+extra")
     return out, "reordered/duplicated/extra: " + ", ".join(changes)
+
+
+# --- counterexamples found so far ----------------------------------------------------------
+
+
+def example_each(name: str, values: list[Any]) -> Any:
+    """hypothesis @example for each value (explicit cases run before the generated ones)."""
+
+    def decorate(test: Any) -> Any:
+        for value in reversed(values):
+            test = example(**{name: value})(test)
+        return test
+
+    return decorate
+
+
+_BASE = {"company": "kallu", "data_categories": ["user"], "data_use": "analytics", "recipient": {"kind": "first_party"}}
+# Counterexamples found so far, kept as regression examples.
+FOUND_INVALID = [
+    ({**_BASE, "company": "kallu\n"}, frozenset({"company"})),  # control characters broke regopy's output
+    ({**_BASE, "company": "\x1f"}, frozenset({"company"})),
+    ({**_BASE, "legal_request": {"verified": False}}, frozenset({"legal_request.matter"})),
+    ({**_BASE, "legal_request": {"matter": "court_order"}}, frozenset({"legal_request.verified"})),
+    ({**_BASE, "data_categories": [-(10**20)]}, frozenset({"data_categories[0]"})),  # wrapped to int64 in regopy
+    ({**_BASE, "subject": {"age": 1.7976931348623157e308}}, frozenset({"subject.age"})),  # regopy: stod fails
+    ({**_BASE, "subject": {"age": -1.7976931348623157e308}}, frozenset({"subject.age"})),
+    (None, frozenset({"input"})),
+]

@@ -123,3 +123,17 @@ def test_unknown_route_is_json_404(client: httpx.Client) -> None:
     response = client.get("/v2/whatever")
     assert response.status_code == 404
     assert response.json()["code"] == "resource_not_found"
+
+
+def test_non_json_number_constants_are_400(client: httpx.Client) -> None:
+    for literal in (b"NaN", b"Infinity", b"-Infinity"):
+        response = client.post("/v1/data/privacy/decision", content=b'{"input": {"subject": {"age": ' + literal + b"}}}")
+        assert response.status_code == 400, literal
+        assert response.json()["code"] == "invalid_parameter"
+
+
+def test_extreme_float_is_a_deny_naming_the_field(client: httpx.Client) -> None:
+    body = b'{"input": {"company": "kallu", "data_categories": ["user"], "data_use": "analytics", "recipient": {"kind": "first_party"}, "subject": {"age": 1.7976931348623157e308}}}'
+    decision = client.post("/v1/data/privacy/decision", content=body).json()["result"]
+    assert decision["allow"] is False
+    assert "subject.age" in {r.get("field") for r in decision["reasons"]}

@@ -12,13 +12,12 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from privacy_pdp import invariants as inv
 from privacy_pdp import verify
 from privacy_pdp.engine import UNDEFINED
 
-from strategies import MODEL, examples, huge_valid_requests, invalid_requests, valid_requests
+from strategies import FOUND_INVALID, MODEL, example_each, examples, huge_valid_requests, invalid_requests, valid_requests
 
 COUNT = {"compared": 0, "disagreements": 0}
 VALID_EXAMPLES, INVALID_EXAMPLES, HUGE_EXAMPLES, DOMAIN_SAMPLE = 700, 500, 40, 800
@@ -54,6 +53,7 @@ def test_engines_agree_on_valid_inputs(rego, opa, doc) -> None:
 
 @examples(INVALID_EXAMPLES)
 @given(case=invalid_requests())
+@example_each("case", FOUND_INVALID)
 def test_engines_agree_on_invalid_inputs(rego, opa, case) -> None:
     agree(rego, opa, case[0])
 

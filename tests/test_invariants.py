@@ -22,7 +22,16 @@ from privacy_pdp import invariants as inv
 from privacy_pdp.engine import RegoEngine
 from privacy_pdp.policyset import PolicySet
 
-from strategies import MODEL, examples, invalid_requests, noisy, overlapping, valid_requests
+from strategies import (
+    FOUND_INVALID,
+    MODEL,
+    example_each,
+    examples,
+    invalid_requests,
+    noisy,
+    overlapping,
+    valid_requests,
+)
 
 THIRD_PARTY_KINDS = [k for k in MODEL.kinds if k not in inv.FIRST_PARTY_KINDS]
 MARKETING_USES = [u for u in MODEL.uses if inv.overlaps(u, inv.DIRECT_MARKETING)]
@@ -114,6 +123,7 @@ def requires(*companies: str) -> None:
 
 @examples(400)
 @given(case=invalid_requests())
+@example_each("case", FOUND_INVALID)
 def test_fail_closed_any_invalid_input_is_denied_with_an_invalid_input_reason(rego, case) -> None:
     doc, fields = case
     holds(inv.fail_closed(inv.decide_with(rego, doc), valid=False, fields=fields), doc)

@@ -53,6 +53,10 @@ def json_response(body: Any, request: Request, status: int = 200) -> Response:
     return Response(text, status_code=status, media_type="application/json")
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 async def read_document(request: Request, max_bytes: int) -> Any:
     """The request body as a JSON (or YAML) value; UNDEFINED when the body is empty."""
     length = request.headers.get("content-length")
@@ -66,7 +70,7 @@ async def read_document(request: Request, max_bytes: int) -> Any:
     try:
         if "yaml" in request.headers.get("content-type", ""):
             return yaml.safe_load(raw)
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, yaml.YAMLError) as exc:
         raise BadRequest(f"body contains malformed input document: {exc}") from None
 
@@ -148,7 +152,7 @@ def create_app(policy_set: PolicySet, settings: Settings | None = None) -> FastA
         raw_inputs = request.query_params.getlist("input")
         if raw_inputs:
             try:
-                input = json.loads(raw_inputs[-1])
+                input = json.loads(raw_inputs[-1], parse_constant=_reject_constant)
             except ValueError as exc:
                 raise BadRequest(f"parameter contains malformed input document: {exc}") from None
         return await answer_v1(request, path, input, warn=False)

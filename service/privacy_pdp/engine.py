@@ -73,16 +73,31 @@ def replace_lone_surrogates(value: Any) -> Any:
     return value
 
 
-def _has_big_int(value: Any) -> bool:
+_FLOAT_LIMIT = 1e308
+
+
+def _has_extreme_number(value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
         return not -(2**63) <= value < 2**63
+    if isinstance(value, float):
+        return abs(value) > _FLOAT_LIMIT
     if isinstance(value, list):
-        return any(_has_big_int(v) for v in value)
+        return any(_has_extreme_number(v) for v in value)
     if isinstance(value, dict):
-        return any(_has_big_int(v) for v in value.values())
+        return any(_has_extreme_number(v) for v in value.values())
     return False
+
+
+def _clamp_floats(value: Any) -> Any:
+    if isinstance(value, float) and abs(value) > _FLOAT_LIMIT:
+        return _FLOAT_LIMIT if value > 0 else -_FLOAT_LIMIT
+    if isinstance(value, list):
+        return [_clamp_floats(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clamp_floats(v) for k, v in value.items()}
+    return value
 
 
 def _is_surrogate(ch: str) -> bool:
@@ -151,8 +166,11 @@ class RegoEngine:
         # regopy has no "absent input": null is the closest, and no rule of ours tells them apart.
         # set_input builds the term directly: about 3x cheaper than parsing JSON with set_input_term.
         value = None if input is UNDEFINED else input
-        if _has_big_int(value):  # set_input wraps integers beyond 64 bits; the parser keeps them
-            interpreter.set_input_term(json.dumps(replace_lone_surrogates(value)))
+        if _has_extreme_number(value):
+            # set_input wraps integers beyond 64 bits (the JSON parser keeps them), and rego-cpp
+            # fails to re-read floats at the very edge of the double range: pass such inputs as
+            # text, with those floats brought to 1e308 (still far outside any valid field).
+            interpreter.set_input_term(json.dumps(replace_lone_surrogates(_clamp_floats(value))))
         else:
             try:
                 interpreter.set_input(value)

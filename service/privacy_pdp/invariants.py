@@ -23,9 +23,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
-from privacy_pdp.engine import UNDEFINED, EngineError, OpaGoEngine, RegoEngine
+from privacy_pdp.engine import EngineError, OpaGoEngine, RegoEngine
 from privacy_pdp.policyset import PolicySet
 
 # --- invariant names (used in reports) -------------------------------------------------

@@ -26,15 +26,19 @@ Every cell is checked for the two *deep* categories (``DEEP_CATEGORIES``: a dire
 identifier many clauses permit, and the mobile advertising id); every other category for
 the base cell's consent pair only.
 
-**Why this domain.** regopy answers 250-450 decisions/s on 2 threads on this policy set
-(measured 2026-11-23 on the 2-core machine, shared with other jobs; about 1.8 evaluations
-per point since the company rules are read only when needed), i.e. roughly 100-200
-points/s, so ten minutes buy 60,000-120,000 points: the bounded domain (about 80,000
-points for the four companies) is sized for that. The full product (consent x opt-out x
-legal x age x identifiability x action over key classes) is tens of millions of points;
-``--domain product`` enumerates a product (consent x opt-out x 4 legal x 4 ages x 3
-identifiability x 2 actions, base location, one representative per class of keys that
-relate alike to every named key) for a very long run.
+**Why this domain.** Measured 2026-11-23 on the 2-core machine (shared with other jobs),
+four companies, after the generated company dispatch: regopy answers 200-270 decisions/s,
+and a point costs about 1.85 evaluations (the company rules are read only when needed),
+i.e. 110-140 points/s. A seeded 3,000-point sample ran at 142 points/s with 1 worker and
+118 points/s with 2 (regopy did not scale across threads while another job held a core).
+The whole bounded domain (79,614 points for the four companies, 147,499 evaluations) took
+728 s with 2 workers, one core being busy with another test run: about 9-10 minutes on an
+idle machine. So the domain is sized to ~80,000 points; the full product (consent x
+opt-out x legal x age x identifiability x action over key classes) is tens of millions of
+points. ``--domain product`` enumerates a product anyway (consent x opt-out x 4 legal x 4
+ages x 3 identifiability x 2 actions, base location, one representative per class of keys
+that relate alike to every named key) for a very long run; ``--sample N`` checks a seeded
+sample of about N points of either.
 
 **Checks.** Invariants 1 (a valid input is never rejected), 2-7 and 10 on every point;
 8 (monotonicity) between the points of a cell: dropping the consent or adding an opt-out
