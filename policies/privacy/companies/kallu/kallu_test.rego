@@ -635,3 +635,16 @@ test_allowed_marketing_lists_all_its_obligations if {
 	codes := {o.code | some o in d.obligations}
 	codes == {"honour_opt_out", "retention_limit"}
 }
+
+# clause: kallu.marketing.channel
+test_email_marketing_without_agreement_is_denied_as_electronic_marketing if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name"],
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "first_party"},
+	})
+	d.allow == false
+	some r in d.reasons
+	r.code == "electronic_marketing_without_consent"
+	r.clause == "kallu.marketing.channel"
+}
