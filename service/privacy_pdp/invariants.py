@@ -368,14 +368,9 @@ class Observer:
         return cls(OpaGoEngine(with_observer(policy_set)))
 
     def observe(self, doc: Any) -> Observation:
-        try:
-            result = self.engine.evaluate(OBSERVATION_PATH, doc)
-        except EngineError as exc:
-            return Observation(False, error=f"engine error: {exc.message}")
-        except Exception as exc:  # noqa: BLE001 - e.g. regopy printing output that is not JSON
-            return Observation(False, error=f"engine failure: {type(exc).__name__}: {exc}")
-        if not result.defined:
-            return Observation(False, error="the decision is undefined")
+        result = _evaluated(self.engine, OBSERVATION_PATH, doc)
+        if isinstance(result, Observation):
+            return result
         return observation_of(result.value["decision"], result.value["rules"])
 
     def observe_valid(self, doc: Any, decision: Observation | None = None) -> Observation:
@@ -409,15 +404,21 @@ def observation_of(decision: Any, rules: Any) -> Observation:
 
 
 def decide_with(engine: Any, doc: Any) -> Observation:
+    result = _evaluated(engine, "privacy/decision", doc)
+    return result if isinstance(result, Observation) else Observation(True, result.value)
+
+
+def _evaluated(engine: Any, path: str, doc: Any) -> Any:
+    """The defined evaluation of path, or a failed Observation saying why there is none."""
     try:
-        result = engine.evaluate("privacy/decision", doc)
+        result = engine.evaluate(path, doc)
     except EngineError as exc:
         return Observation(False, error=f"engine error: {exc.message}")
     except Exception as exc:  # noqa: BLE001 - e.g. regopy printing output that is not JSON
         return Observation(False, error=f"engine failure: {type(exc).__name__}: {exc}")
     if not result.defined:
         return Observation(False, error="the decision is undefined")
-    return Observation(True, result.value)
+    return result
 
 
 # --- the request, normalised as privacy.request does ---------------------------------------
