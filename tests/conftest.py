@@ -13,8 +13,8 @@ from typing import Iterator
 import httpx
 import pytest
 
-from privacy_pdp import policyset
-from privacy_pdp.engine import OpaGoEngine, RegoEngine
+from privacy_pdp.core import policyset
+from privacy_pdp.core.engine import OpaGoEngine, RegoEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"

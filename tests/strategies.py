@@ -23,8 +23,8 @@ from typing import Any, Iterable, Sequence
 from hypothesis import HealthCheck, example, settings
 from hypothesis import strategies as st
 
-from privacy_pdp import invariants as inv
-from privacy_pdp.policyset import load_directory
+from privacy_pdp.assurance import invariants as inv
+from privacy_pdp.core.policyset import load_directory
 
 POLICIES = Path(__file__).resolve().parent.parent / "policies"
 MODEL = inv.Model.from_policy_set(load_directory(POLICIES))

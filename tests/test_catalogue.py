@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from privacy_pdp import catalogue
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.authoring import catalogue
+from privacy_pdp.core.policyset import PolicySet
 
 from conftest import ROOT
 

@@ -2,7 +2,7 @@
 same decision document for the same input.
 
 Inputs: generated valid and invalid ones (tests/strategies.py) and a seeded sample of the
-bounded domain of privacy_pdp.verify; together at least 2,000 per run.
+bounded domain of privacy_pdp.assurance.verify; together at least 2,000 per run.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from privacy_pdp import invariants as inv
-from privacy_pdp import verify
-from privacy_pdp.engine import UNDEFINED
+from privacy_pdp.assurance import invariants as inv
+from privacy_pdp.assurance import verify
+from privacy_pdp.core.engine import UNDEFINED
 
 from strategies import FOUND_INVALID, MODEL, example_each, examples, huge_valid_requests, invalid_requests, valid_requests
 

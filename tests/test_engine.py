@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from privacy_pdp.engine import CompileError, EvaluationError, OpaGoEngine, RegoEngine, ref_for
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.engine import CompileError, EvaluationError, OpaGoEngine, RegoEngine, ref_for
+from privacy_pdp.core.policyset import PolicySet
 
 ENGINES = [RegoEngine, OpaGoEngine]
 

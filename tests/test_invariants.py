@@ -1,7 +1,7 @@
 """The promises every decision keeps, as properties over generated inputs (issue 4).
 
 Each property is checked in process with regopy (the production engine) over inputs from
-tests/strategies.py; the predicates are privacy_pdp.invariants, shared with the bounded
+tests/strategies.py; the predicates are privacy_pdp.assurance.invariants, shared with the bounded
 check (privacy-pdp verify). After each property comes a test that breaks the policy on
 purpose (a mutant: one rule altered by string replacement in a copy of the policy set) and
 shows that the same predicate then reports a counterexample, so that no property passes
@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from privacy_pdp import invariants as inv
-from privacy_pdp.engine import RegoEngine
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.assurance import invariants as inv
+from privacy_pdp.core.engine import RegoEngine
+from privacy_pdp.core.policyset import PolicySet
 
 from strategies import (
     FOUND_INVALID,
@@ -136,7 +136,7 @@ def test_fail_closed_a_valid_input_is_never_rejected(rego, doc) -> None:
 
 
 def test_fail_closed_no_input_at_all_is_denied(rego) -> None:
-    from privacy_pdp.engine import UNDEFINED
+    from privacy_pdp.core.engine import UNDEFINED
 
     holds(inv.fail_closed(inv.decide_with(rego, UNDEFINED), valid=False, fields={"input"}), None)
 
@@ -447,7 +447,7 @@ def test_company_isolation_another_companys_facts_do_not_change_a_decision(rego,
 def test_mutant_company_isolation_is_caught(policies) -> None:
     if len(MODEL.companies) < 2:
         pytest.skip("needs two companies")
-    from privacy_pdp.mutation import company_modules
+    from privacy_pdp.assurance.mutation import company_modules
 
     company, other = MODEL.companies[0], MODEL.companies[1]
     facts = policies.data["privacy"]["companies"][other]["facts"]

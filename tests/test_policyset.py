@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from privacy_pdp.policyset import PolicySetError, load_directory
+from privacy_pdp.core.policyset import PolicySetError, load_directory
 
 
 def test_data_is_merged_at_its_directory_path(tmp_path: Path) -> None:

@@ -6,7 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from privacy_pdp import policyset, regotest
+from privacy_pdp.core import policyset
+
+from privacy_pdp.authoring import regotest
 
 POLICY = """package demo
 

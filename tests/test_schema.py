@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 import pytest
 
-from privacy_pdp import schema
+from privacy_pdp.authoring import schema
 
 from conftest import POLICIES
 

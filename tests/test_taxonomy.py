@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from privacy_pdp import taxonomy
+from privacy_pdp.authoring import taxonomy
 
 from conftest import POLICIES
 
@@ -21,7 +21,7 @@ def test_extensions_hang_under_fideslang_parents() -> None:
 
 
 def test_committed_dispatch_names_every_company(policies) -> None:
-    from privacy_pdp import dispatch
+    from privacy_pdp.authoring import dispatch
 
     committed = (POLICIES / dispatch.DISPATCH_PATH).read_text(encoding="utf-8")
     assert committed == dispatch.render(policies), "run `privacy-pdp generate` to regenerate"

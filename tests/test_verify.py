@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from privacy_pdp import invariants as inv
-from privacy_pdp import mutation, verify
+from privacy_pdp.assurance import invariants as inv
+from privacy_pdp.assurance import mutation
+from privacy_pdp.assurance import verify
 
 from strategies import MODEL
 
@@ -44,7 +45,7 @@ def test_the_domain_covers_every_company_kind_and_the_keys_the_invariants_name()
 def test_domain_points_are_valid_inputs(policies) -> None:
     import jsonschema
 
-    from privacy_pdp import schema
+    from privacy_pdp.authoring import schema
 
     validator = jsonschema.Draft202012Validator(schema.decision_input_schema(policies))
     domain = verify.build_domain(MODEL)

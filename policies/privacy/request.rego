@@ -52,6 +52,9 @@ legal_matter := legal_request.matter
 
 identifiability := _get(document, "identifiability", "identifiable")
 
+# The subject asked for this very disclosure (a message sent, a transaction requested).
+requested_by_subject if _get(document, "requested_by_subject", false) == true
+
 # --- helpers for company rules -------------------------------------------------
 
 # The subject expressly consented to this use or to a broader one.

@@ -33,6 +33,7 @@ conforms if {
 	_opt_outs_conform(object.get(doc, "opt_outs", null))
 	_legal_request_conforms(object.get(doc, "legal_request", null))
 	_absent_or_in(doc, "identifiability", {"identifiable", "pseudonymous", "aggregated"})
+	_absent_or_boolean(object.get(doc, "requested_by_subject", null))
 }
 
 _absent_or_in(obj, key, allowed) if object.get(obj, key, null) == null
@@ -248,6 +249,11 @@ errors contains _error(
 errors contains _error("identifiability", "identifiability must be one of identifiable, pseudonymous, aggregated") if {
 	_present(request.document, "identifiability")
 	not request.document.identifiability in {"identifiable", "pseudonymous", "aggregated"}
+}
+
+errors contains _error("requested_by_subject", "requested_by_subject must be a boolean") if {
+	_present(request.document, "requested_by_subject")
+	not is_boolean(request.document.requested_by_subject)
 }
 
 _error(field, message) := {"field": field, "message": message}

@@ -1,7 +1,7 @@
 """The promises every decision keeps, as predicates over a request and its answers.
 
 One implementation, used by the property tests (tests/test_invariants.py), the exhaustive
-bounded check (``privacy_pdp.verify``) and the mutation check (``privacy_pdp.mutation``).
+bounded check (``privacy_pdp.assurance.verify``) and the mutation check (``privacy_pdp.assurance.mutation``).
 
 Everything company-independent is read from the policy set itself (``Model``): the
 companies present, the vocabulary, the reference lists, and the keys, names, countries and
@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-from privacy_pdp.engine import EngineError, OpaGoEngine, RegoEngine
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.engine import EngineError, OpaGoEngine, RegoEngine
+from privacy_pdp.core.policyset import PolicySet
 
 # --- invariant names (used in reports) -------------------------------------------------
 
@@ -296,7 +296,7 @@ OBSERVER_FILE = "privacy_pdp_observe.rego"
 OBSERVER_MODULE = """\
 package privacy_pdp_observe
 
-# Added in memory by privacy_pdp.invariants (never written to the policy directory): the
+# Added in memory by privacy_pdp.assurance.invariants (never written to the policy directory): the
 # decision and the company's own rules, read by name as privacy.decision reads them, for
 # a valid input only (privacy.decision never evaluates a company's rules otherwise).
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.policyset import PolicySet
 
 SCHEMA_PATH = Path("schema") / "decision-input.schema.json"
 
@@ -76,6 +76,7 @@ def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
                 }
             ),
             "identifiability": _optional({"type": "string", "enum": ["identifiable", "pseudonymous", "aggregated"]}),
+            "requested_by_subject": _optional({"type": "boolean"}),
         },
     }
 

@@ -60,8 +60,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from privacy_pdp import invariants as inv
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.assurance import invariants as inv
+from privacy_pdp.core.policyset import PolicySet
 
 ADULT_DEFAULT = 30
 DEEP_CATEGORIES = ("user.contact.email", "user.device.advertising_id")

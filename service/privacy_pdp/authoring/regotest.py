@@ -26,8 +26,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from privacy_pdp.engine import Engine, EngineError, OpaGoEngine, RegoEngine
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.engine import Engine, EngineError, OpaGoEngine, RegoEngine
+from privacy_pdp.core.policyset import PolicySet
 
 _PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 _TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)

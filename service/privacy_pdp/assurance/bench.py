@@ -10,8 +10,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from privacy_pdp.engine import RegoEngine
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.engine import RegoEngine
+from privacy_pdp.core.policyset import PolicySet
 
 REQUESTS: list[dict[str, Any]] = [
     {

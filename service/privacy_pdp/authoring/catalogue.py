@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.policyset import PolicySet
 
 DECIDING_RULE = re.compile(r"^(forbids|permits|obligations)\s+contains\b|^catch_all\s*:?=")
 RULE_HEAD = re.compile(r"^([a-z_][a-z0-9_]*)\b")

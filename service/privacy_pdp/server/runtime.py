@@ -12,8 +12,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Sequence
 
-from privacy_pdp.engine import DEFAULT_ENTRYPOINTS, UNDEFINED, Evaluation, RegoEngine
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.engine import DEFAULT_ENTRYPOINTS, UNDEFINED, Evaluation, RegoEngine
+from privacy_pdp.core.policyset import PolicySet
 
 
 class PolicyRuntime:

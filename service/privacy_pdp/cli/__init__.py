@@ -9,8 +9,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from privacy_pdp import policyset, regotest, taxonomy
-from privacy_pdp.engine import UNDEFINED, EngineError, RegoEngine
+from privacy_pdp.core import policyset
+
+from privacy_pdp.authoring import regotest
+
+from privacy_pdp.authoring import taxonomy
+from privacy_pdp.core.engine import UNDEFINED, EngineError, RegoEngine
 
 app = typer.Typer(help="Privacy policies as code: decisions over OPA's Data API.", no_args_is_help=True)
 
@@ -76,7 +80,8 @@ def eval_(
 @app.command("generate")
 def generate(policies: PolicyDir = DEFAULT_POLICIES) -> None:
     """Regenerate the vocabulary (from fideslang), the input's JSON Schema and the company dispatch."""
-    from privacy_pdp import dispatch, schema
+    from privacy_pdp.authoring import dispatch
+    from privacy_pdp.authoring import schema
 
     typer.echo(f"wrote {taxonomy.write(policies)}")
     typer.echo(f"wrote {schema.write(policies, _load(policies))}")
@@ -92,7 +97,7 @@ def serve(
     """Serve decisions over OPA's Data API."""
     import uvicorn
 
-    from privacy_pdp.api import create_app
+    from privacy_pdp.server.app import create_app
 
     uvicorn.run(create_app(_load(policies)), host=host, port=port, log_level="info")
 
@@ -100,7 +105,7 @@ def serve(
 @app.command()
 def check(policies: Annotated[Path, typer.Argument(help="policy directory")] = DEFAULT_POLICIES) -> None:
     """Check the clause catalogue against the rules' METADATA and the tests."""
-    from privacy_pdp import catalogue
+    from privacy_pdp.authoring import catalogue
 
     report = catalogue.check(_load(policies))
     for problem in report.problems:
@@ -119,7 +124,7 @@ def bench(
     url: Annotated[Optional[str], typer.Option(help="also measure HTTP against this running server")] = None,
 ) -> None:
     """Measure decisions per second in process (1 and 2 threads) and, with --url, over HTTP."""
-    from privacy_pdp import bench as benchmarks
+    from privacy_pdp.assurance import bench as benchmarks
 
     policy_set = _load(policies)
     for threads in (1, 2):
@@ -141,7 +146,7 @@ def _progress_bar(description: str):
     and the context that closes it."""
     import contextlib
 
-    from privacy_pdp.verify import TextProgress
+    from privacy_pdp.assurance.verify import TextProgress
 
     try:
         from rich.console import Console
@@ -174,7 +179,8 @@ def verify(
     keep: Annotated[int, typer.Option(help="counterexamples printed per invariant")] = 3,
 ) -> None:
     """Exhaustive bounded check of the invariants over one-category requests; exit 1 on a counterexample."""
-    from privacy_pdp import invariants, verify as verifier
+    from privacy_pdp.assurance import invariants
+    from privacy_pdp.assurance import verify as verifier
 
     policy_set = _load(policies)
     model = invariants.Model.from_policy_set(policy_set)
@@ -219,7 +225,7 @@ def mutate(
     limit: Annotated[Optional[int], typer.Option(help="at most this many mutants per company")] = None,
 ) -> None:
     """Mutation check: negate a condition or drop a rule in each company module; do the tests or invariants notice?"""
-    from privacy_pdp import mutation
+    from privacy_pdp.assurance import mutation
 
     policy_set = _load(policies)
 

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
 
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.policyset import PolicySet
 
 UNDEFINED: Any = object()
 """Marker for an absent input document (distinct from a JSON null)."""

@@ -18,18 +18,18 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from privacy_pdp import __version__
-from privacy_pdp.config import Settings
-from privacy_pdp.engine import UNDEFINED, EngineError, Evaluation, path_segments
-from privacy_pdp.outline import module_ast
-from privacy_pdp.errors import (
+from privacy_pdp.server.settings import Settings
+from privacy_pdp.core.engine import UNDEFINED, EngineError, Evaluation, path_segments
+from privacy_pdp.core.outline import module_ast
+from privacy_pdp.server.errors import (
     INTERNAL_ERROR,
     INVALID_PARAMETER,
     RESOURCE_NOT_FOUND,
     UNDEFINED_DOCUMENT,
     error_response,
 )
-from privacy_pdp.policyset import PolicySet
-from privacy_pdp.runtime import PolicyRuntime
+from privacy_pdp.core.policyset import PolicySet
+from privacy_pdp.server.runtime import PolicyRuntime
 
 MISSING_INPUT_WARNING = {"code": "api_usage_warning", "message": "'input' key missing from the request"}
 

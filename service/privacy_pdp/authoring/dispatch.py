@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.core.policyset import PolicySet
 
 DISPATCH_PATH = Path("privacy") / "dispatch.rego"
 RULES = ("forbids", "permits", "obligations", "catch_all")

@@ -12,8 +12,8 @@ Removed or changed lines keep their line numbers (a dropped rule leaves blank li
 mutant is reported as file:line. Each mutant is run against
 
 1. the Rego unit tests (``regotest.run`` under the OPA Go evaluator, for speed), and
-2. the invariant predicates (``privacy_pdp.invariants``) over a fixed seeded sample of the
-   bounded domain of ``privacy_pdp.verify`` for that company, also under OPA;
+2. the invariant predicates (``privacy_pdp.assurance.invariants``) over a fixed seeded sample of the
+   bounded domain of ``privacy_pdp.assurance.verify`` for that company, also under OPA;
 
 and is *killed* when a test that passes on the original fails, or an invariant violation
 appears that the original does not have. A mutant that does not compile is *stillborn* and
@@ -29,10 +29,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
-from privacy_pdp import invariants as inv
-from privacy_pdp import regotest, verify
-from privacy_pdp.engine import EngineError, OpaGoEngine
-from privacy_pdp.policyset import PolicySet
+from privacy_pdp.assurance import invariants as inv
+from privacy_pdp.authoring import regotest
+from privacy_pdp.assurance import verify
+from privacy_pdp.core.engine import EngineError, OpaGoEngine
+from privacy_pdp.core.policyset import PolicySet
 
 _RULE_START = re.compile(r"^(forbids|permits)\s+contains\b")
 _SKIP_LINE = re.compile(r"^(some|every)\b|:=|(?<![=!<>])=(?!=)|\bwith\b")
