@@ -9,18 +9,11 @@ package privacy.companies.callsapp
 import data.privacy.request
 import data.privacy.vocabulary
 
+# --- facts
+
 _facts := data.privacy.companies.callsapp.facts
 
-# --- helpers ------------------------------------------------------------------
-
 _reference := data.privacy.reference
-
-# An unknown age is not adult where an age rule applies. (request.younger_than does
-# this with `not age >= years`, which the OPA Go evaluator leaves undefined when the
-# age is unknown while regopy holds it true; negating a call agrees in both.)
-_younger_than(years) if not _at_least(years)
-
-_at_least(years) if request.age >= years
 
 # The countries where CallsApp stores and processes data (L117), flattened from the
 # regions named in the policy.
@@ -29,53 +22,7 @@ _storage_countries := {c |
 	some c in region
 }
 
-_address_book_matching if {
-	request.recipient_kind in _facts.address_book.matching_recipients
-	request.use_under(_facts.address_book.matching_uses)
-}
-
-# An unnamed group recipient is trusted as declared; a named one must be a group company.
-_group_recipient if not request.recipient_name
-
-_group_recipient if request.recipient_named(_facts.group.entities)
-
-_ad_categories_only if {
-	every c in request.categories {
-		_ad_category(c)
-	}
-}
-
-_ad_category(c) if c in _facts.advertising.exact_categories
-
-_ad_category(c) if {
-	some r in _facts.advertising.categories
-	vocabulary.covers(r, c)
-}
-
-# Direct identifiers a request would give an ad partner; city and country are the
-# only contact fields the policy names for ad partners.
-_ad_direct_identifiers := {c |
-	some c in request.categories_overlapping(_reference.direct_identifiers)
-	not _ad_geo(c)
-}
-
-_ad_geo(c) if {
-	some r in _facts.advertising.geo_categories
-	vocabulary.covers(r, c)
-}
-
-_accepted_legal_request if {
-	request.legal_request_verified
-	request.legal_matter in _facts.law_enforcement.matters
-}
-
-# --- deciding rules -----------------------------------------------------------
-#
-# Each kind is sorted by clause id, then code. privacy.decision lists reasons and
-# obligations in the order the set yields them: sorted in OPA, definition order in
-# regopy; defined in sorted order, the two engines give identical documents.
-
-# --- catch-all ----------------------------------------------------------------
+# --- catch-all
 
 # METADATA
 # title: Only as described in this Policy
@@ -90,7 +37,7 @@ catch_all := {
 	"message": "CallsApp's policy describes no such use or disclosure, and CallsApp uses personal information only as described in it",
 }
 
-# --- forbidding clauses -------------------------------------------------------
+# --- forbids
 
 # METADATA
 # title: No data of children under the minimum age
@@ -120,7 +67,7 @@ forbids contains {
 	"message": "protective defaults apply to EEA users under 16: no advertising or marketing use",
 } if {
 	request.subject_in(_reference.eea)
-	_younger_than(_facts.children.eea_age)
+	request.younger_than(_facts.children.eea_age)
 	request.use_overlaps(_facts.children.eea_restricted_uses)
 }
 
@@ -137,10 +84,9 @@ forbids contains {
 	"message": "protective defaults apply to EEA users under 16: no sharing beyond the service",
 } if {
 	request.subject_in(_reference.eea)
-	_younger_than(_facts.children.eea_age)
+	request.younger_than(_facts.children.eea_age)
 	request.recipient_kind in _facts.children.eea_restricted_recipients
 }
-
 
 # METADATA
 # title: The address book is not stored or shared
@@ -421,7 +367,7 @@ forbids contains {
 	request.opted_out("sale")
 }
 
-# --- permitting clauses -------------------------------------------------------
+# --- permits
 
 # METADATA
 # title: Carriers see the details of a call
@@ -747,7 +693,7 @@ permits contains {
 	request.use_under(_facts.visibility.uses)
 }
 
-# --- obligations --------------------------------------------------------------
+# --- obligations
 
 # METADATA
 # title: Notice before a new owner uses data differently
@@ -817,4 +763,46 @@ obligations contains {
 	not request.recipient_kind in _facts.transfer.not_transfers
 	request.recipient_country
 	not request.recipient_in(_reference.eea)
+}
+
+# --- helpers
+
+_address_book_matching if {
+	request.recipient_kind in _facts.address_book.matching_recipients
+	request.use_under(_facts.address_book.matching_uses)
+}
+
+# An unnamed group recipient is trusted as declared; a named one must be a group company.
+_group_recipient if not request.recipient_name
+
+_group_recipient if request.recipient_named(_facts.group.entities)
+
+_ad_categories_only if {
+	every c in request.categories {
+		_ad_category(c)
+	}
+}
+
+_ad_category(c) if c in _facts.advertising.exact_categories
+
+_ad_category(c) if {
+	some r in _facts.advertising.categories
+	vocabulary.covers(r, c)
+}
+
+# Direct identifiers a request would give an ad partner; city and country are the
+# only contact fields the policy names for ad partners.
+_ad_direct_identifiers := {c |
+	some c in request.categories_overlapping(_reference.direct_identifiers)
+	not _ad_geo(c)
+}
+
+_ad_geo(c) if {
+	some r in _facts.advertising.geo_categories
+	vocabulary.covers(r, c)
+}
+
+_accepted_legal_request if {
+	request.legal_request_verified
+	request.legal_matter in _facts.law_enforcement.matters
 }
