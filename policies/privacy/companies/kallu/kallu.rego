@@ -53,8 +53,9 @@ forbids contains {
 # METADATA
 # title: Authorities get nothing without an accepted legal ground
 # description: >-
-#   Authorities receive information only where the law requires it, for legal
-#   proceedings or Kallu's rights, or on a likely court order.
+#   Authorities receive information only on a ground L52-55 names: where the law
+#   requires it, in connection with legal proceedings (a criminal investigation
+#   included), for Kallu's legal rights, or on a likely court order.
 # custom:
 #   clause: kallu.disclosure.legal
 forbids contains {
@@ -99,7 +100,11 @@ forbids contains {
 
 # METADATA
 # title: Marketing stops on opt-out
-# description: A user who said they no longer want marketing communications gets none, by any channel.
+# description: >-
+#   A user who said they no longer want marketing communications (L37), or asked for
+#   no correspondence at all, gets no marketing by any channel. The policy promises no
+#   stop to service mail (L83 notices changes by email), so all_correspondence stops
+#   marketing only.
 # custom:
 #   clause: kallu.marketing.channel
 forbids contains {
@@ -107,13 +112,18 @@ forbids contains {
 	"clause": "kallu.marketing.channel",
 	"message": "the user told Kallu they no longer want marketing communications",
 } if {
-	request.opted_out("marketing_communications")
+	_marketing_opted_out
 	request.use_overlaps(_facts.marketing_communications)
 }
 
 # METADATA
 # title: No display without explicit consent
-# description: Information the user did not submit for publication is not displayed without explicit consent.
+# description: >-
+#   "We won't display them without your explicit consent" (L1): information outside
+#   what L20 says the user posts for publication (username, profile pictures, posts)
+#   is not shown to others unless the user consented or asked for this very display.
+#   The real name is profile data (L15), not published data. Display is showing
+#   through the service; a disclosure to a person for a legal use is L52-55's.
 # custom:
 #   clause: kallu.publication.consent
 forbids contains {
@@ -122,8 +132,10 @@ forbids contains {
 	"message": "Kallu does not display personal information the user did not publish without explicit consent",
 } if {
 	request.recipient_kind in _facts.publication_recipients
+	request.use_overlaps(_facts.publication_uses)
 	not request.all_categories_under(_facts.publication_categories)
 	not request.consented(request.use)
+	not request.requested_by_subject
 }
 
 # METADATA
@@ -225,7 +237,10 @@ permits contains {
 
 # METADATA
 # title: Fraud prevention and credit risk
-# description: Defending Kallu's rights includes giving information to others to prevent fraud and reduce credit risk.
+# description: >-
+#   Defending Kallu's rights includes "providing information to others for the purposes
+#   of fraud prevention and reducing credit risk" (L54): authorities, fraud and credit
+#   agencies, and processors or group companies doing it for Kallu.
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains {
@@ -233,7 +248,7 @@ permits contains {
 	"clause": "kallu.disclosure.legal",
 	"message": "Kallu may give the information to others to prevent fraud and reduce credit risk",
 } if {
-	request.recipient_kind in _facts.legal.recipients
+	request.recipient_kind in _facts.legal.fraud_recipients
 	request.legal_matter in _facts.legal.fraud_matters
 	request.use_under(_facts.legal.fraud_uses)
 }
@@ -241,17 +256,19 @@ permits contains {
 # METADATA
 # title: Legal proceedings and Kallu's legal rights
 # description: >-
-#   Kallu may disclose in connection with ongoing or prospective legal proceedings, or
-#   to establish, exercise or defend its legal rights.
+#   Kallu may disclose in connection with "any ongoing or prospective legal proceedings"
+#   (L53), which takes in a criminal investigation (prospective criminal proceedings),
+#   or to establish, exercise or defend its legal rights (L54). The text asks no
+#   verification for either, so none is required.
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains {
 	"code": "legal_proceedings_or_rights",
 	"clause": "kallu.disclosure.legal",
-	"message": "Kallu may disclose the information for legal proceedings or to establish, exercise or defend its legal rights",
+	"message": "Kallu may disclose the information in connection with legal proceedings or to establish, exercise or defend its legal rights",
 } if {
 	request.recipient_kind in _facts.legal.recipients
-	request.legal_matter in _facts.legal.own_rights_matters
+	request.legal_matter in _facts.legal.proceedings_and_rights_matters
 	request.use_under(_reference.legal_uses)
 }
 
@@ -276,7 +293,7 @@ permits contains {
 # METADATA
 # title: Someone likely to obtain a disclosure order
 # description: >-
-#   Kallu may disclose to a person it reasonably believes may apply to a court or
+#   Kallu may disclose to "any person" it reasonably believes may apply to a court or
 #   authority that would likely order the disclosure, before any order is verified.
 # custom:
 #   clause: kallu.disclosure.likely_order
@@ -285,7 +302,7 @@ permits contains {
 	"clause": "kallu.disclosure.likely_order",
 	"message": "Kallu reasonably believes a court or authority would likely order this disclosure",
 } if {
-	request.recipient_kind in _facts.legal.recipients
+	request.recipient_kind in _facts.legal.likely_order_recipients
 	request.legal_matter in _facts.legal.likely_order_matters
 	not request.legal_request_verified
 	request.use_under(_reference.legal_uses)
@@ -339,8 +356,9 @@ permits contains {
 # METADATA
 # title: Publishing what the user submitted for publication
 # description: >-
-#   Other users and the public may see what the user posted for publication
-#   (posts, username, name, profile pictures), under the licence the user granted.
+#   Other users and the public may see what the user posts for publication: L20 names
+#   the username, profile pictures and posts (not the real name), under the licence
+#   the user granted (L43).
 # custom:
 #   clause: kallu.publication.consent
 permits contains {
@@ -351,6 +369,24 @@ permits contains {
 	request.recipient_kind in _facts.publication_recipients
 	request.use_under(_facts.publication_uses)
 	request.all_categories_under(_facts.publication_categories)
+}
+
+# METADATA
+# title: Showing what the user asked to show
+# description: >-
+#   "May you submit personal information for publication purposes on our website, we
+#   will publish it" (L43): what the user asks to show to other users or the public
+#   (a post, a message to a room) is shown, whatever its category.
+# custom:
+#   clause: kallu.publication.consent
+permits contains {
+	"code": "shown_at_user_request",
+	"clause": "kallu.publication.consent",
+	"message": "the user asked Kallu to show this information to other users or the public",
+} if {
+	request.recipient_kind in _facts.publication_recipients
+	request.use_under(_facts.publication_uses)
+	request.requested_by_subject
 }
 
 # METADATA
@@ -487,6 +523,12 @@ _legal_ground if {
 	request.legal_request_verified
 }
 
-_legal_ground if request.legal_matter in _facts.legal.own_rights_matters
+_legal_ground if request.legal_matter in _facts.legal.proceedings_and_rights_matters
 
 _legal_ground if request.legal_matter in _facts.legal.likely_order_matters
+
+# The user no longer wants marketing, or asked for no correspondence at all.
+_marketing_opted_out if {
+	some choice in _facts.marketing_opt_outs
+	request.opted_out(choice)
+}

@@ -121,6 +121,23 @@ test_group_marketing_without_consent_is_denied if {
 	testing.denied_by(d, "kallu.sharing.direct_marketing")
 }
 
+# L45 "to any third party": a business customer, or another user, is one.
+# clause: kallu.sharing.direct_marketing
+test_business_customer_marketing_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _marketing({"recipient": {"kind": "business_customer", "name": "Acme"}})
+	testing.denied_by(d, "kallu.sharing.direct_marketing")
+}
+
+# L45 "without your express consent": with it, any third party may receive the data for marketing.
+# clause: kallu.sharing.direct_marketing
+test_other_user_marketing_with_express_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _marketing({
+		"recipient": {"kind": "other_users", "name": "A seller"},
+		"consents": ["marketing.communications"],
+	})
+	testing.allowed_by(d, "kallu.sharing.direct_marketing")
+}
+
 # clause: kallu.marketing.channel
 test_third_party_marketing_with_consent_but_opted_out_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _marketing({
@@ -220,6 +237,29 @@ test_marketing_channel_does_not_apply_to_service_notifications if {
 	testing.not_obliged(d, "honour_opt_out")
 }
 
+# L37 "you can inform us at any time if you no longer require marketing communications": asking for no correspondence at all says that too.
+# clause: kallu.marketing.channel
+test_all_correspondence_opt_out_stops_postal_marketing if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications",
+		"data_categories": ["user.name", "user.contact.address"],
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "kallu.marketing.channel")
+	testing.denied_with(d, "marketing_opted_out")
+}
+
+# L83 "We will notify you of changes to this policy by email": the policy promises no stop to service mail.
+# clause: kallu.marketing.channel
+test_all_correspondence_opt_out_leaves_service_mail if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.allowed_by(d, "kallu.use.purpose_limit")
+	testing.not_cited(d, "kallu.marketing.channel")
+}
+
 # --- group --------------------------------------------------------------------------------
 
 # clause: kallu.disclosure.group
@@ -289,6 +329,25 @@ test_aggregated_statistics_to_law_enforcement_are_denied if {
 	testing.not_cited(d, "kallu.sharing.statistics")
 }
 
+# L38 "Providing third parties with statistical information": a business customer is a third party too.
+# clause: kallu.sharing.statistics
+test_aggregated_statistics_to_business_customer_are_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior"],
+		"data_use": "analytics.reporting",
+		"identifiability": "aggregated",
+		"recipient": {"kind": "business_customer", "name": "Acme"},
+	})
+	testing.allowed_by(d, "kallu.sharing.statistics")
+}
+
+# L49, L57: Kallu's policy has no business customers; identifiable data goes to none.
+# clause: kallu.disclosure.default_deny
+test_identifiable_data_to_business_customer_is_denied_by_default if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "business_customer", "name": "Acme"}})
+	testing.catch_all_only(d, "kallu.disclosure.default_deny")
+}
+
 # --- publication -------------------------------------------------------------------------------
 
 # clause: kallu.publication.consent
@@ -332,6 +391,68 @@ test_publication_rule_does_not_apply_to_third_party if {
 	testing.not_cited(d, "kallu.publication.consent")
 }
 
+# L1, L15, L20: the real name is profile data; L20 lists only username, profile pictures and posts as published.
+# clause: kallu.publication.consent
+test_real_name_to_public_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.account.username"],
+		"data_use": "functional.service",
+		"recipient": {"kind": "public"},
+	})
+	testing.denied_by(d, "kallu.publication.consent")
+	testing.denied_with(d, "display_without_consent")
+}
+
+# L1: "we won't display them without your explicit consent"; with it, the name may be shown.
+# clause: kallu.publication.consent
+test_real_name_to_other_users_with_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name"],
+		"data_use": "essential.service",
+		"consents": ["essential.service"],
+		"recipient": {"kind": "other_users"},
+	})
+	testing.allowed_by(d, "kallu.publication.consent")
+}
+
+# L43: "May you submit personal information for publication purposes on our website, we will publish it".
+# clause: kallu.publication.consent
+test_what_the_user_asked_to_show_is_shown if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.content.private"],
+		"data_use": "essential.service",
+		"requested_by_subject": true,
+		"recipient": {"kind": "other_users"},
+	})
+	testing.allowed_by(d, "kallu.publication.consent")
+	some r in d.reasons
+	r.code == "shown_at_user_request"
+}
+
+# L49, L57: the user's own request opens display to other users (L43), not a third party.
+# clause: kallu.disclosure.default_deny
+test_user_request_does_not_open_a_third_party if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name"],
+		"requested_by_subject": true,
+		"recipient": {"kind": "third_party", "name": "Some site"},
+	})
+	testing.catch_all_only(d, "kallu.disclosure.default_deny")
+}
+
+# L43, L45: a request to show is for the service; giving data to another user for marketing still needs express consent.
+# clause: kallu.publication.consent
+test_user_request_to_show_does_not_cover_marketing if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name"],
+		"data_use": "marketing.communications",
+		"requested_by_subject": true,
+		"recipient": {"kind": "other_users"},
+	})
+	testing.denied_by(d, "kallu.sharing.direct_marketing")
+	testing.not_cited(d, "kallu.publication.consent")
+}
+
 # --- legal ----------------------------------------------------------------------------------------
 
 # clause: kallu.disclosure.legal
@@ -359,10 +480,44 @@ test_law_enforcement_without_legal_request_is_denied if {
 	testing.denied_by(d, "kallu.disclosure.legal")
 }
 
+# L53: a criminal investigation is "in connection with ... prospective legal proceedings".
 # clause: kallu.disclosure.legal
-test_verified_criminal_investigation_request_is_denied if {
+test_verified_criminal_investigation_request_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": true, "matter": "criminal_investigation"}})
+	testing.allowed_by(d, "kallu.disclosure.legal")
+}
+
+# L53 asks no verification, as for an unverified legal_proceedings request.
+# clause: kallu.disclosure.legal
+test_unverified_criminal_investigation_request_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": false, "matter": "criminal_investigation"}})
+	testing.allowed_by(d, "kallu.disclosure.legal")
+}
+
+# L52-55 name no national-security ground; only "required by law" (verified) would open it.
+# clause: kallu.disclosure.legal
+test_national_security_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": true, "matter": "national_security"}})
 	testing.denied_by(d, "kallu.disclosure.legal")
+	testing.denied_with(d, "no_accepted_legal_ground")
+}
+
+# L53: a terrorism investigation is a criminal one, so prospective legal proceedings.
+# clause: kallu.disclosure.legal
+test_verified_terrorism_request_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": true, "matter": "terrorism"}})
+	testing.allowed_by(d, "kallu.disclosure.legal")
+}
+
+# L53: proceedings open legal uses only, not the recipient's analytics.
+# clause: kallu.disclosure.legal
+test_criminal_investigation_for_analytics_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"data_use": "analytics.reporting",
+		"legal_request": {"verified": true, "matter": "criminal_investigation"},
+	})
+	d.allow == false
+	testing.not_cited(d, "kallu.disclosure.legal")
 }
 
 # clause: kallu.disclosure.legal
@@ -383,6 +538,29 @@ test_fraud_prevention_disclosure_is_allowed if {
 		"legal_request": {"verified": false, "matter": "fraud_prevention"},
 	})
 	testing.allowed_by(d, "kallu.disclosure.legal")
+}
+
+# L54 "providing information to others for the purposes of fraud prevention": a processor screening for fraud is such an other.
+# clause: kallu.disclosure.legal
+test_fraud_prevention_to_service_provider_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "service_provider", "name": "FraudCheck Ltd", "under_contract": true},
+		"data_use": "essential.fraud_detection",
+		"legal_request": {"verified": false, "matter": "fraud_prevention"},
+	})
+	testing.allowed_by(d, "kallu.disclosure.legal")
+}
+
+# L54 is about parties preventing fraud; the public is not one.
+# clause: kallu.disclosure.legal
+test_fraud_prevention_to_public_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "public"},
+		"data_use": "essential.fraud_detection",
+		"legal_request": {"verified": false, "matter": "fraud_prevention"},
+	})
+	d.allow == false
+	testing.not_cited(d, "kallu.disclosure.legal")
 }
 
 # clause: kallu.disclosure.legal
@@ -407,8 +585,30 @@ test_unverified_court_order_is_allowed_as_likely_order if {
 }
 
 # clause: kallu.disclosure.likely_order
+# An unverified criminal investigation is L53's (legal proceedings), not L55's.
 test_likely_order_does_not_cover_unverified_criminal_investigation if {
 	d := privacy.decision with data.privacy.request.document as _legal({"legal_request": {"verified": false, "matter": "criminal_investigation"}})
+	testing.allowed_by(d, "kallu.disclosure.legal")
+	testing.not_cited(d, "kallu.disclosure.likely_order")
+}
+
+# L55 "to any person who we reasonably believe may apply to a court": any person, not only police or a named third party.
+# clause: kallu.disclosure.likely_order
+test_likely_order_to_any_person_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "other_users", "name": "A user who is suing"},
+		"legal_request": {"verified": false, "matter": "court_order"},
+	})
+	testing.allowed_by(d, "kallu.disclosure.likely_order")
+}
+
+# L55 is a disclosure to a person; the public at large cannot apply to a court.
+# clause: kallu.disclosure.likely_order
+test_likely_order_to_public_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "public"},
+		"legal_request": {"verified": false, "matter": "court_order"},
+	})
 	d.allow == false
 	testing.not_cited(d, "kallu.disclosure.likely_order")
 }
