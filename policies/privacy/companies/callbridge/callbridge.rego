@@ -24,7 +24,7 @@ _reference := data.privacy.reference
 # custom:
 #   clause: callbridge.disclosure.express_consent
 catch_all := {
-	"code": "no_express_consent",
+	"code": "no_permitting_clause",
 	"clause": "callbridge.disclosure.express_consent",
 	"message": "no clause of Callbridge's policy permits this disclosure, and the user gave no express approval for it",
 }
@@ -112,8 +112,12 @@ forbids contains {
 # METADATA
 # title: No personal information of known minors
 # description: >-
-#   Callbridge does not knowingly collect information from children under 18, so personal
-#   information of a subject known to be under 18 goes nowhere.
+#   Age reading: a KNOWN age below 18 triggers it, an unknown age does not. Callbridge
+#   "nuk mbledh në mënyrë të vetëdijshme" (does not knowingly collect) from under-18s
+#   (L88, L160), and what minors do on a family account "do të duket të jetë informacion
+#   personal i pajtimtarit aktual të rritur" (is the adult subscriber's data, L81, L88).
+#   So personal data of a subject known to be under 18 goes nowhere, while a subject of
+#   unknown age is treated as the adult subscriber.
 # custom:
 #   clause: callbridge.children
 forbids contains {
@@ -122,23 +126,6 @@ forbids contains {
 	"message": "Callbridge does not knowingly collect or disclose personal information of children under 18",
 } if {
 	request.known_younger_than(_facts.minimum_age)
-	request.identifiability != "aggregated"
-}
-
-# METADATA
-# title: No marketing or advertising without a known adult
-# description: >-
-#   Marketing and advertising uses need a subject known to be at least 18: an unknown age
-#   is treated as a minor's.
-# custom:
-#   clause: callbridge.children
-forbids contains {
-	"code": "marketing_without_known_adult",
-	"clause": "callbridge.children",
-	"message": "personal information is used for marketing or advertising only for subjects known to be 18 or older",
-} if {
-	request.use_overlaps(["marketing"])
-	request.younger_than(_facts.minimum_age)
 	request.identifiability != "aggregated"
 }
 
@@ -190,8 +177,10 @@ forbids contains {
 }
 
 # METADATA
-# title: Opting out stops all marketing correspondence
-# description: A user who asked to stop all future correspondence gets no further marketing messages.
+# title: Opting out of marketing stops marketing messages
+# description: >-
+#   A user who opted out of marketing communications gets no further marketing messages;
+#   the wider L210 opt-out of all correspondence is the rule below.
 # custom:
 #   clause: callbridge.marketing.email
 forbids contains {
@@ -201,6 +190,24 @@ forbids contains {
 } if {
 	request.opted_out(_facts.marketing_opt_out)
 	request.use_overlaps(_facts.direct_marketing_uses)
+}
+
+# METADATA
+# title: Opting out of all correspondence stops every e-mail to the user
+# description: >-
+#   L210: a user may withdraw "nga e gjithë korrespondenca e ardhshme nga ne" (from all
+#   future correspondence from us), so service notices stop as well as marketing. A
+#   request for the service as a whole (essential.service) is not correspondence: only
+#   the notification branch of the service and marketing communications are.
+# custom:
+#   clause: callbridge.marketing.email
+forbids contains {
+	"code": "all_correspondence_opted_out",
+	"clause": "callbridge.marketing.email",
+	"message": "the user withdrew from all future correspondence from Callbridge, service notices included",
+} if {
+	request.opted_out(_facts.correspondence.opt_out)
+	_correspondence_use
 }
 
 # METADATA
@@ -333,8 +340,8 @@ permits contains {
 # title: Disclosure with express approval
 # description: >-
 #   An outside party may receive personal information for a use the user expressly
-#   approved (in writing, verbally or by ticking an unticked box); other clauses may
-#   still forbid the flow.
+#   approved, in any of the ways L99-102 list (in writing, verbally, by ticking an
+#   unticked box, in the terms at service start); other clauses may still forbid the flow.
 # custom:
 #   clause: callbridge.disclosure.express_consent
 permits contains {
@@ -347,11 +354,11 @@ permits contains {
 }
 
 # METADATA
-# title: Consent implied by the user's own request
+# title: Consent implied by the use of the service
 # description: >-
-#   When the user asks the service to reach other people (e.g. send an e-mail), their
-#   name, return address and the content they share go to those people as part of the
-#   service; consent is implied by the use of the service.
+#   L104: the return address "zbulohet si pjesë e shërbimit" (is disclosed as part of the
+#   service): the name, return address and shared content go to the people the user
+#   communicates with; consent is implied by the use of the service.
 # custom:
 #   clause: callbridge.disclosure.express_consent
 permits contains {
@@ -362,6 +369,25 @@ permits contains {
 	request.recipient_kind in _facts.implied_consent.recipients
 	request.use_under(_facts.implied_consent.uses)
 	request.all_categories_under(_facts.implied_consent.categories)
+}
+
+# METADATA
+# title: Consent implied by the nature of the user's request
+# description: >-
+#   L104: consent "mund të nënkuptohet gjithashtu thjesht nga natyra e kërkesës suaj" (may
+#   be implied simply by the nature of the request), e.g. an e-mail the user asks
+#   Callbridge to send to another person: what the user asked to send goes to the people
+#   the request is addressed to, for the service itself.
+# custom:
+#   clause: callbridge.disclosure.express_consent
+permits contains {
+	"code": "implied_by_request",
+	"clause": "callbridge.disclosure.express_consent",
+	"message": "the user asked for this disclosure, which implies consent to it",
+} if {
+	request.requested_by_subject
+	request.recipient_kind in _facts.requested.implied_recipients
+	request.use_under(_facts.requested.uses)
 }
 
 # METADATA
@@ -380,6 +406,43 @@ permits contains {
 	request.legal_request_verified
 	request.legal_matter in _facts.authority_matters
 	request.use_under(_reference.legal_uses)
+}
+
+# METADATA
+# title: Third parties as needed for a transaction the user asked for
+# description: >-
+#   L106: personal information may go to third parties "sipas nevojës për të përfunduar
+#   një transaksion ... që ju keni kërkuar" (as needed to complete a transaction or a
+#   service you requested), business partners for example; L97 exempts this from the
+#   express-approval rule ("Kurseni për çdo zbulim të lejuar ... në këtë seksion").
+# custom:
+#   clause: callbridge.disclosure.service_providers
+permits contains {
+	"code": "requested_transaction",
+	"clause": "callbridge.disclosure.service_providers",
+	"message": "a business partner receives what it needs to complete a transaction the user asked for",
+} if {
+	request.requested_by_subject
+	request.recipient_kind in _facts.requested.transaction_recipients
+	request.use_under(_facts.requested.uses)
+}
+
+# METADATA
+# title: A business customer's access follows its service agreement
+# description: >-
+#   L83 (with L23, L25): when a business buys the service for its employees or other
+#   authorised users, "nëse klienti i biznesit ka qasje ... do të rregullohet nga kushtet e
+#   ndonjë marrëveshjeje shërbimi" (its access to their data is governed by the service
+#   agreement); Iotum processes that data on the customer's behalf to provide the service.
+# custom:
+#   clause: callbridge.role
+permits contains {
+	"code": "business_customer_account",
+	"clause": "callbridge.role",
+	"message": "the business customer that bought the service may access its users' data for that service, as its service agreement provides",
+} if {
+	request.recipient_kind == "business_customer"
+	request.use_under(_facts.business_customer.uses)
 }
 
 # METADATA
@@ -418,6 +481,25 @@ permits contains {
 	request.recipient_kind == "corporate_family"
 	_known_group_member
 	request.use_under(_facts.purposes)
+}
+
+# METADATA
+# title: Callbridge's own use for a purpose the user later authorised
+# description: >-
+#   L108: Iotum uses personal information for no purpose materially different from the one
+#   it was collected for "ose është autorizuar më pas nga individi" (or later authorised by
+#   the individual): a use beyond the listed purposes that the user consented to is open
+#   to Callbridge and the Iotum group.
+# custom:
+#   clause: callbridge.use.new_purpose_optout
+permits contains {
+	"code": "authorised_purpose",
+	"clause": "callbridge.use.new_purpose_optout",
+	"message": "the user authorised Callbridge to use their personal information for this purpose",
+} if {
+	_the_company
+	not request.use_under(_facts.purposes)
+	request.consented(request.use)
 }
 
 # METADATA
@@ -488,6 +570,22 @@ obligations contains {
 }
 
 # METADATA
+# title: Access only as the service agreement provides
+# description: >-
+#   L83: a business customer's access to its employees' or authorised users' data "do të
+#   rregullohet nga kushtet e ndonjë marrëveshjeje shërbimi" (is governed by the terms of
+#   the service agreement), so the access must stay within those terms.
+# custom:
+#   clause: callbridge.role
+obligations contains {
+	"code": "service_agreement_terms",
+	"clause": "callbridge.role",
+	"message": "give the business customer access to its users' personal information only as its service agreement provides",
+} if {
+	request.recipient_kind == "business_customer"
+}
+
+# METADATA
 # title: Contractual clauses for sub-processors abroad
 # description: >-
 #   Where applicable, Iotum relies on contractual clauses with its third-party processors,
@@ -523,6 +621,20 @@ obligations contains {
 }
 
 # --- helpers
+
+# Callbridge itself, or an Iotum company (L5: "Kompania" is Iotum and its affiliates).
+_the_company if request.recipient_kind == "first_party"
+
+_the_company if {
+	request.recipient_kind == "corporate_family"
+	_known_group_member
+}
+
+# E-mail and other messages to the user: marketing (matched broadly) and service notices
+# (matched under the notification branch, so the service itself is not correspondence).
+_correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
+
+_correspondence_use if request.use_under(_facts.correspondence.notice_uses)
 
 # An unnamed affiliate is trusted as declared; a named one must be in the facts.
 _known_group_member if not request.recipient_name

@@ -46,10 +46,7 @@ _authority(extra) := _req(object.union({
 # clause: callbridge.disclosure.express_consent
 test_third_party_without_express_consent_is_denied_by_catch_all if {
 	d := privacy.decision with data.privacy.request.document as _third_party({})
-	d.allow == false
-	[r] := d.reasons
-	r.clause == "callbridge.disclosure.express_consent"
-	r.code == "no_express_consent"
+	testing.catch_all_only(d, "callbridge.disclosure.express_consent")
 }
 
 # clause: callbridge.disclosure.express_consent
@@ -106,6 +103,127 @@ test_express_consent_rule_does_not_apply_to_first_party if {
 	testing.not_cited(d, "callbridge.disclosure.express_consent")
 }
 
+# Issue 8 finding 5: L97 "Kurseni për çdo zbulim të lejuar ... në këtë seksion" exempts
+# the L104 and L106 grounds from express approval.
+# clause: callbridge.disclosure.service_providers
+test_business_partner_for_a_transaction_the_user_asked_for_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_categories": ["user.name", "user.contact.email", "user.contact.phone_number"],
+		"requested_by_subject": true,
+	})
+	testing.allowed_by(d, "callbridge.disclosure.service_providers")
+	some r in d.reasons
+	r.code == "requested_transaction"
+}
+
+# clause: callbridge.disclosure.service_providers
+test_business_partner_without_request_or_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _third_party({"requested_by_subject": false})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.disclosure.service_providers")
+}
+
+# clause: callbridge.disclosure.service_providers
+test_requested_transaction_does_not_open_the_partners_marketing if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_use": "marketing.communications.email",
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callbridge.shine_the_light")
+}
+
+# clause: callbridge.disclosure.service_providers
+test_requested_transaction_does_not_carry_card_numbers if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "essential.service.payment_processing",
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callbridge.payment.card")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_email_the_user_asks_to_send_reaches_its_addressee if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.email", "user.contact.phone_number"],
+		"recipient": {"kind": "other_users"},
+		"requested_by_subject": true,
+	})
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
+	some r in d.reasons
+	r.code == "implied_by_request"
+}
+
+# clause: callbridge.disclosure.express_consent
+test_phone_number_to_other_users_without_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.phone_number"],
+		"recipient": {"kind": "other_users"},
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_request_does_not_open_an_acquirer if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"recipient": {"kind": "acquirer", "name": "BuyCo"},
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.disclosure.service_providers")
+}
+
+# ---------------------------------------------------------------- business customers
+
+# Issue 8 finding 11: L83, a business customer's access follows its service agreement.
+# clause: callbridge.role
+test_business_customer_gets_its_users_data_for_the_service if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.behavior.call_detail_records"],
+		"recipient": {"kind": "business_customer", "name": "Employer Inc"},
+	})
+	testing.allowed_by(d, "callbridge.role")
+	testing.obliged(d, "service_agreement_terms", "callbridge.role")
+}
+
+# clause: callbridge.role
+test_business_customer_own_marketing_needs_opt_in if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "business_customer"},
+	})
+	testing.denied_by(d, "callbridge.shine_the_light")
+	testing.not_cited(d, "callbridge.role")
+}
+
+# clause: callbridge.role
+test_business_customer_for_another_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "business_customer"},
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.role")
+}
+
+# clause: callbridge.role
+test_service_agreement_obligation_is_only_for_business_customers if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	testing.not_obliged(d, "service_agreement_terms")
+}
+
+# clause: callbridge.aggregate.sale
+test_aggregated_report_to_business_customer_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.call_detail_records"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "business_customer"},
+		"identifiability": "aggregated",
+	})
+	testing.allowed_by(d, "callbridge.aggregate.sale")
+}
+
 # ---------------------------------------------------------------- own purposes
 
 # clause: callbridge.use.purposes
@@ -119,6 +237,41 @@ test_first_party_use_outside_listed_purposes_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_use": "train_ai_system"})
 	testing.denied_by(d, "callbridge.disclosure.express_consent")
 	testing.not_cited(d, "callbridge.use.purposes")
+}
+
+# L15 buys data "për marketing dhe shitje"; L119 runs sales management in the CRM.
+# clause: callbridge.use.purposes
+test_own_sales_management_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "sales"})
+	testing.allowed_by(d, "callbridge.use.purposes")
+}
+
+# L108: no purpose materially different from the one collected for "ose është autorizuar
+# më pas nga individi" (or later authorised by the individual).
+# clause: callbridge.use.new_purpose_optout
+test_own_use_beyond_the_purposes_with_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "train_ai_system",
+		"consents": ["train_ai_system"],
+	})
+	testing.allowed_by(d, "callbridge.use.new_purpose_optout")
+}
+
+# clause: callbridge.use.new_purpose_optout
+test_authorised_purpose_is_not_cited_for_a_listed_purpose if {
+	d := privacy.decision with data.privacy.request.document as _req({"consents": ["essential"]})
+	testing.allowed_by(d, "callbridge.use.purposes")
+	testing.not_cited(d, "callbridge.use.new_purpose_optout")
+}
+
+# clause: callbridge.use.new_purpose_optout
+test_unknown_affiliate_gets_no_authorised_purpose if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "train_ai_system",
+		"consents": ["train_ai_system"],
+		"recipient": {"kind": "corporate_family", "name": "Other Group Ltd"},
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
 }
 
 # ---------------------------------------------------------------- affiliates, transfers
@@ -448,20 +601,55 @@ test_unknown_age_for_ordinary_service_is_allowed if {
 	testing.not_cited(d, "callbridge.children")
 }
 
+# Issue 8 finding 6: "knowingly" (L88, L160) is triggered by a known age only, and a
+# minor on a family account is the adult subscriber (L81), so an unknown age opens
+# marketing and the anonymous ad number (L174) like an adult's.
 # clause: callbridge.children
-test_unknown_age_for_marketing_is_denied if {
+test_unknown_age_for_consented_product_email_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_use": "marketing.communications.email",
 		"subject": {"age": null, "country": "US"},
 		"consents": ["marketing.communications"],
 	})
+	testing.allowed_by(d, "callbridge.use.purposes")
+	testing.not_cited(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_unknown_age_for_web_ads_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _web_ads({"subject": {"age": null, "country": "US"}})
+	testing.allowed_by(d, "callbridge.cookies")
+	testing.not_cited(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_unknown_age_anonymous_number_to_offsite_ad_network_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _ad_network({"subject": {"age": null, "country": "US"}})
+	testing.allowed_by(d, "callbridge.ads.offsite")
+	testing.not_cited(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_known_minor_web_ads_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _web_ads({"subject": {"age": 17, "country": "US"}})
+	testing.denied_by(d, "callbridge.children")
+	testing.denied_with(d, "known_minor")
+}
+
+# clause: callbridge.children
+test_known_minor_is_denied_even_when_the_minor_asked if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"requested_by_subject": true,
+		"subject": {"age": 16, "country": "US"},
+	})
 	testing.denied_by(d, "callbridge.children")
 }
 
 # clause: callbridge.children
-test_unknown_age_for_web_ads_is_denied if {
-	d := privacy.decision with data.privacy.request.document as _web_ads({"subject": {"age": null, "country": "US"}})
-	testing.denied_by(d, "callbridge.children")
+test_known_adult_of_eighteen_is_not_a_minor if {
+	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 18, "country": "US"}})
+	d.allow == true
+	testing.not_cited(d, "callbridge.children")
 }
 
 # clause: callbridge.children
@@ -531,6 +719,55 @@ test_service_notifications_are_not_marketing if {
 		"opt_outs": ["marketing_communications"],
 	})
 	d.allow == true
+	testing.not_cited(d, "callbridge.marketing.email")
+}
+
+# Issue 8 finding 3: L210 "e gjithë korrespondenca e ardhshme" (all future correspondence).
+# clause: callbridge.marketing.email
+test_all_correspondence_opt_out_stops_service_notices if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "callbridge.marketing.email")
+	testing.denied_with(d, "all_correspondence_opted_out")
+}
+
+# clause: callbridge.marketing.email
+test_all_correspondence_opt_out_stops_product_email_despite_consent if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications"],
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "callbridge.marketing.email")
+	testing.denied_with(d, "all_correspondence_opted_out")
+}
+
+# clause: callbridge.marketing.email
+test_all_correspondence_opt_out_stops_the_campaign_processor if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "CA", "under_contract": true}, {
+		"data_categories": ["user.name", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing"],
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+test_all_correspondence_opt_out_does_not_stop_the_service if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.allowed_by(d, "callbridge.subprocessors")
+	testing.not_cited(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+test_service_notices_go_out_without_the_opt_out if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "essential.service.notifications.email"})
+	testing.allowed_by(d, "callbridge.use.purposes")
 	testing.not_cited(d, "callbridge.marketing.email")
 }
 
