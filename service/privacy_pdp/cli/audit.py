@@ -94,3 +94,94 @@ def explain(
         typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
     else:
         typer.echo(text.render(explanation, request))
+
+
+def _progress(description: str):
+    """A rich progress bar on a terminal's stderr (nothing when stderr is a file or pipe):
+    the context that shows it and the (done, total) callback."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(), None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    bar = Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+    task = bar.add_task(description, total=None)
+    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _finish_impact(impact: Any, as_json: bool, examples: int) -> None:
+    from privacy_pdp.audit import impact_text
+
+    if as_json:
+        body = impact.model_dump(mode="json")
+        body["counts"] = dict(impact.counts())
+        body["flips"] = impact.flips
+        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(impact_text.render(impact, examples))
+    if impact.flips:  # a CI gate: a policy change that turns any allow into a deny, or back
+        raise typer.Exit(1)
+
+
+def replay(
+    log_dir: Annotated[Path, typer.Argument(help="decision-log directory (every *.jsonl in it) or one .jsonl file")],
+    bundle: Annotated[Path, typer.Option("--bundle", "-b", help="the new policy set: bundle .tar.gz or policy directory")],
+    against: Annotated[Optional[Path], typer.Option(help="compare with this policy set's answers instead of the logged results")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
+    examples: Annotated[int, typer.Option(help="examples shown per clause")] = 3,
+    workers: Annotated[int, typer.Option(help="evaluation threads")] = 2,
+    verification_key: KeyOption = None,
+    signing_alg: AlgOption = "RS256",
+) -> None:
+    """Re-evaluate logged decisions under another policy set; exit 1 if any allow turns to deny or back."""
+    from privacy_pdp.audit.replay import ReplayError, replay as run_replay
+
+    new = _source(bundle, verification_key, signing_alg)
+    baseline = _source(against, verification_key, signing_alg) if against else None
+    context, update = _progress("replay")
+    try:
+        with context:
+            impact = run_replay(log_dir, new.policy_set, new.label,
+                                baseline.policy_set if baseline else None, baseline.label if baseline else "logged results",
+                                workers=workers, progress=update)
+    except (ReplayError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except EngineError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    _finish_impact(impact, as_json, examples)
+
+
+def diff(
+    old: Annotated[Path, typer.Argument(help="policy set A: bundle .tar.gz or policy directory")],
+    new: Annotated[Path, typer.Argument(help="policy set B")],
+    company: Annotated[Optional[list[str]], typer.Option(help="only these companies")] = None,
+    contexts: Annotated[str, typer.Option(help="wide (ten contexts per cell) or report (the report's two)")] = "wide",
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
+    examples: Annotated[int, typer.Option(help="examples shown per clause")] = 3,
+    workers: Annotated[int, typer.Option(help="evaluation threads")] = 2,
+    verification_key: KeyOption = None,
+    signing_alg: AlgOption = "RS256",
+) -> None:
+    """Compare two policy sets over the decision matrix; exit 1 if any allow turns to deny or back."""
+    from privacy_pdp.audit.diff import diff as run_diff
+    from privacy_pdp.audit.matrix import REPORT_CONTEXTS, WIDE_CONTEXTS
+
+    if contexts not in ("wide", "report"):
+        typer.echo("error: --contexts is wide or report", err=True)
+        raise typer.Exit(2)
+    a = _source(old, verification_key, signing_alg)
+    b = _source(new, verification_key, signing_alg)
+    context, update = _progress("diff")
+    try:
+        with context:
+            impact = run_diff(a.policy_set, b.policy_set, a.label, b.label,
+                              WIDE_CONTEXTS if contexts == "wide" else REPORT_CONTEXTS, company, workers, update)
+    except EngineError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    _finish_impact(impact, as_json, examples)
