@@ -298,7 +298,8 @@ permits contains {
 #   Profile data and conversations of people who contact a customer are "saved
 #   directly into their CallmatikPro instance" (L19), are needed for the contract
 #   with that customer (L41) and end up "stored on their systems" (L47): the
-#   business customer receives them to serve its clients.
+#   business customer receives them to serve its clients. Payment processing is not
+#   among its uses: all transactions go through the gateway provider (L79).
 # custom:
 #   clause: callmatikpro.instance.isolation
 permits contains {
@@ -309,6 +310,7 @@ permits contains {
 	request.recipient_kind == "business_customer"
 	request.all_categories_under(_facts.instance_categories)
 	request.use_under(_facts.instance_uses)
+	not request.use_under(_facts.payment_uses)
 }
 
 # METADATA

@@ -316,6 +316,16 @@ test_card_data_to_business_customer_is_denied if {
 }
 
 # clause: callmatikpro.instance.isolation
+# L79 "All transactions are processed through a gateway provider": not the customer's instance.
+test_business_customer_for_payment_processing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.payment_processing",
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.catch_all_only(d, _catch_all)
+}
+
+# clause: callmatikpro.instance.isolation
 # L19, L41, L101: the customer gets no instance data for marketing.
 test_business_customer_for_marketing_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({
