@@ -93,7 +93,8 @@ forbids contains {
 # description: >-
 #   "we will promptly remove you from ALL correspondence" (L131): after the opt-out
 #   all_correspondence no e-mail or other message goes to the user, service
-#   notifications included, whoever would send it.
+#   notifications included, whoever would send it. The service as a whole
+#   (essential.service) is not correspondence: only its notification branch is.
 # custom:
 #   clause: callmatikpro.email.unsubscribe
 forbids contains {
@@ -102,7 +103,7 @@ forbids contains {
 	"message": "the user unsubscribed, and CallmatikPro removes an unsubscribed user from all correspondence",
 } if {
 	request.opted_out(_facts.all_correspondence_opt_out)
-	request.use_overlaps(_facts.correspondence_uses)
+	_correspondence_use
 }
 
 # METADATA
@@ -392,7 +393,7 @@ obligations contains {
 	"message": "promptly remove a user who unsubscribes from all correspondence",
 	"opt_out": _facts.all_correspondence_opt_out,
 } if {
-	request.use_overlaps(_facts.correspondence_uses)
+	_correspondence_use
 }
 
 # METADATA
@@ -437,3 +438,9 @@ _gateway_flow if {
 	request.recipient_kind == "service_provider"
 	request.use_under(_facts.payment_uses)
 }
+
+# Correspondence is marketing (matched broadly) or a notification (matched under the
+# notification branch, so that the service itself does not count as correspondence).
+_correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
+
+_correspondence_use if request.use_under(_facts.correspondence.notice_uses)

@@ -488,6 +488,14 @@ test_all_correspondence_opt_out_stops_marketing_by_contractor_is_denied if {
 }
 
 # clause: callmatikpro.email.unsubscribe
+# L131: correspondence is mail to the user; providing the service itself (L31) goes on.
+test_all_correspondence_opt_out_does_not_stop_the_service_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"opt_outs": ["all_correspondence"]})
+	d.allow == true
+	testing.not_cited(d, "callmatikpro.email.unsubscribe")
+}
+
+# clause: callmatikpro.email.unsubscribe
 # L131: unsubscribing stops correspondence, not CallmatikPro's other listed uses (L31).
 test_all_correspondence_opt_out_does_not_stop_site_analytics_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
