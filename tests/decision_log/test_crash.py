@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import event, read_events, run, settings
+from decision_log.common import event, read_events, run, settings
 
 from privacy_pdp.server.decision_log import DecisionLog
 from privacy_pdp.server.decision_log.verify import verify_directory

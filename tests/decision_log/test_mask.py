@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import event, read_events, run, settings
+from decision_log.common import event, read_events, run, settings
 
 from privacy_pdp.core.engine import Evaluation, OpaGoEngine, RegoEngine
 from privacy_pdp.core.policyset import PolicySet

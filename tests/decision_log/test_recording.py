@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import event, read_events, run, settings
+from decision_log.common import event, read_events, run, settings
 
 from privacy_pdp.server.decision_log import DecisionLog, DecisionLogUnavailable, apply_rules, parse_rules
 from privacy_pdp.server.decision_log import writer as writer_module

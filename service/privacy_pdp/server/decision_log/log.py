@@ -212,8 +212,11 @@ class DecisionLog:
         }
 
     def status(self) -> dict[str, Any]:
-        """Like an OPA plugin status: state OK | WARN (uploads failing, events wait on disk)
-        | ERROR (cannot write, or buffer full) | NOT_READY (not started or closed)."""
+        """Like an OPA plugin status: state OK | ERROR (cannot write, or the buffer is full:
+        decisions are being refused) | NOT_READY (not started or closed). A failing upload
+        leaves the state OK, as in OPA (events wait on disk; an outage of the collector must
+        not take every instance out of /health?plugins): it shows in ``upload.state`` and,
+        in OPA's shape, in ``decision_logs`` {code, message, http_code}."""
         state, message = self._state, self._message
         if state == "RUNNING":
             state = "OK"
@@ -221,8 +224,6 @@ class DecisionLog:
                 state, message = "ERROR", self._writer.fatal or self._writer.error
             elif not self._room():
                 state, message = "ERROR", f"buffer full: {self._full_reason()}"
-            elif self._uploader is not None and self._uploader.last_error:
-                state, message = "WARN", self._uploader.last_error["message"]
         elif state != "ERROR":
             state = "NOT_READY"
         upload = self._uploader.status() if self._uploader else {"enabled": False}

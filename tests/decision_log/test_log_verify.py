@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import event, run, settings
+from decision_log.common import event, run, settings
 from typer.testing import CliRunner
 
 from privacy_pdp.cli import app
