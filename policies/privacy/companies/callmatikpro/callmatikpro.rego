@@ -51,32 +51,72 @@ forbids contains {
 }
 
 # METADATA
-# title: No marketing to children under 13
+# title: No marketing to children known to be under 13
 # description: >-
-#   CallmatikPro does not market to children under 13; a subject whose age is
-#   unknown is not assumed to be 13 or older.
+#   "We do not specifically market to children under the age of 13" (L137): no
+#   marketing, by anyone, to a subject whose age is known to be under 13. Reading: a
+#   known age below the limit triggers it, an unknown age does not. "Specifically"
+#   promises not to aim marketing at children; it is no promise to market only to
+#   proven adults, and the policy sets no age gate on marketing or on the Google
+#   advertising it permits (L111-113).
 # custom:
 #   clause: callmatikpro.children
 forbids contains {
 	"code": "marketing_to_child",
 	"clause": "callmatikpro.children",
-	"message": sprintf("CallmatikPro does not market to children under %d, and the subject's age does not show otherwise", [_facts.children_marketing_age]),
+	"message": sprintf("CallmatikPro does not market to children under %d, and the subject is known to be younger", [_facts.children_marketing_age]),
 } if {
-	request.younger_than(_facts.children_marketing_age)
-	request.use_overlaps(["marketing"])
+	request.known_younger_than(_facts.children_marketing_age)
+	request.use_overlaps(_reference.marketing_uses)
 }
 
 # METADATA
-# title: Unsubscribing stops marketing correspondence
+# title: Facebook app data is for the customer's contract, not for marketing
 # description: >-
-#   A user who unsubscribed is removed from CallmatikPro's marketing correspondence,
-#   whoever would send it.
+#   Posts, messages, reactions and profile information the Facebook app brings in
+#   (L15-19) are saved into the customer's instance and are needed "for the
+#   performance of the contracts concluded with our Customers" (L41). Nobody uses
+#   message content or profile data for marketing, CallmatikPro included.
+# custom:
+#   clause: callmatikpro.collection.facebook
+forbids contains {
+	"code": "facebook_data_for_marketing",
+	"clause": "callmatikpro.collection.facebook",
+	"message": "message content and profile data reach CallmatikPro through its Facebook app for the customer's contract; they are not used for marketing",
+} if {
+	request.any_category_overlaps(_facts.facebook_app_categories)
+	request.use_overlaps(_facts.facebook_app_forbidden_uses)
+}
+
+# METADATA
+# title: Unsubscribing removes the user from ALL correspondence
+# description: >-
+#   "we will promptly remove you from ALL correspondence" (L131): after the opt-out
+#   all_correspondence no e-mail or other message goes to the user, service
+#   notifications included, whoever would send it. The service as a whole
+#   (essential.service) is not correspondence: only its notification branch is.
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+forbids contains {
+	"code": "unsubscribed_from_all_correspondence",
+	"clause": "callmatikpro.email.unsubscribe",
+	"message": "the user unsubscribed, and CallmatikPro removes an unsubscribed user from all correspondence",
+} if {
+	request.opted_out(_facts.all_correspondence_opt_out)
+	_correspondence_use
+}
+
+# METADATA
+# title: Opting out of marketing stops marketing correspondence
+# description: >-
+#   A user who opted out of marketing communications gets no further marketing
+#   correspondence, whoever would send it (L161: honour opt-out requests).
 # custom:
 #   clause: callmatikpro.email.unsubscribe
 forbids contains {
 	"code": "unsubscribed_from_marketing",
 	"clause": "callmatikpro.email.unsubscribe",
-	"message": "the user unsubscribed, so CallmatikPro sends no further marketing correspondence",
+	"message": "the user opted out of marketing, so CallmatikPro sends no further marketing correspondence",
 } if {
 	request.opted_out(_facts.unsubscribe_opt_out)
 	request.use_overlaps(["marketing.communications"])
@@ -198,6 +238,26 @@ permits contains {
 }
 
 # METADATA
+# title: Ad vendors compile ad-impression data
+# description: >-
+#   "third-party vendors such as Google" use cookies "or other third-party
+#   identifiers" to compile data on user interactions with ad impressions on the
+#   site (L125): any advertising partner may receive pseudonymous or aggregated
+#   cookie and identifier data for ad-performance reporting.
+# custom:
+#   clause: callmatikpro.ads.google
+permits contains {
+	"code": "ad_vendor_impression_reporting",
+	"clause": "callmatikpro.ads.google",
+	"message": "a third-party ad vendor may receive pseudonymous cookie data to compile data on ad impressions on CallmatikPro's site",
+} if {
+	request.recipient_kind == "advertising_partner"
+	request.identifiability in _facts.ad_vendor_identifiability
+	request.all_categories_under(_facts.ad_reporting_vendor_categories)
+	request.use_under(_facts.ad_reporting_vendor_uses)
+}
+
+# METADATA
 # title: Trackers compile aggregate traffic data for CallmatikPro
 # description: >-
 #   Trusted third-party services may track site traffic and interactions on
@@ -231,6 +291,27 @@ permits contains {
 	request.under_contract == true
 	request.all_categories_under(_facts.email_service_categories)
 	request.use_under(_facts.email_service_uses)
+}
+
+# METADATA
+# title: The customer's own instance
+# description: >-
+#   Profile data and conversations of people who contact a customer are "saved
+#   directly into their CallmatikPro instance" (L19), are needed for the contract
+#   with that customer (L41) and end up "stored on their systems" (L47): the
+#   business customer receives them to serve its clients. Payment processing is not
+#   among its uses: all transactions go through the gateway provider (L79).
+# custom:
+#   clause: callmatikpro.instance.isolation
+permits contains {
+	"code": "customer_instance",
+	"clause": "callmatikpro.instance.isolation",
+	"message": "the data goes into the customer's own CallmatikPro instance, for the contract with that customer",
+} if {
+	request.recipient_kind == "business_customer"
+	request.all_categories_under(_facts.instance_categories)
+	request.use_under(_facts.instance_uses)
+	not request.use_under(_facts.payment_uses)
 }
 
 # METADATA
@@ -301,13 +382,31 @@ obligations contains {
 
 # METADATA
 # title: Honour unsubscribe requests
-# description: Marketing email must carry an unsubscribe link and stop promptly after unsubscribing.
+# description: >-
+#   Any correspondence to the user stops promptly once the user unsubscribes (L131:
+#   "remove you from ALL correspondence").
 # custom:
 #   clause: callmatikpro.email.unsubscribe
 obligations contains {
 	"code": "honour_opt_out",
 	"clause": "callmatikpro.email.unsubscribe",
-	"message": "offer an unsubscribe link in each email and promptly stop all correspondence to users who unsubscribe",
+	"message": "promptly remove a user who unsubscribes from all correspondence",
+	"opt_out": _facts.all_correspondence_opt_out,
+} if {
+	_correspondence_use
+}
+
+# METADATA
+# title: Honour marketing opt-outs
+# description: >-
+#   Marketing email carries an unsubscribe link and stops quickly after an opt-out
+#   (L161-163).
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+obligations contains {
+	"code": "honour_opt_out",
+	"clause": "callmatikpro.email.unsubscribe",
+	"message": "offer an unsubscribe link in each email and quickly stop marketing to users who opt out",
 	"opt_out": _facts.unsubscribe_opt_out,
 } if {
 	request.use_overlaps(["marketing.communications"])
@@ -339,3 +438,9 @@ _gateway_flow if {
 	request.recipient_kind == "service_provider"
 	request.use_under(_facts.payment_uses)
 }
+
+# Correspondence is marketing (matched broadly) or a notification (matched under the
+# notification branch, so that the service itself does not count as correspondence).
+_correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
+
+_correspondence_use if request.use_under(_facts.correspondence.notice_uses)

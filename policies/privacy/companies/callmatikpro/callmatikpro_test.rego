@@ -281,6 +281,63 @@ test_publication_is_denied if {
 }
 
 # clause: callmatikpro.instance.isolation
+# L19, L41, L47: conversations and profile data go into the customer's own instance.
+test_instance_data_to_business_customer_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.content.private", "user.demographic.profile"],
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.allowed_by(d, "callmatikpro.instance.isolation")
+	some r in d.reasons
+	r.code == "customer_instance"
+}
+
+# clause: callmatikpro.instance.isolation
+# L41: the instance serves the contract; nothing in the text hands the customer data for analytics.
+test_business_customer_for_analytics_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.catch_all_only(d, _catch_all)
+	testing.not_cited(d, "callmatikpro.instance.isolation")
+}
+
+# clause: callmatikpro.instance.isolation
+# L79: card data is not among what goes into the instance.
+test_card_data_to_business_customer_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.denied_by(d, "callmatikpro.payment")
+	testing.not_cited(d, "callmatikpro.instance.isolation")
+}
+
+# clause: callmatikpro.instance.isolation
+# L79 "All transactions are processed through a gateway provider": not the customer's instance.
+test_business_customer_for_payment_processing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.payment_processing",
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.catch_all_only(d, _catch_all)
+}
+
+# clause: callmatikpro.instance.isolation
+# L19, L41, L101: the customer gets no instance data for marketing.
+test_business_customer_for_marketing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	d.allow == false
+	testing.not_cited(d, "callmatikpro.instance.isolation")
+}
+
+# clause: callmatikpro.instance.isolation
 test_instance_data_in_own_instance_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.content.private"]})
 	d.allow == true
@@ -299,12 +356,32 @@ test_marketing_to_child_is_denied if {
 }
 
 # clause: callmatikpro.children
-test_marketing_with_unknown_age_is_denied if {
+# L137 "does not specifically market to children": an unknown age does not trigger it.
+test_marketing_with_unknown_age_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_use": "marketing.communications.email",
 		"subject": {"age": null, "country": "US"},
 	})
-	testing.denied_by(d, "callmatikpro.children")
+	testing.allowed_by(d, "callmatikpro.use.purposes")
+	testing.not_cited(d, "callmatikpro.children")
+}
+
+# clause: callmatikpro.children
+# L111-113, L137: Google's pseudonymous ad cookies for a subject of unknown age.
+test_google_ads_with_unknown_age_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({"subject": null})
+	testing.allowed_by(d, "callmatikpro.ads.google")
+	testing.not_cited(d, "callmatikpro.children")
+}
+
+# clause: callmatikpro.children
+# L137: a known age of 12 triggers the rule for CallmatikPro's own marketing email too.
+test_marketing_email_to_known_child_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"subject": {"age": 12, "country": "US"},
+	})
+	testing.denied_with(d, "marketing_to_child")
 }
 
 # clause: callmatikpro.children
@@ -383,8 +460,97 @@ test_unsubscribe_does_not_block_order_notifications_is_allowed if {
 	d.allow == true
 	testing.not_cited(d, "callmatikpro.email.unsubscribe")
 	every o in d.obligations {
-		o.clause != "callmatikpro.email.unsubscribe"
+		object.get(o, "opt_out", null) != "marketing_communications"
 	}
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131 "we will promptly remove you from ALL correspondence": order mail stops too.
+test_all_correspondence_opt_out_stops_order_notifications_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "callmatikpro.email.unsubscribe")
+	testing.denied_with(d, "unsubscribed_from_all_correspondence")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131: marketing email stops as well, and so does mail a contractor would send.
+test_all_correspondence_opt_out_stops_marketing_by_contractor_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name.first", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"recipient": _contractor,
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_with(d, "unsubscribed_from_all_correspondence")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131: correspondence is mail to the user; providing the service itself (L31) goes on.
+test_all_correspondence_opt_out_does_not_stop_the_service_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"opt_outs": ["all_correspondence"]})
+	d.allow == true
+	testing.not_cited(d, "callmatikpro.email.unsubscribe")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131: unsubscribing stops correspondence, not CallmatikPro's other listed uses (L31).
+test_all_correspondence_opt_out_does_not_stop_site_analytics_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.browsing_history"],
+		"data_use": "analytics.reporting",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.allowed_by(d, "callmatikpro.use.purposes")
+	testing.not_cited(d, "callmatikpro.email.unsubscribe")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131: every allowed e-mail to the user carries the duty to honour an unsubscribe.
+test_order_notification_carries_all_correspondence_obligation if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "essential.service.notifications.email"})
+	d.allow == true
+	some o in d.obligations
+	o.code == "honour_opt_out"
+	o.clause == "callmatikpro.email.unsubscribe"
+	o.opt_out == "all_correspondence"
+}
+
+# --- callmatikpro.collection.facebook --------------------------------------------
+
+# clause: callmatikpro.collection.facebook
+# L17, L19, L41: Facebook DMs are for the customer's contract, not CallmatikPro's marketing.
+test_facebook_messages_for_own_marketing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.content.private"],
+		"data_use": "marketing.communications.email",
+	})
+	testing.denied_by(d, "callmatikpro.collection.facebook")
+	testing.denied_with(d, "facebook_data_for_marketing")
+}
+
+# clause: callmatikpro.collection.facebook
+# L19, L41: Facebook profile data does not feed advertising either, with consent or not.
+test_facebook_profile_for_advertising_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.demographic.profile"],
+		"data_use": "marketing.advertising.first_party.targeted",
+		"consents": ["marketing"],
+	})
+	testing.denied_by(d, "callmatikpro.collection.facebook")
+}
+
+# clause: callmatikpro.collection.facebook
+# L41, L53: the same messages serve the contract (chatbot, agent routing).
+test_facebook_messages_for_the_service_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private", "user.demographic.profile"],
+		"data_use": "essential.service.operations.support",
+	})
+	testing.allowed_by(d, "callmatikpro.use.purposes")
+	testing.not_cited(d, "callmatikpro.collection.facebook")
 }
 
 # --- callmatikpro.ads.google -----------------------------------------------------
@@ -409,6 +575,30 @@ test_google_identifiable_cookies_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({"identifiability": "identifiable"})
 	testing.catch_all_only(d, _catch_all)
 	testing.not_cited(d, "callmatikpro.ads.google")
+}
+
+# clause: callmatikpro.ads.google
+# L125 "third-party vendors such as Google": other vendors compile ad-impression data too.
+test_other_ad_vendor_impression_reporting_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_categories": ["user.device.cookie_id", "user.unique_id.pseudonymous"],
+		"data_use": "analytics.reporting.ad_performance",
+		"recipient": {"kind": "advertising_partner", "name": "AdCo Ltd"},
+	})
+	testing.allowed_by(d, "callmatikpro.ads.google")
+	some r in d.reasons
+	r.code == "ad_vendor_impression_reporting"
+}
+
+# clause: callmatikpro.ads.google
+# L125 names no identifiable data: an identifiable cookie id stays with CallmatikPro.
+test_other_ad_vendor_identifiable_reporting_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_use": "analytics.reporting.ad_performance",
+		"recipient": {"kind": "advertising_partner", "name": "AdCo Ltd"},
+		"identifiability": "identifiable",
+	})
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.ads.google

@@ -196,6 +196,29 @@ test_call_information_to_the_public_is_denied if {
 	testing.catch_all_only(d, "callsapp.consent.by_use")
 }
 
+# clause: callsapp.visibility.activity
+# L27: other users may be told that the user uses a service or app.
+test_app_use_to_other_users_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior"],
+		"data_use": "personalize",
+		"recipient": {"kind": "other_users"},
+	})
+	testing.allowed_by(d, "callsapp.visibility.activity")
+}
+
+# clause: callsapp.visibility.activity
+# L27 names the usage fact only, not the browsing history.
+test_browsing_history_to_other_users_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.browsing_history"],
+		"data_use": "personalize",
+		"recipient": {"kind": "other_users"},
+	})
+	testing.catch_all_only(d, "callsapp.consent.by_use")
+	testing.not_cited(d, "callsapp.visibility.activity")
+}
+
 # --- callsapp.public_content --------------------------------------------------
 
 # clause: callsapp.public_content
@@ -309,6 +332,30 @@ test_third_party_marketing_with_consent_is_still_not_permitted if {
 }
 
 # clause: callsapp.marketing.offers
+# L80: asking for no correspondence at all declines the offers too.
+test_all_correspondence_opt_out_stops_offers if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_with(d, "marketing_communications_declined")
+	testing.denied_by(d, "callsapp.marketing.offers")
+}
+
+# clause: callsapp.marketing.offers
+# L80: service updates (transactions, policy changes, technical issues) are not declinable.
+test_all_correspondence_opt_out_does_not_stop_service_updates if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.contact.email"],
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.allowed_by(d, "callsapp.use.core")
+	testing.not_cited(d, "callsapp.marketing.offers")
+}
+
+# clause: callsapp.marketing.offers
 test_offer_opt_out_does_not_affect_service_use if {
 	d := privacy.decision with data.privacy.request.document as _req({"opt_outs": ["marketing_communications"]})
 	d.allow == true
@@ -338,6 +385,41 @@ test_precise_location_for_personalisation_with_consent_is_allowed if {
 test_precise_location_for_the_service_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.location.precise"]})
 	d.allow == true
+	testing.not_cited(d, "callsapp.location")
+}
+
+# clause: callsapp.location
+# L46: permission before location data serves offers, whatever its precision.
+test_imprecise_location_for_offers_without_permission_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.location.imprecise"], "data_use": "marketing.communications"})
+	testing.denied_with(d, "location_offers_without_permission")
+	testing.denied_by(d, "callsapp.location")
+}
+
+# clause: callsapp.location
+# L46: the same for in-app offers (CallsApp's own targeted ads, L40).
+test_imprecise_location_for_in_app_ads_without_permission_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.location.imprecise"], "data_use": "marketing.advertising.first_party.targeted"})
+	testing.denied_with(d, "location_offers_without_permission")
+}
+
+# clause: callsapp.location
+# L46: once the user allowed it, location-based offers are CallsApp's own offers (L44, L80).
+test_imprecise_location_for_offers_with_permission_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.location.imprecise"],
+		"data_use": "marketing.communications",
+		"consents": ["marketing.communications"],
+	})
+	testing.allowed_by(d, "callsapp.marketing.offers")
+	testing.not_cited(d, "callsapp.location")
+}
+
+# clause: callsapp.location
+# L42: network analysis with imprecise location is no offer.
+test_location_offer_rule_does_not_apply_to_network_analysis if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.location.imprecise"], "data_use": "analytics.reporting"})
+	testing.allowed_by(d, "callsapp.use.network")
 	testing.not_cited(d, "callsapp.location")
 }
 
@@ -470,6 +552,41 @@ test_delinked_group_account_is_denied if {
 }
 
 # clause: callsapp.disclosure.group
+# L58 (ii): fraud prevention is a ground of its own; delinking (L35) ends the joint account only.
+test_delinked_group_account_fraud_prevention_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.contact.email", "user.device.device_id"],
+		"data_use": "essential.fraud_detection",
+		"recipient": {"kind": "corporate_family", "name": "T-One Corporation Inc."},
+		"opt_outs": ["group_account_link"],
+	})
+	testing.allowed_by(d, "callsapp.disclosure.group")
+	testing.not_cited(d, "callsapp.consent.by_use")
+}
+
+# clause: callsapp.disclosure.group
+# L58 (ii) covers data security breaches too.
+test_delinked_group_account_security_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.security",
+		"recipient": {"kind": "corporate_family"},
+		"opt_outs": ["group_account_link"],
+	})
+	testing.allowed_by(d, "callsapp.disclosure.group")
+}
+
+# clause: callsapp.disclosure.group
+# A broad use that reaches beyond ground (ii) is still stopped by delinking.
+test_delinked_group_account_broad_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential",
+		"recipient": {"kind": "corporate_family"},
+		"opt_outs": ["group_account_link"],
+	})
+	testing.denied_with(d, "group_account_delinked")
+}
+
+# clause: callsapp.disclosure.group
 test_group_sharing_for_third_party_advertising_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_use": "marketing.advertising.third_party.targeted",
@@ -552,7 +669,8 @@ test_acquisition_with_email_is_denied if {
 		"data_use": "marketing.advertising",
 		"recipient": {"kind": "service_provider", "name": "GrowthCo", "under_contract": true},
 	})
-	testing.catch_all_only(d, "callsapp.consent.by_use")
+	# an advertising service provider (L62) gets no direct identifiers
+	testing.denied_with(d, "direct_identifiers_to_ad_partner")
 	testing.not_cited(d, "callsapp.sharing.acquisition_ids")
 }
 
@@ -711,6 +829,29 @@ test_national_security_matter_is_denied if {
 }
 
 # clause: callsapp.disclosure.law_enforcement
+# L64: fraud is an activity that may expose CallsApp or users to legal liability.
+test_verified_fraud_request_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.contact.phone_number", "user.behavior.call_detail_records"],
+		"data_use": "third_party_sharing.legal_obligation",
+		"recipient": {"kind": "law_enforcement", "name": "Police"},
+		"legal_request": {"verified": true, "matter": "fraud_prevention"},
+	})
+	testing.allowed_by(d, "callsapp.disclosure.law_enforcement")
+}
+
+# clause: callsapp.disclosure.law_enforcement
+# L64: still only on a verified request.
+test_unverified_fraud_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.legal_obligation",
+		"recipient": {"kind": "law_enforcement"},
+		"legal_request": {"verified": false, "matter": "fraud_prevention"},
+	})
+	testing.denied_with(d, "law_enforcement_without_verified_request")
+}
+
+# clause: callsapp.disclosure.law_enforcement
 test_verified_request_for_analytics_is_not_permitted if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_use": "analytics.reporting",
@@ -757,9 +898,43 @@ test_callsapp_servers_in_south_africa_are_denied if {
 }
 
 # clause: callsapp.transfer
-test_ad_partner_in_canada_is_denied if {
+# L117 bounds CallsApp's own computers; L68: recipients may be outside the user's country.
+test_ad_partner_in_canada_is_allowed_with_safeguard if {
 	d := privacy.decision with data.privacy.request.document as _ad({"recipient": {"kind": "advertising_partner", "country": "CA"}})
-	testing.denied_by(d, "callsapp.transfer")
+	testing.allowed_by(d, "callsapp.sharing.advertising_id")
+	testing.obliged(d, "transfer_safeguard", "callsapp.transfer")
+}
+
+# clause: callsapp.transfer
+# L33/L68: the called party's operator abroad sees the call details.
+test_called_party_carrier_in_canada_is_allowed_with_safeguard if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.call_detail_records"],
+		"recipient": {"kind": "third_party", "name": "Canadian Telecom", "country": "CA"},
+	})
+	testing.allowed_by(d, "callsapp.calls.cdr")
+	testing.not_cited(d, "callsapp.transfer")
+	testing.obliged(d, "transfer_safeguard", "callsapp.transfer")
+}
+
+# clause: callsapp.transfer
+# L64/L68: a verified request from a police force abroad.
+test_police_in_canada_with_verified_request_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.legal_obligation",
+		"recipient": {"kind": "law_enforcement", "name": "RCMP", "country": "CA"},
+		"legal_request": {"verified": true, "matter": "criminal_investigation"},
+	})
+	testing.allowed_by(d, "callsapp.disclosure.law_enforcement")
+	testing.not_cited(d, "callsapp.transfer")
+}
+
+# clause: callsapp.transfer
+# L68: group companies may sit outside the user's country, outside the storage regions too.
+test_group_company_in_south_africa_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family", "country": "ZA"}})
+	testing.allowed_by(d, "callsapp.disclosure.group")
+	testing.not_cited(d, "callsapp.transfer")
 }
 
 # clause: callsapp.transfer
@@ -798,23 +973,46 @@ test_ten_year_old_outside_eea_is_allowed if {
 }
 
 # clause: callsapp.children
-test_eea_fifteen_year_old_ad_sharing_is_denied if {
+# L114: EEA users under 16 get protective default settings, not a sharing ban.
+test_eea_fifteen_year_old_ad_sharing_is_not_banned if {
 	d := privacy.decision with data.privacy.request.document as _ad({"subject": {"age": 15, "country": "FR"}})
-	testing.denied_with(d, "eea_minor_marketing")
-	testing.denied_with(d, "eea_minor_sharing")
+	testing.allowed_by(d, "callsapp.sharing.advertising_id")
+	testing.not_cited(d, "callsapp.children")
 }
 
 # clause: callsapp.children
-test_eea_unknown_age_marketing_is_denied if {
+# L114: "сознательно" (knowingly): an unknown age is not a child's.
+test_eea_unknown_age_marketing_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"subject": {"country": "DE"}, "data_use": "marketing.communications"})
-	testing.denied_with(d, "eea_minor_marketing")
-	testing.denied_by(d, "callsapp.children")
+	testing.allowed_by(d, "callsapp.marketing.offers")
+	testing.not_cited(d, "callsapp.children")
 }
 
 # clause: callsapp.children
-test_eea_minor_group_sharing_is_denied if {
+test_eea_minor_group_sharing_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 12, "country": "IT"}, "recipient": {"kind": "corporate_family"}})
-	testing.denied_with(d, "eea_minor_sharing")
+	testing.allowed_by(d, "callsapp.disclosure.group")
+	testing.not_cited(d, "callsapp.children")
+}
+
+# clause: callsapp.children
+# L114 EEA defaults ban nothing: a 14-year-old's call reaches the called operator (L33).
+test_eea_fourteen_year_old_call_details_to_called_operator_are_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.call_detail_records"],
+		"recipient": {"kind": "third_party", "name": "Orange"},
+		"subject": {"age": 14, "country": "DE"},
+	})
+	testing.allowed_by(d, "callsapp.calls.cdr")
+	testing.not_cited(d, "callsapp.children")
+}
+
+# clause: callsapp.children
+# L114 "knowingly": no age given, outside the EEA, is not a child under 10.
+test_unknown_age_is_not_a_child_under_ten if {
+	d := privacy.decision with data.privacy.request.document as _req({"subject": {"country": "US"}, "recipient": {"kind": "corporate_family"}})
+	testing.allowed_by(d, "callsapp.disclosure.group")
+	testing.not_cited(d, "callsapp.children")
 }
 
 # clause: callsapp.children
@@ -829,6 +1027,166 @@ test_eea_minor_service_use_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 12, "country": "IT"}})
 	d.allow == true
 	testing.not_cited(d, "callsapp.children")
+}
+
+# --- callsapp.content.bots_not_e2ee / callsapp.bots.messaging ------------------
+
+# clause: callsapp.content.bots_not_e2ee
+# L15: a chat the user writes to a bot or public account goes to its owner.
+test_chat_with_bot_goes_to_its_owner_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private", "user.name"],
+		"recipient": {"kind": "business_customer", "name": "Pizza Palace"},
+		"requested_by_subject": true,
+	})
+	testing.allowed_by(d, "callsapp.content.bots_not_e2ee")
+	testing.not_cited(d, "callsapp.content.no_access")
+	testing.not_cited(d, "callsapp.content.e2ee")
+}
+
+# clause: callsapp.content.bots_not_e2ee
+# L15 opens the chat the user wrote, nothing the user did not send.
+test_private_content_to_business_customer_not_requested_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"recipient": {"kind": "business_customer"},
+	})
+	testing.denied_by(d, "callsapp.content.no_access")
+	testing.denied_by(d, "callsapp.content.e2ee")
+	testing.not_cited(d, "callsapp.content.bots_not_e2ee")
+}
+
+# clause: callsapp.content.bots_not_e2ee
+# L15: the owner gets the chat for the service, not for analytics.
+test_bot_chat_for_owner_analytics_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "business_customer"},
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callsapp.content.no_access")
+}
+
+# clause: callsapp.content.bots_not_e2ee
+# L5/L111: other private content is end-to-end encrypted, whoever asks.
+test_private_content_to_third_party_on_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"recipient": {"kind": "third_party"},
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callsapp.content.e2ee")
+	testing.denied_by(d, "callsapp.content.no_access")
+}
+
+# clause: callsapp.content.bots_not_e2ee
+test_private_content_to_other_users_on_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"recipient": {"kind": "other_users"},
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callsapp.content.e2ee")
+}
+
+# clause: callsapp.bots.messaging
+# L46: writing to or subscribing to a bot lets its admins send notifications.
+test_bot_admins_may_notify_subscriber_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.unique_id", "user.name"],
+		"data_use": "essential.service.notifications",
+		"recipient": {"kind": "business_customer"},
+		"requested_by_subject": true,
+	})
+	testing.allowed_by(d, "callsapp.bots.messaging")
+}
+
+# clause: callsapp.bots.messaging
+# L46: only after the user wrote or subscribed.
+test_bot_admins_without_subscription_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.unique_id"],
+		"data_use": "essential.service.notifications",
+		"recipient": {"kind": "business_customer"},
+	})
+	testing.catch_all_only(d, "callsapp.consent.by_use")
+	testing.not_cited(d, "callsapp.bots.messaging")
+}
+
+# clause: callsapp.bots.messaging
+# L46: the user can opt out of further notifications at any time.
+test_bot_notifications_after_all_correspondence_opt_out_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.unique_id"],
+		"data_use": "essential.service.notifications",
+		"recipient": {"kind": "business_customer"},
+		"requested_by_subject": true,
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_with(d, "bot_notifications_declined")
+	testing.denied_by(d, "callsapp.bots.messaging")
+}
+
+# clause: callsapp.bots.messaging
+# L46 gives admins the means to notify, not the phone number.
+test_bot_admins_get_no_phone_number if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.contact.phone_number"],
+		"data_use": "essential.service.notifications",
+		"recipient": {"kind": "business_customer"},
+		"requested_by_subject": true,
+	})
+	testing.catch_all_only(d, "callsapp.consent.by_use")
+}
+
+# clause: callsapp.bots.messaging
+# L80: third parties' offers come from CallsApp; bot admins get nothing for marketing.
+test_bot_admin_marketing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.unique_id"],
+		"data_use": "marketing.communications",
+		"recipient": {"kind": "business_customer"},
+		"requested_by_subject": true,
+	})
+	testing.denied_with(d, "third_party_marketing_without_consent")
+	testing.not_cited(d, "callsapp.bots.messaging")
+}
+
+# --- advertising service providers (L62) -----------------------------------------
+
+# clause: callsapp.sharing.advertising_id
+# L62 names "advertising service providers" beside the ad partners.
+test_advertising_service_provider_gets_ad_id_and_language_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _ad({
+		"recipient": {"kind": "service_provider", "name": "AdServe"},
+		"subject": {"age": 34, "country": "US"},
+		"consents": [],
+	})
+	testing.allowed_by(d, "callsapp.sharing.advertising_id")
+	testing.obliged(d, "honour_opt_out", "callsapp.sharing.advertising_id")
+}
+
+# clause: callsapp.cookies
+# L100: in the EEA, consent to the tracking use, for ad service providers as for ad partners.
+test_eea_advertising_service_provider_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _ad({
+		"recipient": {"kind": "service_provider", "name": "AdServe"},
+		"consents": [],
+	})
+	testing.denied_with(d, "eea_tracking_without_consent")
+}
+
+# clause: callsapp.cookies
+# A provider working on the service is no advertising recipient.
+test_eea_service_provider_for_operations_needs_no_tracking_consent if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.operations",
+		"recipient": {"kind": "service_provider", "under_contract": true},
+		"subject": {"age": 34, "country": "DE"},
+	})
+	testing.allowed_by(d, "callsapp.disclosure.service_providers")
+	testing.not_cited(d, "callsapp.cookies")
 }
 
 # --- monotonicity and fail-closed ----------------------------------------------
