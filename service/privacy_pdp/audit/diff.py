@@ -26,10 +26,10 @@ def merged_vocabulary(a: Vocabulary, b: Vocabulary) -> Vocabulary:
 
 def diff(old: PolicySet, new: PolicySet, old_label: str, new_label: str,
          contexts: Sequence[Context] = WIDE_CONTEXTS, companies: Iterable[str] | None = None,
-         workers: int = 2, progress: Callable[[int, int], None] | None = None) -> Impact:
+         kinds: Iterable[str] | None = None, workers: int = 2, progress: Callable[[int, int], None] | None = None) -> Impact:
     started = time.perf_counter()
     vocabulary = merged_vocabulary(Vocabulary.of(old), Vocabulary.of(new))
-    axes = Axes.of(vocabulary, contexts, companies)
+    axes = Axes.of(vocabulary, contexts, companies, kinds)
     pending = cells(axes, vocabulary)
     inputs = [c.input for c in pending]
     total = 2 * len(inputs)

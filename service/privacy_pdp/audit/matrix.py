@@ -93,11 +93,12 @@ class Axes:
 
     @classmethod
     def of(cls, vocabulary: Vocabulary, contexts: Sequence[Context] = REPORT_CONTEXTS,
-           companies: Iterable[str] | None = None) -> Axes:
-        chosen = tuple(c for c in vocabulary.companies if companies is None or c in set(companies))
+           companies: Iterable[str] | None = None, kinds: Iterable[str] | None = None) -> Axes:
+        wanted_companies = None if companies is None else set(companies)
+        wanted_kinds = None if kinds is None else set(kinds)
         return cls(
-            companies=chosen,
-            recipient_kinds=vocabulary.recipient_kinds,
+            companies=tuple(c for c in vocabulary.companies if wanted_companies is None or c in wanted_companies),
+            recipient_kinds=tuple(k for k in vocabulary.recipient_kinds if wanted_kinds is None or k in wanted_kinds),
             uses=tuple(u for u in REPRESENTATIVE_USES if u in vocabulary.data_uses),
             categories=tuple(c for c in REPRESENTATIVE_CATEGORIES if c in vocabulary.data_categories),
             contexts=tuple(contexts),
@@ -168,8 +169,10 @@ def cells(axes: Axes, vocabulary: Vocabulary) -> list[Cell]:
 
 def evaluate_all(policy_set: PolicySet, inputs: Sequence[Mapping[str, Any]], path: str = DECISION, workers: int = 2,
                  progress: Callable[[int, int], None] | None = None, engine: RegoEngine | None = None) -> list[Any]:
-    """Evaluate each input at path, in order; threads each get their own interpreter."""
+    """Evaluate each input at path, in order; threads each get their own interpreter (a
+    compile each, so a short run stays on one thread)."""
     engine = engine or RegoEngine(policy_set, entrypoints=[path])
+    workers = max(1, min(workers, len(inputs) // 400))
     results: list[Any] = [None] * len(inputs)
     chunk = 64
 
@@ -180,7 +183,7 @@ def evaluate_all(policy_set: PolicySet, inputs: Sequence[Mapping[str, Any]], pat
         return min(start + chunk, len(inputs)) - start
 
     done = 0
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         for n in pool.map(run, range(0, len(inputs), chunk)):
             done += n
             if progress:

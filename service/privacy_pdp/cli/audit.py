@@ -160,6 +160,7 @@ def diff(
     old: Annotated[Path, typer.Argument(help="policy set A: bundle .tar.gz or policy directory")],
     new: Annotated[Path, typer.Argument(help="policy set B")],
     company: Annotated[Optional[list[str]], typer.Option(help="only these companies")] = None,
+    kind: Annotated[Optional[list[str]], typer.Option(help="only these recipient kinds")] = None,
     contexts: Annotated[str, typer.Option(help="wide (ten contexts per cell) or report (the report's two)")] = "wide",
     as_json: Annotated[bool, typer.Option("--json", help="print JSON for machines")] = False,
     examples: Annotated[int, typer.Option(help="examples shown per clause")] = 3,
@@ -180,7 +181,7 @@ def diff(
     try:
         with context:
             impact = run_diff(a.policy_set, b.policy_set, a.label, b.label,
-                              WIDE_CONTEXTS if contexts == "wide" else REPORT_CONTEXTS, company, workers, update)
+                              WIDE_CONTEXTS if contexts == "wide" else REPORT_CONTEXTS, company, kind, workers, update)
     except EngineError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
