@@ -9,7 +9,7 @@ PORT ?= 8181
 # it loads through ctypes on 3.11, so it is installed apart with --ignore-requires-python.
 OPA_BINDINGS := opa-golib-python-bindings==0.4.4
 
-.PHONY: install run test rego-test check pytest clean bench verify mutation
+.PHONY: install run test rego-test check pytest clean bench verify mutation report chromium
 
 install: $(STAMP)
 
@@ -31,7 +31,7 @@ rego-test: $(STAMP)
 check: $(STAMP)
 	$(PY) -m privacy_pdp check policies
 
-pytest: $(STAMP)
+pytest: $(STAMP) chromium
 	$(PY) -m pytest
 
 clean:
@@ -51,3 +51,15 @@ verify: $(STAMP)
 
 mutation: $(STAMP)
 	$(PY) -m privacy_pdp mutate --policies policies
+
+# The audit report (issue 12): one self-contained HTML file of the policy set, with its
+# decision matrix; test results are read from bundles/dist/test-results when present.
+REPORT ?= bundles/dist/report.html
+report: $(STAMP)
+	$(PY) -m privacy_pdp report policies -o $(REPORT)
+
+# The report's test renders it in headless Chromium (the Debian package); install it where missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@command -v chromium > /dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }

@@ -20,9 +20,9 @@ AlgOption = Annotated[str, typer.Option("--signing-alg", help="the bundle signat
 
 def register(app: typer.Typer) -> None:
     app.command()(explain)
-    for name in ("replay", "diff", "report"):
-        if name in globals():  # added step by step
-            app.command()(globals()[name])
+    app.command()(replay)
+    app.command()(diff)
+    app.command()(report)
 
 
 def _source(path: Path, key: Optional[Path] = None, alg: str = "RS256") -> PolicySource:
@@ -186,3 +186,41 @@ def diff(
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
     _finish_impact(impact, as_json, examples)
+
+
+DEFAULT_RESULTS = Path("bundles/dist/test-results")
+
+
+def report(
+    source: Annotated[Path, typer.Argument(help="bundle .tar.gz or policy directory")] = DEFAULT_POLICIES,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write")] = Path("report.html"),
+    results: Annotated[Path, typer.Option(help="directory of test results (JUnit XML, Cobertura coverage.xml, JSON summaries)")] = DEFAULT_RESULTS,
+    tests: Annotated[Optional[Path], typer.Option(help="policy directory whose *_test.rego name the clauses (a bundle ships no tests); default: ./policies for a bundle")] = None,
+    workers: Annotated[int, typer.Option(help="evaluation threads for the decision matrix")] = 2,
+    verification_key: KeyOption = None,
+    signing_alg: AlgOption = "RS256",
+) -> None:
+    """Write the audit report: one self-contained HTML file (catalogue, rules, tests, readings, decision matrix)."""
+    import os
+
+    from privacy_pdp.audit.report import gather
+    from privacy_pdp.audit.report_html import render
+
+    started = time.perf_counter()
+    loaded = _source(source, verification_key, signing_alg)
+    if tests is None and loaded.kind == "bundle" and DEFAULT_POLICIES.is_dir():
+        tests = DEFAULT_POLICIES
+    context, update = _progress("decision matrix")
+    try:
+        with context:
+            data = gather(loaded, results, tests, workers=workers, progress=update)
+    except EngineError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    html = render(data)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, output)
+    typer.echo(f"{output}: {len(html.encode()):,} bytes; revision {loaded.revision}; {len(data.companies)} companies, "
+               f"{data.clause_count} clauses, {len(data.cells):,} matrix cells; {time.perf_counter() - started:.1f} s")
