@@ -6,7 +6,8 @@ from typing import Any, Callable
 
 import pytest
 
-from privacy_pdp.audit.vocabulary import Vocabulary, catalogue_of
+from privacy_pdp.audit.explain import catalogue_of
+from privacy_pdp.audit.vocabulary import Vocabulary
 from privacy_pdp.core.engine import RegoEngine
 from privacy_pdp.core.policyset import PolicySet
 

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from privacy_pdp.audit.matrix import REPORT_CONTEXTS, cell_input
-from privacy_pdp.audit.vocabulary import Vocabulary, catalogue_of
+from privacy_pdp.audit.explain import catalogue_of
+from privacy_pdp.audit.vocabulary import Vocabulary
 from privacy_pdp.core.engine import OpaGoEngine, RegoEngine
 from privacy_pdp.core.policyset import PolicySet
 

@@ -12,6 +12,8 @@ from typing import Any, Literal, Mapping, Optional
 
 from pydantic import BaseModel, Field
 
+from privacy_pdp.core.policyset import PolicySet
+
 # Reason and obligation fields shown by name; any other field is a parameter of it.
 _REASON_FIELDS = ("effect", "code", "clause", "message")
 
@@ -67,6 +69,18 @@ class Explanation(BaseModel):
 
 class ExplainError(ValueError):
     """The value given is not a decision document."""
+
+
+def catalogue_of(policy_set: PolicySet) -> dict[str, dict[str, Any]]:
+    """The clause catalogue (what data.privacy.clauses answers): clause id -> entry, from
+    every company's file under data.privacy.catalogue."""
+    privacy = policy_set.data.get("privacy")
+    files = privacy.get("catalogue") if isinstance(privacy, dict) else None
+    merged: dict[str, dict[str, Any]] = {}
+    for entries in files.values() if isinstance(files, dict) else ():
+        if isinstance(entries, dict):
+            merged.update({k: v for k, v in entries.items() if isinstance(v, dict)})
+    return merged
 
 
 def clause_ref(clause_id: Any, catalogue: Mapping[str, Any]) -> ClauseRef:

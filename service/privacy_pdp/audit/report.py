@@ -14,7 +14,8 @@ from privacy_pdp.audit import matrix
 from privacy_pdp.audit.results import Results, read_results
 from privacy_pdp.audit.rules import RuleRef, clause_index
 from privacy_pdp.audit.source import PolicySource
-from privacy_pdp.audit.vocabulary import Vocabulary, catalogue_of, promises_of
+from privacy_pdp.audit.explain import catalogue_of
+from privacy_pdp.audit.vocabulary import Vocabulary, promises_of
 from privacy_pdp.core.policyset import load_directory, PolicySetError
 
 

@@ -1,5 +1,5 @@
 """What the audit tools read from a policy set's data: the contract's vocabulary, the
-companies and the clause catalogue. Everything comes from the set itself, so a new company
+companies and their promises (the catalogue is explain.catalogue_of). Everything comes from the set itself, so a new company
 or a new opt-out needs no Python change."""
 
 from __future__ import annotations
@@ -50,15 +50,6 @@ def companies_of(policy_set: PolicySet) -> tuple[str, ...]:
     """Companies are the folders under privacy/companies with facts (as privacy.validation knows them)."""
     found = _dict(_dict(policy_set.data.get("privacy")).get("companies"))
     return tuple(sorted(c for c, v in found.items() if isinstance(v, dict) and isinstance(v.get("facts"), dict)))
-
-
-def catalogue_of(policy_set: PolicySet) -> dict[str, dict[str, Any]]:
-    """The clause catalogue (data.privacy.clauses): clause id -> entry, from every company's file."""
-    merged: dict[str, dict[str, Any]] = {}
-    for entries in _dict(_dict(policy_set.data.get("privacy")).get("catalogue")).values():
-        if isinstance(entries, dict):
-            merged.update({k: v for k, v in entries.items() if isinstance(v, dict)})
-    return merged
 
 
 def promises_of(policy_set: PolicySet, company: str) -> dict[str, Any]:

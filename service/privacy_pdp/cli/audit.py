@@ -62,8 +62,8 @@ def explain(
 ) -> None:
     """Explain a decision: allow or deny, each reason with its clause, quote and source lines, the obligations."""
     from privacy_pdp.audit import text
-    from privacy_pdp.audit.explain import explain as explain_decision
-    from privacy_pdp.audit.vocabulary import Vocabulary, catalogue_of
+    from privacy_pdp.audit.explain import catalogue_of, explain as explain_decision
+    from privacy_pdp.audit.vocabulary import Vocabulary
     from privacy_pdp.audit.whynot import why_not as compute_why_not
     from privacy_pdp.core.engine import RegoEngine
 
