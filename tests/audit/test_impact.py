@@ -57,7 +57,7 @@ def changed_policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def decision_log(tmp_path_factory: pytest.TempPathFactory, policies: PolicySet) -> tuple[Path, list[dict[str, Any]]]:
     directory = tmp_path_factory.mktemp("log") / "decisions"
-    events = write_log(directory, policies, events=10_000, distinct=1_500)
+    events = write_log(directory, policies, events=10_000, distinct=1_000)
     last = sorted(directory.glob("*.jsonl"))[-1]
     with last.open("ab") as handle:
         handle.write(b"".join(JUNK))
