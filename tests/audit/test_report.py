@@ -4,6 +4,7 @@ what the engines answer for the same request."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from privacy_pdp.audit.vocabulary import Vocabulary
 from privacy_pdp.core.engine import OpaGoEngine, RegoEngine
 from privacy_pdp.core.policyset import PolicySet
 
+from .bundles import HAVE_BUNDLES, build, write_key_pair
 from .chromium import dump_dom, screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,13 +88,33 @@ class ReportDom(HTMLParser):
             self.header[self._field] = self.header.get(self._field, "") + data
 
 
+@dataclass(frozen=True)
+class Reported:
+    html: Path
+    source: Path  # the signed bundle the report is of (or the policy directory, in a build without bundles)
+
+
 @pytest.fixture(scope="module")
-def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("report") / "report.html"
-    result = subprocess.run([sys.executable, "-m", "privacy_pdp", "report", "policies", "-o", str(target)],
+def reported(tmp_path_factory: pytest.TempPathFactory) -> Reported:
+    """The report of a signed bundle of policies/, verified with its public key, as
+    `make report` writes for the default bundle."""
+    directory = tmp_path_factory.mktemp("report")
+    target = directory / "report.html"
+    args = ["policies"]
+    source = ROOT / "policies"
+    if HAVE_BUNDLES:
+        private, public = write_key_pair(directory, "signer")
+        source = build(ROOT / "policies", directory / "privacy.tar.gz", private)
+        args = [str(source), "--verification-key", str(public)]
+    result = subprocess.run([sys.executable, "-m", "privacy_pdp", "report", *args, "-o", str(target)],
                             cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    return target
+    return Reported(target, source)
+
+
+@pytest.fixture(scope="module")
+def report_file(reported: Reported) -> Path:
+    return reported.html
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +140,20 @@ def test_dom_shows_every_company_and_clause(dom: ReportDom, policies: PolicySet)
         assert dom.clauses[clause_id]["data-status"] == entry["status"]
         if entry["status"] == "encoded":
             assert int(dom.clauses[clause_id]["data-rules"]) > 0, f"{clause_id}: no implementing rule shown"
-    assert dom.header["revision"] == policies.revision
+
+
+
+def test_header_names_revision_digest_and_signature(dom: ReportDom, reported: Reported, policies: PolicySet) -> None:
+    if reported.source.is_dir():
+        assert dom.header["revision"] == policies.revision
+        assert "not a bundle" in dom.header["sha-256"]
+        return
+    from privacy_pdp.bundle.load import load_bundle_file
+
+    loaded = load_bundle_file(reported.source, skip_verify=True)
+    assert dom.header["revision"] == loaded.revision
+    assert dom.header["sha-256"] == hashlib.sha256(reported.source.read_bytes()).hexdigest()
+    assert dom.header["signature"].startswith("verified: signed by key audit")
 
 
 def _expected(result: Any) -> tuple[bool, set[str], set[str]]:
