@@ -200,7 +200,7 @@ def build_domain(model: inv.Model, mode: str = "bounded", companies: Sequence[st
             cell("subject in US-CA", {"subject": {"age": adult, "country": "US", "subdivision": "US-CA"}})
             cell("recipient in CN", {"recipient_country": "CN"})
             cell("not under contract", {"under_contract": False})
-            name = next((n for n in facts.names if not re.search(r"\d", n) and len(n) <= 40 and n[:1].isupper()), None)
+            name = next((n for n in facts.names if not re.search(r"\d", n) and len(n) <= 40 and n[:1].isupper()), None)  # not Rego: a name
             if name:
                 cell("recipient named " + name, {"recipient_name": name})
         else:

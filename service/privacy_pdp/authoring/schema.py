@@ -25,9 +25,7 @@ def _optional(schema: dict[str, Any]) -> dict[str, Any]:
 def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
     privacy = policy_set.data["privacy"]
     taxonomy, reference = privacy["taxonomy"], privacy["reference"]
-    companies = sorted(
-        name for name, company in privacy.get("companies", {}).items() if isinstance(company.get("facts"), dict)
-    )
+    companies = list(policy_set.companies)
     use = {"type": "string", "enum": taxonomy["data_uses"]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

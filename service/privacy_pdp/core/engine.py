@@ -116,9 +116,9 @@ def ref_for(path: str) -> str:
     """A Rego reference for a slash-separated document path (``a/b`` -> ``data.a.b``)."""
     ref = "data"
     for segment in path_segments(path):
-        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", segment):
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", segment):  # not Rego: a path segment
             ref += f".{segment}"
-        elif re.fullmatch(r"-?[0-9]+", segment):
+        elif re.fullmatch(r"-?[0-9]+", segment):  # not Rego: a path segment
             ref += f"[{int(segment)}]"
         else:
             ref += f"[{json.dumps(segment)}]"
@@ -238,7 +238,7 @@ class OpaGoEngine:
         dotted = ".".join(path_segments(path))
         input = input if input is UNDEFINED else replace_lone_surrogates(input)
         try:
-            if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", s) for s in path_segments(path)):
+            if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", s) for s in path_segments(path)):  # not Rego: a path
                 value = self._engine.eval_document(dotted, None if input is UNDEFINED else input)
             else:
                 rows = self._engine.eval_query(f"x := {ref_for(path)}", None if input is UNDEFINED else input)
@@ -252,9 +252,9 @@ class OpaGoEngine:
         return Evaluation(True, value)
 
 
-_REGOPY_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")
-_REGOPY_MESSAGE = re.compile(r"\(errormsg \d+:(?P<message>[^)]*)\)")
-_OPA_LOCATION = re.compile(r"(?P<file>[\w./-]+\.rego):(?P<row>\d+)(?::(?P<col>\d+))?")
+_REGOPY_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")  # not Rego: an error
+_REGOPY_MESSAGE = re.compile(r"\(errormsg \d+:(?P<message>[^)]*)\)")  # not Rego: an error
+_OPA_LOCATION = re.compile(r"(?P<file>[\w./-]+\.rego):(?P<row>\d+)(?::(?P<col>\d+))?")  # not Rego: an error
 
 
 def _compile_error(text: str, modules: dict[str, str]) -> CompileError:
