@@ -34,7 +34,7 @@ def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
         "required": ["company", "data_categories", "data_use", "recipient"],
         "properties": {
             "company": {"type": "string", "enum": companies},
-            "action": _optional({"type": "string", "enum": ["disclose", "sell"]}),
+            "action": _optional({"type": "string", "enum": reference["actions"]}),
             "data_categories": {
                 "type": "array",
                 "minItems": 1,
@@ -73,7 +73,7 @@ def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
                     },
                 }
             ),
-            "identifiability": _optional({"type": "string", "enum": ["identifiable", "pseudonymous", "aggregated"]}),
+            "identifiability": _optional({"type": "string", "enum": reference["identifiability"]}),
             "requested_by_subject": _optional({"type": "boolean"}),
         },
     }
