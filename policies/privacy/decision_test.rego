@@ -23,12 +23,12 @@ _reason(code, clause) := {"code": code, "clause": clause, "message": concat(" ",
 _catch_all := _reason("no_permitting_clause", "test.default_deny")
 
 test_an_invalid_input_is_denied_citing_fail_closed if {
-	d := privacy.decision with data.privacy.request.document as _req({"company": "acme"})
+	d := privacy.decision with data.privacy.request.document as _req({"company": "no such company"})
 		with data.privacy.dispatch.permits as {_reason("ok", "test.permit")}
 	d.allow == false
 	d.obligations == []
 	[r] := d.reasons
-	r == {"field": "company", "message": "unknown company 'acme'", "effect": "deny", "code": "invalid_input", "clause": "privacy.fail_closed"}
+	r == {"field": "company", "message": "unknown company 'no such company'", "effect": "deny", "code": "invalid_input", "clause": "privacy.fail_closed"}
 }
 
 test_a_forbid_overrides_a_permit if {

@@ -58,9 +58,9 @@ test_missing_required_fields_are_each_named if {
 }
 
 test_an_unknown_company_is_named if {
-	errors := validation.errors with data.privacy.request.document as _req({"company": "acme"})
+	errors := validation.errors with data.privacy.request.document as _req({"company": "no such company"})
 	[e] := [e | some e in errors]
-	e == {"field": "company", "message": "unknown company 'acme'"}
+	e == {"field": "company", "message": "unknown company 'no such company'"}
 }
 
 test_a_value_of_the_wrong_type_is_shown_by_its_type if {
