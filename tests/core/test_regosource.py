@@ -27,6 +27,7 @@ TRICKY = '''# METADATA
 package tricky.fixture
 
 import data.privacy.request as req
+import future.keywords.in
 import rego.v1
 
 # METADATA
@@ -107,7 +108,8 @@ def test_the_tricky_fixture_reads_as_opa_parses_it(opa) -> None:
 def test_rule_names_kinds_and_else_chains() -> None:
     module = parse_module(TRICKY, "tricky.rego")
     assert module.package == "tricky.fixture"
-    assert [(i.path, i.alias) for i in module.imports] == [("data.privacy.request", "req"), ("rego.v1", None)]
+    assert [(i.path, i.alias) for i in module.imports] == [
+        ("data.privacy.request", "req"), ("future.keywords.in", None), ("rego.v1", None)]
     assert [(r.name, r.kind, r.else_count) for r in module.rules] == [
         ("forbids", PARTIAL_SET, 0),
         ("forbids", PARTIAL_SET, 0),
@@ -144,8 +146,8 @@ def test_metadata_blocks_are_parsed_and_belong_to_the_next_statement() -> None:
     assert first.metadata is not None
     assert first.metadata.data == {"title": "A rule whose head runs over lines", "custom": {"clause": "tricky.heads"}}
     assert first.clause == "tricky.heads"
-    assert (first.metadata.span.start_line, first.metadata.span.end_line) == (9, 12)
-    assert first.comments_start is not None and first.comments_start.start_line == 14
+    assert (first.metadata.span.start_line, first.metadata.span.end_line) == (10, 13)
+    assert first.comments_start is not None and first.comments_start.start_line == 15
     assert all(r.metadata is None for r in module.rules[1:])
 
 

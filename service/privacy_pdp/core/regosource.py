@@ -6,8 +6,8 @@ test runner (tests and their `with` values), the catalogue check (METADATA and c
 literals), the mutation check (rule bodies), the invariants (string literals) and the
 policies API (package and rule names).
 
-The reader lexes the source (strings, raw strings, template strings and comments are
-tokens, so a `#` or a brace inside a string is never syntax) and splits the token stream
+The reader lexes the source (core.regotokens: strings, raw strings, template strings and
+comments are tokens, so a `#` or a brace inside a string is never syntax) and splits the token stream
 into top-level statements the way OPA does: a statement goes on while a bracket is open,
 while a line ends in an operator or keyword that needs more (`if`, `:=`, `,`, `with`...),
 or while the next line starts with one that continues it (`else`, `if`, an infix
@@ -22,172 +22,29 @@ tests/core/test_regosource.py holds it to OPA's own parser on every policy file.
 from __future__ import annotations
 
 import bisect
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterator
 
 import yaml
 
-OPEN = "([{"
-CLOSE = ")]}"
+from privacy_pdp.core.regotokens import CLOSE, OPEN, Token, is_identifier, tokenize
+
+__all__ = ["COMPLETE", "DEFAULT", "FUNCTION", "PARTIAL_OBJECT", "PARTIAL_SET", "Body", "Expr", "Import", "Metadata",
+           "Module", "Rule", "Span", "Token", "With", "is_identifier", "parse_module", "tokenize"]
+
 INFIX = ("==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "%", "&", "|")
 # A line ending in one of these goes on to the next line.
 CONTINUES_AFTER = frozenset({":=", "=", ",", ".", ":", *INFIX, "if", "else", "contains", "with", "as", "in",
                              "not", "some", "every", "default", "package", "import"})
 # A line starting with one of these goes on from the line before.
 CONTINUES_BEFORE = frozenset({":=", "=", ",", ".", ":", *INFIX, "if", "else", "contains", "with", "as", "in"})
-TWO_CHAR_OPERATORS = (":=", "==", "!=", "<=", ">=")
-
-KEYWORDS = frozenset({"package", "import", "default", "if", "else", "contains", "some", "every", "in", "not", "with",
-                      "as", "true", "false", "null"})
 
 COMPLETE = "complete"
 PARTIAL_SET = "partial_set"
 PARTIAL_OBJECT = "partial_object"
 FUNCTION = "function"
 DEFAULT = "default"
-
-
-def is_identifier(name: str) -> bool:
-    """name can be written bare in a Rego reference (a package segment, a rule name)."""
-    return name.isascii() and name.isidentifier() and name not in KEYWORDS
-
-
-# --- tokens ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # ident | number | string | raw | template | op | comment
-    text: str  # as written
-    start: int  # offset into the source
-    end: int  # offset after the token
-    line: int  # 1-based line of the start
-    first_on_line: bool  # no other token (comments aside) before it on its line
-
-    @property
-    def value(self) -> str:
-        """A string literal's value (escapes decoded); the text for anything else."""
-        if self.kind == "string":
-            try:
-                return json.loads(self.text, strict=False)
-            except json.JSONDecodeError:  # unterminated or a bad escape: the raw content
-                return self.text[1:-1] if self.text.endswith('"') and len(self.text) > 1 else self.text[1:]
-        if self.kind == "raw":
-            return self.text[1:-1] if self.text.endswith("`") and len(self.text) > 1 else self.text[1:]
-        return self.text
-
-    def is_op(self, *texts: str) -> bool:
-        return self.kind == "op" and self.text in texts
-
-    def is_word(self, *texts: str) -> bool:
-        return self.kind == "ident" and self.text in texts
-
-
-def tokenize(source: str) -> list[Token]:
-    """Every token of source, comments included, whitespace left out."""
-    tokens: list[Token] = []
-    i, n, line = 0, len(source), 1
-    line_has_token = False
-    while i < n:
-        ch = source[i]
-        if ch == "\n":
-            line, line_has_token = line + 1, False
-            i += 1
-            continue
-        if ch in " \t\r\f\v":
-            i += 1
-            continue
-        start, start_line = i, line
-        if ch == "#":
-            end = source.find("\n", i)
-            i = n if end < 0 else end
-            kind = "comment"
-        elif ch == '"':
-            i, kind = _string_end(source, i + 1), "string"
-        elif ch == "`":
-            end = source.find("`", i + 1)
-            i, kind = (n if end < 0 else end + 1), "raw"
-        elif ch == "$" and i + 1 < n and source[i + 1] in "\"`":
-            i, kind = _template_end(source, i + 1), "template"
-        elif ch.isalpha() or ch == "_":
-            i += 1
-            while i < n and (source[i].isalnum() or source[i] == "_"):
-                i += 1
-            kind = "ident"
-        elif ch.isdigit() or (ch == "." and i + 1 < n and source[i + 1].isdigit()):
-            i = _number_end(source, i)
-            kind = "number"
-        else:
-            i += 2 if source.startswith(TWO_CHAR_OPERATORS, i) else 1
-            kind = "op"
-        text = source[start:i]
-        line += text.count("\n")
-        tokens.append(Token(kind, text, start, i, start_line, first_on_line=not line_has_token))
-        if kind != "comment":
-            line_has_token = True
-        if "\n" in text:  # a raw or template string over lines: what follows shares its last line
-            line_has_token = True
-    return tokens
-
-
-def _string_end(source: str, i: int) -> int:
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-        elif ch == '"':
-            return i + 1
-        elif ch == "\n":  # unterminated: ends with its line
-            return i
-        else:
-            i += 1
-    return len(source)
-
-
-def _template_end(source: str, i: int) -> int:
-    """End of a template string whose quote is at i; `{...}` holds expressions (with strings)."""
-    quote, i = source[i], i + 1
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\" and quote == '"':
-            i += 2
-        elif ch == quote:
-            return i + 1
-        elif ch == "{":
-            depth, i = 1, i + 1
-            while i < len(source) and depth:
-                c = source[i]
-                if c == '"':
-                    i = _string_end(source, i + 1)
-                    continue
-                if c == "`":
-                    end = source.find("`", i + 1)
-                    i = len(source) if end < 0 else end + 1
-                    continue
-                depth += 1 if c == "{" else -1 if c == "}" else 0
-                i += 1
-        elif ch == "\n" and quote == '"':
-            return i
-        else:
-            i += 1
-    return len(source)
-
-
-def _number_end(source: str, i: int) -> int:
-    n = len(source)
-    while i < n and (source[i].isdigit() or source[i] == "."):
-        i += 1
-    if i < n and source[i] in "eE":
-        j = i + 1
-        if j < n and source[j] in "+-":
-            j += 1
-        if j < n and source[j].isdigit():
-            i = j
-            while i < n and source[i].isdigit():
-                i += 1
-    return i
 
 
 # --- the module -----------------------------------------------------------------------------
@@ -330,7 +187,7 @@ class _Reader:
         current: list[Token] = []
         depth = 0
         for index, token in enumerate(self.code):
-            if current and depth == 0 and token.first_on_line and not _continues(current[-1], token):
+            if current and depth == 0 and token.first_on_line and not _continues(_second_last(current), current[-1], token):
                 yield current
                 current = []
             current.append(token)
@@ -507,7 +364,7 @@ class _Reader:
                     yield make(current)
                 current = []
                 continue
-            if current and depth == 0 and token.first_on_line and not _continues(current[-1], token):
+            if current and depth == 0 and token.first_on_line and not _continues(_second_last(current), current[-1], token):
                 yield make(current)
                 current = []
             current.append(token)
@@ -519,11 +376,17 @@ class _Reader:
             yield make(current)
 
 
-def _continues(last: Token, next_token: Token) -> bool:
-    """Does next_token (first on its line) go on with the statement that ended with last?"""
+def _continues(before_last: Token | None, last: Token, next_token: Token) -> bool:
+    """Does next_token (first on its line) go on with the statement that ended with last?
+    A keyword right after a dot is a name (``import future.keywords.in``), not a keyword."""
     if last.kind in ("op", "ident") and last.text in CONTINUES_AFTER:
-        return True
+        if not (last.kind == "ident" and before_last is not None and before_last.is_op(".")):
+            return True
     return next_token.kind in ("op", "ident") and next_token.text in CONTINUES_BEFORE
+
+
+def _second_last(tokens: list[Token]) -> Token | None:
+    return tokens[-2] if len(tokens) > 1 else None
 
 
 def _with_depth(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
@@ -559,7 +422,7 @@ def _value_end(tokens: list[Token], start: int) -> int:
         if depth == 0 and k > start:
             if token.is_word("with") or token.is_op(";") or (token.kind == "op" and token.text in CLOSE):
                 return k
-            if token.first_on_line and not _continues(tokens[k - 1], token):
+            if token.first_on_line and not _continues(tokens[k - 2] if k - 2 >= start else None, tokens[k - 1], token):
                 return k
             if token.is_word("else", "if"):
                 return k
