@@ -11,8 +11,10 @@ of rules under ``with data.x as``. So a test that uses ``with`` runs under OPA, 
 document it substitutes for the input (``with input as D`` or
 ``with data.privacy.request.document as D``) is recorded and replayed: the decision
 entrypoint is evaluated on D by both engines, without ``with``, and the two documents must
-be identical. Tests without ``with`` run under both engines directly. regopy runs in a
-child process, so an abort inside rego-cpp fails the run instead of killing the runner.
+be identical. Tests without ``with`` run under both engines directly (regopy compiles the
+test modules with their with-rules blanked out: they would only slow it down). regopy runs
+in a child process, so an abort inside rego-cpp fails the run instead of killing the runner.
+Test modules are read with ``core.regosource``; only a test rule's own `with` is recorded.
 """
 
 from __future__ import annotations
