@@ -9,7 +9,7 @@ PORT ?= 8181
 # it loads through ctypes on 3.11, so it is installed apart with --ignore-requires-python.
 OPA_BINDINGS := opa-golib-python-bindings==0.4.4
 
-.PHONY: install run test rego-test check pytest clean bench verify mutation
+.PHONY: install run test rego-test check imports pytest clean bench verify mutation
 
 install: $(STAMP)
 
@@ -23,13 +23,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m privacy_pdp serve --host $(HOST) --port $(PORT) --policies policies
 
-test: $(STAMP) rego-test check pytest
+test: $(STAMP) imports rego-test check pytest
 
 rego-test: $(STAMP)
 	$(PY) -m privacy_pdp test policies
 
 check: $(STAMP)
 	$(PY) -m privacy_pdp check policies
+
+# The direction of imports between the packages ([tool.importlinter] in pyproject.toml).
+imports: $(STAMP)
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 pytest: $(STAMP)
 	$(PY) -m pytest

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
@@ -73,31 +74,58 @@ def replace_lone_surrogates(value: Any) -> Any:
     return value
 
 
-_FLOAT_LIMIT = 1e308
+SIGNIFICANT_DIGITS = 15
+"""Input floats are decided on to this many significant digits, by both engines."""
+FLOAT_LIMIT = 1e308
+"""Larger floats are read as this (rego-cpp fails to re-read floats at the edge of the range)."""
+SMALLEST_FLOAT = sys.float_info.min
+"""Floats nearer zero (subnormals) are read as 0 (rego-cpp cannot read them at all)."""
 
 
-def _has_extreme_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return not -(2**63) <= value < 2**63
+def canonical_numbers(value: Any) -> Any:
+    """The input with every float rounded to 15 significant digits: what both engines decide on.
+
+    15 is DBL_DIG, the most digits any decimal keeps through a double. rego-cpp compares
+    floats at about 16 digits (it holds ``150.00000000000003 <= 150`` and ``0.1 + 0.2 ==
+    0.3``) while OPA compares them exactly, so two engines given a float with noise beyond
+    its 15th digit can decide differently (an age of 150.00000000000003 was valid under
+    regopy and out of range under OPA). Rounded, both read the same decimal, and a number
+    that differs from another only beyond the 15th digit is that other number. Floats
+    beyond 1e308 are read as 1e308 and subnormal ones as 0 (far outside, or at, the edge
+    of any valid field). Integers are left alone (they are exact in both)."""
     if isinstance(value, float):
-        return abs(value) > _FLOAT_LIMIT
+        if abs(value) > FLOAT_LIMIT:
+            return FLOAT_LIMIT if value > 0 else -FLOAT_LIMIT
+        if abs(value) < SMALLEST_FLOAT:
+            return 0.0
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
     if isinstance(value, list):
-        return any(_has_extreme_number(v) for v in value)
+        return [canonical_numbers(v) for v in value]
     if isinstance(value, dict):
-        return any(_has_extreme_number(v) for v in value.values())
-    return False
-
-
-def _clamp_floats(value: Any) -> Any:
-    if isinstance(value, float) and abs(value) > _FLOAT_LIMIT:
-        return _FLOAT_LIMIT if value > 0 else -_FLOAT_LIMIT
-    if isinstance(value, list):
-        return [_clamp_floats(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _clamp_floats(v) for k, v in value.items()}
+        return {k: canonical_numbers(v) for k, v in value.items()}
     return value
+
+
+def _numbers(value: Any, found: set[str]) -> set[str]:
+    """What kinds of number value holds: "float"; "big" (an integer past 64 bits, which
+    regopy's set_input wraps); "fine" (a float that set_input would round: it prints floats
+    with 6 decimals)."""
+    if isinstance(value, bool):
+        return found
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            found.add("big")
+    elif isinstance(value, float):
+        found.add("float")
+        if not (value != value or abs(value) == float("inf")) and float(f"{value:f}") != value:
+            found.add("fine")
+    elif isinstance(value, list):
+        for v in value:
+            _numbers(v, found)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _numbers(v, found)
+    return found
 
 
 def _is_surrogate(ch: str) -> bool:
@@ -116,9 +144,9 @@ def ref_for(path: str) -> str:
     """A Rego reference for a slash-separated document path (``a/b`` -> ``data.a.b``)."""
     ref = "data"
     for segment in path_segments(path):
-        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", segment):
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", segment):  # not Rego: a path segment
             ref += f".{segment}"
-        elif re.fullmatch(r"-?[0-9]+", segment):
+        elif re.fullmatch(r"-?[0-9]+", segment):  # not Rego: a path segment
             ref += f"[{int(segment)}]"
         else:
             ref += f"[{json.dumps(segment)}]"
@@ -166,11 +194,13 @@ class RegoEngine:
         # regopy has no "absent input": null is the closest, and no rule of ours tells them apart.
         # set_input builds the term directly: about 3x cheaper than parsing JSON with set_input_term.
         value = None if input is UNDEFINED else input
-        if _has_extreme_number(value):
-            # set_input wraps integers beyond 64 bits (the JSON parser keeps them), and rego-cpp
-            # fails to re-read floats at the very edge of the double range: pass such inputs as
-            # text, with those floats brought to 1e308 (still far outside any valid field).
-            interpreter.set_input_term(json.dumps(replace_lone_surrogates(_clamp_floats(value))))
+        if "float" in _numbers(value, set()):
+            value = canonical_numbers(value)
+        numbers = _numbers(value, set())
+        if "big" in numbers or "fine" in numbers:
+            # set_input wraps integers beyond 64 bits and prints floats with 6 decimals; the
+            # JSON parser keeps both.
+            interpreter.set_input_term(json.dumps(replace_lone_surrogates(value)))
         else:
             try:
                 interpreter.set_input(value)
@@ -236,9 +266,9 @@ class OpaGoEngine:
         from opa_bindings import OpaUndefinedError
 
         dotted = ".".join(path_segments(path))
-        input = input if input is UNDEFINED else replace_lone_surrogates(input)
+        input = input if input is UNDEFINED else canonical_numbers(replace_lone_surrogates(input))
         try:
-            if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", s) for s in path_segments(path)):
+            if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", s) for s in path_segments(path)):  # not Rego: a path
                 value = self._engine.eval_document(dotted, None if input is UNDEFINED else input)
             else:
                 rows = self._engine.eval_query(f"x := {ref_for(path)}", None if input is UNDEFINED else input)
@@ -252,9 +282,9 @@ class OpaGoEngine:
         return Evaluation(True, value)
 
 
-_REGOPY_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")
-_REGOPY_MESSAGE = re.compile(r"\(errormsg \d+:(?P<message>[^)]*)\)")
-_OPA_LOCATION = re.compile(r"(?P<file>[\w./-]+\.rego):(?P<row>\d+)(?::(?P<col>\d+))?")
+_REGOPY_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")  # not Rego: an error
+_REGOPY_MESSAGE = re.compile(r"\(errormsg \d+:(?P<message>[^)]*)\)")  # not Rego: an error
+_OPA_LOCATION = re.compile(r"(?P<file>[\w./-]+\.rego):(?P<row>\d+)(?::(?P<col>\d+))?")  # not Rego: an error
 
 
 def _compile_error(text: str, modules: dict[str, str]) -> CompileError:

@@ -25,6 +25,21 @@ class PolicySet:
     revision: str = ""
     test_modules: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def companies(self) -> tuple[str, ...]:
+        """The companies of the set, sorted: every ``privacy/companies/<c>/`` with a
+        ``facts/data.json`` (privacy.validation knows a company by the same mark). The one
+        place the tools (dispatch, schema, invariants, mutation, verify) learn them from."""
+        found = self.data.get("privacy", {}).get("companies", {})
+        if not isinstance(found, dict):
+            return ()
+        return tuple(sorted(c for c, v in found.items() if isinstance(v, dict) and isinstance(v.get("facts"), dict)))
+
+    @staticmethod
+    def company_module(company: str) -> str:
+        """Where a company's package lives in the set."""
+        return f"privacy/companies/{company}/{company}.rego"
+
     def with_tests(self) -> PolicySet:
         """The same set with its test modules counted as modules."""
         return PolicySet({**self.modules, **self.test_modules}, self.data, self.revision)
