@@ -18,7 +18,7 @@ Two files, both plain data beside the policies, so a fifth company needs no Pyth
   any may match) names the flows a never-disclosed promise does not cover; every condition
   of one object must hold: ``recipient_kinds``, ``data_uses`` (the use is one of them or
   below one), ``actions``, ``identifiability`` (lists), ``requested_by_subject``,
-  ``consented`` (booleans).
+  ``consented`` (booleans); ``clause`` names the catalogue clause that opens the exception.
 
 A value of the wrong shape is an error naming the file and the entry, never a promise
 silently dropped.
@@ -33,6 +33,7 @@ GLOBAL_FILE = "privacy/promises/data.json"
 MARKETING_READINGS = ("never", "consent")
 LAW_ENFORCEMENT_READINGS = ("never", "any_request", "verified_request")
 EXCEPT_WHEN_KEYS = ("recipient_kinds", "data_uses", "actions", "identifiability", "requested_by_subject", "consented")
+EXCEPT_WHEN_NOTES = ("clause",)  # said for the reader, not a condition
 
 
 class PromiseError(ValueError):
@@ -58,6 +59,7 @@ class Exemption:
     identifiability: tuple[str, ...] | None = None
     requested_by_subject: bool | None = None
     consented: bool | None = None
+    clause: str | None = None
 
     def matches(self, flow: Any) -> bool:
         """flow: an invariants.Flow (kind, use, action, identifiability, consents, requested_by_subject)."""
@@ -185,12 +187,16 @@ def _exceptions(where: str, value: Any) -> tuple[Exemption, ...]:
     for item in items:
         if not isinstance(item, Mapping):
             raise PromiseError(f"{where}: except_when must be an object or a list of objects")
-        unknown = sorted(set(item) - set(EXCEPT_WHEN_KEYS))
+        unknown = sorted(set(item) - set(EXCEPT_WHEN_KEYS) - set(EXCEPT_WHEN_NOTES))
         if unknown:
             raise PromiseError(f"{where}: except_when: unknown condition(s) {unknown} (known: {', '.join(EXCEPT_WHEN_KEYS)})")
         conditions: dict[str, Any] = {}
         for key, v in item.items():
-            if key in ("requested_by_subject", "consented"):
+            if key == "clause":
+                if not isinstance(v, str):
+                    raise PromiseError(f"{where}: except_when.clause must be a clause id")
+                conditions[key] = v
+            elif key in ("requested_by_subject", "consented"):
                 if not isinstance(v, bool):
                     raise PromiseError(f"{where}: except_when.{key} must be true or false")
                 conditions[key] = v
