@@ -291,3 +291,11 @@ def test_each_decision_is_logged_once_with_its_id(client: httpx.Client, decision
     assert event["path"] == "privacy/decision"
     assert event["input"] == MARKETING
     assert event["result"] == body["result"]
+
+
+@pytest.mark.parametrize("company", ['evil"corp', "back\\slash", '"quoted"', 'both\\"'])
+def test_quotes_and_backslashes_echoed_by_the_policy_are_answered(client: httpx.Client, company: str) -> None:
+    # regopy writes such strings unescaped; the engine reads them back from its node tree
+    response = client.post("/v1/data/privacy/decision", json={"input": {**MARKETING, "company": company}})
+    assert response.status_code == 200, response.text
+    assert response.json()["result"]["allow"] is False
