@@ -1,7 +1,7 @@
 """The app factory: settings in, a FastAPI app speaking OPA's REST API out. No policy logic.
 
-Routes (one router per area): Data API v1/v0 and the default decision, batch, health and
-metrics, status and config, policies. The OpenAPI document (/docs) describes the privacy
+Routes (one router per area): Data API v1/v0 and the default decision, batch, document
+queries, health and metrics, status and config, policies. The OpenAPI document (/docs) describes the privacy
 decision's input and answer.
 """
 
@@ -23,7 +23,7 @@ from privacy_pdp.server.decision_events import DecisionLogPort, open_decision_lo
 from privacy_pdp.server.errors import install_handlers
 from privacy_pdp.server.log_policy import LogPolicy
 from privacy_pdp.server.metrics import Metrics, OpaHttpMiddleware
-from privacy_pdp.server.routes import batch, data, health, policies, status
+from privacy_pdp.server.routes import batch, data, health, policies, query, status
 from privacy_pdp.server.runtime import PolicyRuntime
 from privacy_pdp.server.services import Services
 from privacy_pdp.server.settings import Settings
@@ -66,7 +66,7 @@ def create_app(
     app = FastAPI(title="privacy-pdp", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.services = services
     install_handlers(app)
-    for area in (data, batch, health, status, policies):
+    for area in (data, batch, query, health, status, policies):
         app.include_router(area.router)
     app.add_middleware(OpaHttpMiddleware, metrics=metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -74,7 +74,8 @@ def create_app(
 
 
 # Bodies the routes read themselves are documented by reference to these models.
-_BODY_MODELS = (models.DecisionRequest, models.DecisionInput, models.DataRequest, models.BatchRequest)
+_BODY_MODELS = (models.DecisionRequest, models.DecisionInput, models.DataRequest, models.BatchRequest,
+                models.QueryRequest)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

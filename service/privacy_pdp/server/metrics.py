@@ -96,6 +96,8 @@ _HANDLERS = (
     ("/v1/policies", "v1/policies"),
     ("/v1/status", "v1/status"),
     ("/v1/config", "v1/config"),
+    ("/v1/query", "v1/query"),
+    ("/v1/compile", "v1/compile"),
     ("/health", "health"),
     ("/metrics", "metrics"),
     ("/docs", "docs"),

@@ -140,6 +140,11 @@ class ErrorV1(BaseModel):
     errors: list[ErrorDetail] | None = None
 
 
+class QueryRequest(BaseModel):
+    query: str = Field(description="`r0 := data.privacy.decision with input as {...}; ...`")
+    input: Any = None
+
+
 class BatchRequest(BaseModel):
     inputs: dict[str, Any] = Field(description="id -> input")
     common_input: dict[str, Any] | None = Field(None, description="merged into each input; the input's keys win")
