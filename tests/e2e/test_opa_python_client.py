@@ -128,7 +128,7 @@ def test_data_writes_are_refused_clearly(opa_client: OpaClient) -> None:
 
 
 def test_compile_is_refused_clearly(opa_client: OpaClient) -> None:
-    with pytest.raises(requests.HTTPError, match="501"):
+    with pytest.raises(requests.HTTPError, match="404"):
         opa_client.compile_query("data.privacy.decision.allow == true")
 
 

@@ -48,5 +48,5 @@ def test_bad_queries_are_400(client: httpx.Client) -> None:
 
 def test_compile_is_refused_clearly(client: httpx.Client) -> None:
     response = client.post("/v1/compile", json={"query": "data.privacy.decision.allow"})
-    assert response.status_code == 501
+    assert response.status_code == 404
     assert "partial evaluation" in response.json()["message"]

@@ -72,7 +72,7 @@ def item_body(services: Services, decided: Decided, options: DataOptions) -> dic
 
 @router.post("/v1/batch/data", response_model=BatchResponse, responses=_BATCH_RESPONSES, operation_id="batch_root",
              openapi_extra=body_schema("BatchRequest"))
-@router.post("/v1/batch/data/{path:path}", response_model=BatchResponse, responses=_BATCH_RESPONSES,
+@router.post("/v1/batch/data/{path:anypath}", response_model=BatchResponse, responses=_BATCH_RESPONSES,
              operation_id="batch", openapi_extra=body_schema("BatchRequest"))
 async def batch(request: Request, services: ServicesDep, path: str = "") -> Response:
     """Many inputs, one request: e.g. every data flow a service is about to make."""

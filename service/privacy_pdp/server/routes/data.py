@@ -98,7 +98,7 @@ async def privacy_decision(request: Request, services: ServicesDep) -> Response:
 
 
 @router.get("/v1/data", response_model=DataResponse, responses=ERRORS, operation_id="get_data_root")
-@router.get("/v1/data/{path:path}", response_model=DataResponse, responses=ERRORS, operation_id="get_data")
+@router.get("/v1/data/{path:anypath}", response_model=DataResponse, responses=ERRORS, operation_id="get_data")
 async def get_data(request: Request, services: ServicesDep, path: str = "") -> Response:
     """A document; ``input`` (JSON) in the query string."""
     started = time.perf_counter_ns()
@@ -113,7 +113,7 @@ async def get_data(request: Request, services: ServicesDep, path: str = "") -> R
 
 @router.post("/v1/data", response_model=DataResponse, responses=ERRORS, operation_id="post_data_root",
              openapi_extra=body_schema("DataRequest"))
-@router.post("/v1/data/{path:path}", response_model=DataResponse, responses=ERRORS, operation_id="post_data",
+@router.post("/v1/data/{path:anypath}", response_model=DataResponse, responses=ERRORS, operation_id="post_data",
              openapi_extra=body_schema("DataRequest"))
 async def post_data(request: Request, services: ServicesDep, path: str = "") -> Response:
     """A document evaluated with ``{"input": ...}``."""
@@ -122,9 +122,9 @@ async def post_data(request: Request, services: ServicesDep, path: str = "") -> 
     return await answer_v1(services, request, path, input, warn, time.perf_counter_ns() - started, started)
 
 
-@router.put("/v1/data/{path:path}", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="put_data")
-@router.patch("/v1/data/{path:path}", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="patch_data")
-@router.delete("/v1/data/{path:path}", status_code=204, responses={400: {"model": ErrorV1}},
+@router.put("/v1/data/{path:anypath}", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="put_data")
+@router.patch("/v1/data/{path:anypath}", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="patch_data")
+@router.delete("/v1/data/{path:anypath}", status_code=204, responses={400: {"model": ErrorV1}},
                operation_id="delete_data")
 async def write_data(path: str) -> Response:
     """Data comes with the policy set (a bundle owning every path), so OPA refuses writes."""
@@ -155,7 +155,7 @@ async def default_decision(request: Request, services: ServicesDep) -> Response:
     return await answer_v0(services, request, services.settings.default_decision)
 
 
-@router.post("/v0/data/{path:path}", responses={404: {"model": ErrorV1}, **ERRORS}, operation_id="post_data_v0")
+@router.post("/v0/data/{path:anypath}", responses={404: {"model": ErrorV1}, **ERRORS}, operation_id="post_data_v0")
 async def post_v0(request: Request, services: ServicesDep, path: str) -> Response:
     """Data API v0: the request body is the input; the answer is the bare document."""
     return await answer_v0(services, request, path)

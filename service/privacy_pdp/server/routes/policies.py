@@ -48,7 +48,7 @@ async def list_policies(request: Request, services: ServicesDep) -> Response:
     return json_response({"result": result}, bool_param(request, "pretty"))
 
 
-@router.get("/v1/policies/{policy_id:path}", response_model=PolicyGet, responses={404: {"model": ErrorV1}},
+@router.get("/v1/policies/{policy_id:anypath}", response_model=PolicyGet, responses={404: {"model": ErrorV1}},
             operation_id="get_policy")
 async def get_policy(request: Request, services: ServicesDep, policy_id: str) -> Response:
     raw = _modules(services).get(policy_id)
@@ -93,7 +93,7 @@ def _current(services: Services) -> PolicySet:
     return current
 
 
-@router.put("/v1/policies/{policy_id:path}", response_model=Empty, responses=_WRITE_ERRORS, operation_id="put_policy",
+@router.put("/v1/policies/{policy_id:anypath}", response_model=Empty, responses=_WRITE_ERRORS, operation_id="put_policy",
             openapi_extra={"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}}})
 async def put_policy(request: Request, services: ServicesDep, policy_id: str) -> Response:
     """Add or replace a module (enabled writes and the bearer token only)."""
@@ -112,7 +112,7 @@ async def put_policy(request: Request, services: ServicesDep, policy_id: str) ->
     return json_response({}, bool_param(request, "pretty"))
 
 
-@router.delete("/v1/policies/{policy_id:path}", response_model=Empty, responses=_WRITE_ERRORS,
+@router.delete("/v1/policies/{policy_id:anypath}", response_model=Empty, responses=_WRITE_ERRORS,
                operation_id="delete_policy")
 async def delete_policy(request: Request, services: ServicesDep, policy_id: str) -> Response:
     """Remove a module (enabled writes and the bearer token only)."""

@@ -1,5 +1,5 @@
-"""OPA's Query API, for the queries OPA clients build over documents, and the Compile API's
-refusal.
+"""OPA's Query API, for the queries OPA clients build over documents; the Compile API is
+answered 404 (not served).
 
 Served: one or more ``v := data.a.b [with input as <JSON>]`` statements separated by ``;``
 (opa-python-client's ``ad_hoc_query`` on a document and ``bulk_query_rule``). Each statement is
@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from privacy_pdp.core.engine import UNDEFINED
 from privacy_pdp.server.body import check_depth, read_document
 from privacy_pdp.server.decide import decide
-from privacy_pdp.server.errors import INVALID_OPERATION, BadRequest, engine_error_response, error_response
+from privacy_pdp.server.errors import RESOURCE_NOT_FOUND, BadRequest, engine_error_response, error_response
 from privacy_pdp.server.models import ERRORS, ErrorV1, Result
 from privacy_pdp.server.params import data_options, json_response
 from privacy_pdp.server.routes.data import body_schema, requested_by
@@ -91,7 +91,7 @@ async def query(request: Request, services: ServicesDep) -> Response:
     return json_response({"result": [row]}, options.pretty)
 
 
-@router.post("/v1/compile", status_code=501, responses={501: {"model": ErrorV1}}, operation_id="compile")
+@router.post("/v1/compile", status_code=404, responses={404: {"model": ErrorV1}}, operation_id="compile")
 async def compile_query() -> Response:
-    """Partial evaluation is not available: the engine (regopy) has none."""
-    return error_response(501, INVALID_OPERATION, "the Compile API is not served: the engine (regopy) has no partial evaluation")
+    """Not served: partial evaluation needs an engine that has it, and regopy has none."""
+    return error_response(404, RESOURCE_NOT_FOUND, "the Compile API is not served: the engine (regopy) has no partial evaluation")
