@@ -88,13 +88,6 @@ def server_env(log_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = Server(POLICIES, env=server_env(tmp_path_factory.mktemp("decision-logs")))
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="session")
 def decision_log() -> MemoryDecisionLog:
     return MemoryDecisionLog()
 

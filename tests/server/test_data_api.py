@@ -299,3 +299,11 @@ def test_quotes_and_backslashes_echoed_by_the_policy_are_answered(client: httpx.
     response = client.post("/v1/data/privacy/decision", json={"input": {**MARKETING, "company": company}})
     assert response.status_code == 200, response.text
     assert response.json()["result"]["allow"] is False
+
+
+def test_large_answers_are_gzipped_for_clients_that_accept_it(client: httpx.Client) -> None:
+    response = client.get("/v1/data/privacy/clauses", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert "kallu.sharing.direct_marketing" in response.json()["result"]  # httpx inflates it
+    small = client.post("/v1/data/privacy/decision", json={"input": {}}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers

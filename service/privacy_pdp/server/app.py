@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from pydantic.json_schema import models_json_schema
 
@@ -68,6 +69,8 @@ def create_app(
     install_handlers(app)
     for area in (data, batch, query, health, status, policies):
         app.include_router(area.router)
+    # OPA gzips answers of 1 KiB or more for clients that accept it (server.encoding.gzip).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(OpaHttpMiddleware, metrics=metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
