@@ -207,24 +207,21 @@ class RegoEngine:
             except UnicodeEncodeError:
                 interpreter.set_input(replace_lone_surrogates(value))
         path = path.strip("/")
-        ok, text = _regopy_query(interpreter, bundle if path in self.entrypoints else None, path)
+        ok, expressions = _regopy_query(interpreter, bundle if path in self.entrypoints else None, path)
         if not ok:
             raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}")
-        if text == "undefined":
-            return Evaluation(False)
-        try:
-            # strict=False: regopy writes control characters into strings unescaped
-            expressions = json.loads(text, strict=False).get("expressions") or []
-        except ValueError:  # regopy embeds an error term in otherwise good output
-            raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}: {text[:500]}") from None
         if not expressions:
             return Evaluation(False)
         return Evaluation(True, expressions[0])
 
 
-def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, str]:
-    """Query through regopy's C API, reading the output text ourselves: regopy's Output
-    parses it as strict JSON and raises on the control characters it leaves unescaped."""
+def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, list[Any]]:
+    """Query through regopy's C API: (ok, expressions; empty when undefined).
+
+    regopy's own Output parses its text as strict JSON, but rego-cpp writes strings unescaped
+    (control characters, and quotes and backslashes that came from the input): the text is
+    read leniently and, when it is not JSON at all, the value is read from the node tree.
+    """
     from regopy import rego_shared as c
 
     if bundle is not None:
@@ -232,10 +229,62 @@ def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, str]:
     else:
         impl = c.rego_query(interpreter._impl, ref_for(path))
     try:
-        ok = bool(c.rego_output_ok(impl))
-        return ok, c.rego_output_string(impl) if ok else ""
+        if not c.rego_output_ok(impl):
+            return False, []
+        text = c.rego_output_string(impl)
+        if text == "undefined":
+            return True, []
+        try:
+            return True, json.loads(text, strict=False).get("expressions") or []
+        except ValueError:
+            pass
+        try:
+            return True, _node_value(c, c.rego_output_expressions_at_index(impl, 0))
+        except (ValueError, c.RegoError):
+            raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}: {text[:500]}") from None
     finally:
         c.rego_free_output(impl)
+
+
+_SCALARS: dict[int, Callable[[str], Any]] = {
+    1008: int,  # Int
+    1009: float,  # Float
+    1010: lambda v: _string(v),  # String
+    1111: lambda v: v == "true",  # Boolean
+    1011: lambda v: True,  # True
+    1012: lambda v: False,  # False
+    1013: lambda v: None,  # Null
+}
+
+
+def _string(text: str) -> str:
+    """rego-cpp keeps some strings as quoted JSON text and others raw; its own writer quotes
+    only the raw ones, and so does this."""
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        try:
+            return json.loads(text, strict=False)
+        except ValueError:
+            return text[1:-1]
+    return text
+
+
+def _node_value(c: Any, node: Any) -> Any:
+    """A rego-cpp result node as a Python value."""
+    kind = c.rego_node_type(node)
+    if kind in _SCALARS:
+        return _SCALARS[kind](c.rego_node_value(node))
+    children = [c.rego_node_get(node, i) for i in range(c.rego_node_size(node))]
+    if kind in (1002, 1003):  # Term, Scalar: a wrapper around one value
+        return _node_value(c, children[0])
+    if kind in (1004, 1005, 1015):  # Array, Set, Terms
+        return [_node_value(c, child) for child in children]
+    if kind == 1006:  # Object of ObjectItem(key, value)
+        items = {}
+        for item in children:
+            key = _node_value(c, c.rego_node_get(item, 0))
+            items[key if isinstance(key, str) else json.dumps(key)] = _node_value(c, c.rego_node_get(item, 1))
+        return items
+    raise ValueError(f"unexpected rego-cpp node kind {kind}")
 
 
 class OpaGoEngine:
