@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 
+import pytest
+
 from privacy_pdp.core.engine import UNDEFINED
 from privacy_pdp.server.decision_events import NoDecisionLog, decision_event, open_decision_log
-from privacy_pdp.server.log_policy import LogPolicy, apply_mask
+from privacy_pdp.server.decision_log.mask import MaskRuleError, apply_rules, parse_rules, policy_mask
 from privacy_pdp.server.runtime import PolicyRuntime
 from privacy_pdp.server.settings import Settings
 
@@ -67,12 +69,14 @@ def test_v0_and_default_decision_are_logged_too(make_app) -> None:
 
 def test_apply_mask_erases_and_upserts_by_pointer() -> None:
     event = {"input": INPUT, "result": {"allow": False}, "decision_id": "d"}
-    masked = apply_mask(event, ["/input/subject", "/input/nope", "/decision_id",
+    with pytest.raises(MaskRuleError):  # only /input and /result are maskable, as in OPA
+        parse_rules(["/decision_id"])
+    masked = apply_rules(event, parse_rules(["/input/subject", "/input/nope",
                                 {"op": "upsert", "path": "/input/recipient/name", "value": "**"},
-                                {"op": "upsert", "path": "/result/extra/x", "value": 1}])
+                                {"op": "upsert", "path": "/result/extra/x", "value": 1}]))
     assert "subject" not in masked["input"] and masked["input"]["recipient"]["name"] == "**"
     assert masked["result"]["extra"] == {"x": 1}
-    assert masked["decision_id"] == "d"  # only /input and /result are maskable
+    assert masked["decision_id"] == "d"
     assert masked["erased"] == ["/input/subject"]
     assert masked["masked"] == ["/input/recipient/name", "/result/extra/x"]
     assert event["input"]["subject"] == INPUT["subject"]  # the original (and the response) untouched
@@ -96,7 +100,7 @@ def test_log_policy_masks_and_drops_in_rego(policies) -> None:
     async def run() -> tuple:
         runtime = PolicyRuntime(policy_set, workers=1)
         try:
-            policy = LogPolicy(runtime)
+            policy = policy_mask(runtime.evaluation)
             kept = await policy({"input": INPUT, "result": {"allow": False}})
             dropped = await policy({"input": {**INPUT, "company": "drop-me"}})
             return kept, dropped
@@ -110,10 +114,13 @@ def test_log_policy_masks_and_drops_in_rego(policies) -> None:
 
 
 def test_without_a_log_policy_events_pass_unchanged(policies) -> None:
+    without = {name: source for name, source in policies.modules.items() if not name.startswith("system/")}
+    policy_set = type(policies)(without, policies.data, revision="nolog")
+
     async def run() -> dict:
-        runtime = PolicyRuntime(policies, workers=1)
+        runtime = PolicyRuntime(policy_set, workers=1)
         try:
-            return await LogPolicy(runtime)({"input": INPUT})
+            return await policy_mask(runtime.evaluation)({"input": INPUT})
         finally:
             runtime.close()
 

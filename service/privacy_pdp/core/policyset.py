@@ -40,6 +40,12 @@ class PolicySet:
         """Where a company's package lives in the set."""
         return f"privacy/companies/{company}/{company}.rego"
 
+    def has_package(self, package: str) -> bool:
+        """Some module of the set declares this package (e.g. ``system.log``)."""
+        from privacy_pdp.core.outline import package_of
+
+        return any(package_of(source) == package for source in self.modules.values())
+
     def with_tests(self) -> PolicySet:
         """The same set with its test modules counted as modules."""
         return PolicySet({**self.modules, **self.test_modules}, self.data, self.revision)

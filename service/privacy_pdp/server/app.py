@@ -22,7 +22,7 @@ from privacy_pdp.core.policyset import PolicySet
 from privacy_pdp.server import models
 from privacy_pdp.server.decision_events import DecisionLogPort, open_decision_log
 from privacy_pdp.server.errors import install_handlers
-from privacy_pdp.server.log_policy import LogPolicy
+from privacy_pdp.server.decision_log.mask import policy_mask
 from privacy_pdp.server.metrics import Metrics, OpaHttpMiddleware
 from privacy_pdp.server.routes import batch, data, health, policies, query, status
 from privacy_pdp.server.runtime import PolicyRuntime
@@ -50,7 +50,7 @@ def create_app(
         policy_set = policyset.load_directory(settings.policies)
     runtime = PolicyRuntime(policy_set, workers=settings.workers)  # compiles now: fail at start-up
     metrics = Metrics()
-    log = decision_log if decision_log is not None else open_decision_log(settings, mask=LogPolicy(runtime))
+    log = decision_log if decision_log is not None else open_decision_log(settings, mask=policy_mask(runtime.evaluation))
     services = Services(settings=settings, runtime=runtime, decision_log=log, metrics=metrics)
     metrics.watch(services)
 

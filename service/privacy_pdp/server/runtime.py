@@ -19,6 +19,10 @@ from typing import Any, Sequence
 from privacy_pdp.core.engine import DEFAULT_ENTRYPOINTS, UNDEFINED, EngineError, Evaluation, RegoEngine
 from privacy_pdp.core.policyset import PolicySet
 
+# OPA's decision-log policy package: compiled as an entrypoint when the set has one, since
+# regopy recompiles the whole set for a query outside its entrypoints.
+LOG_POLICY_PACKAGE = "system.log"
+
 
 @dataclass(frozen=True)
 class Active:
@@ -90,7 +94,10 @@ class PolicyRuntime:
         Raises EngineError (and keeps serving the last good set) if it does not compile.
         """
         try:
-            engine = RegoEngine(policy_set, self._entrypoints)  # compiles here, in the caller's thread
+            entrypoints = self._entrypoints
+            if policy_set.has_package(LOG_POLICY_PACKAGE):
+                entrypoints += (LOG_POLICY_PACKAGE.replace(".", "/"),)
+            engine = RegoEngine(policy_set, entrypoints)  # compiles here, in the caller's thread
         except EngineError as exc:
             self.last_failure = ActivationFailure(policy_set.revision, exc.message, _now())
             raise
@@ -129,6 +136,10 @@ class PolicyRuntime:
             raise NotReady("no policy set is active")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, _timed, active, path, input)
+
+    async def evaluation(self, path: str, input: Any = UNDEFINED) -> Evaluation:
+        """Just the evaluation (the shape the decision log's mask expects)."""
+        return (await self.evaluate(path, input)).evaluation
 
     async def responsive(self) -> bool:
         """The worker pool still takes work (for /health)."""

@@ -43,17 +43,21 @@ class Settings(BaseSettings):
     policy_api_writes: bool = Field(False, description="allow PUT/DELETE /v1/policies with the bearer token")
     policy_api_token: SecretStr | None = Field(None, description="bearer token for policy writes")
 
-    # --- decision log (server/decision_log reads these)
+    # --- decision log (server/decision_log/config.py reads these by name and says what each means)
     decision_log_enabled: bool = True
     decision_log_dir: Path = Path("var/decision-logs")
     decision_log_max_file_bytes: PositiveInt = 64 << 20
     decision_log_flush_seconds: PositiveFloat = 1.0
-    decision_log_buffer_events: PositiveInt = 10_000
-    decision_log_backpressure_seconds: PositiveFloat = 5.0
+    decision_log_queue_max_events: PositiveInt = 10_000
+    decision_log_buffer_max_bytes: PositiveInt = 256 << 20
+    decision_log_backpressure_seconds: PositiveFloat = 2.0
     decision_log_upload_url: str | None = None
-    decision_log_upload_min_delay_seconds: PositiveFloat = 1.0
-    decision_log_upload_max_delay_seconds: PositiveFloat = 10.0
-    decision_log_upload_size_limit_bytes: PositiveInt = 32_768
+    decision_log_upload_token: SecretStr | None = None
+    decision_log_upload_min_delay: PositiveFloat = 1.0
+    decision_log_upload_max_delay: PositiveFloat = 10.0
+    decision_log_upload_batch_bytes: PositiveInt = 256 << 10
+    decision_log_upload_timeout: PositiveFloat = 10.0
+    decision_log_upload_drain_seconds: PositiveFloat = 5.0
 
     # --- bundles (server/bundle reads these); unset = serve the policy directory
     bundle_path: Path | None = None
