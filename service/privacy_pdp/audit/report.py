@@ -4,6 +4,7 @@ matrix evaluated by the policy set itself. ``report_html`` draws it."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,7 @@ from privacy_pdp.audit.rules import RuleRef, clause_index
 from privacy_pdp.audit.source import PolicySource
 from privacy_pdp.audit.explain import catalogue_of
 from privacy_pdp.audit.vocabulary import Vocabulary, promises_of
-from privacy_pdp.core.policyset import load_directory, PolicySetError
+from privacy_pdp.core.policyset import PolicySetError, load_directory
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,6 @@ class ReportData:
 
 def gather(source: PolicySource, results_dir: Path | None = None, tests_dir: Path | None = None,
            workers: int = 2, progress: Callable[[int, int], None] | None = None) -> ReportData:
-    import time
-
     policy_set = source.policy_set
     tests, tests_from = _tests(source, tests_dir)
     implementing, naming = clause_index(policy_set, tests)
