@@ -252,15 +252,32 @@ def _readings(section: CompanySection) -> str:
         contra = "contradict" in str(reading).lower() or "ambigu" in str(reading).lower()
         mark = '<span class="contra">contradiction or ambiguity resolved: </span>' if contra else ""
         rows.append(f'<tr><td><a href="#c-{_e(c.id)}">{_e(c.id)}</a></td><td>{mark}{_e(reading)}</td></tr>')
-    promises = "".join(f"<tr><td><code>{_e(k)}</code></td><td><code>{_e(json.dumps(v, ensure_ascii=False))}</code></td></tr>"
-                       for k, v in sorted(section.promises.items()))
+    promises = "".join(f"<tr><td><code>{_e(k)}</code></td><td>{_promise(v)}</td></tr>" for k, v in sorted(section.promises.items()))
     out = ["<h3>Readings taken</h3>"]
     if promises:
         out.append("<p>Readings the invariants hold the company to (<code>promises</code> in its data):</p>"
                    f'<table class="nd">{promises}</table>')
-    out.append("<details><summary>How each ambiguous clause is read "
+    out.append("<details><summary>The reading each rule takes of its clause "
                f"({len(rows)} clauses)</summary><table class=\"nd\">{''.join(rows)}</table></details>")
     return "\n".join(out)
+
+
+def _promise(value: Any) -> str:
+    """A promise as a line: its reading, the clause behind it, the rest as JSON."""
+    items = value if isinstance(value, list) else [value]
+    lines = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            lines.append(f"<code>{_e(json.dumps(item, ensure_ascii=False))}</code>")
+            continue
+        rest = {k: v for k, v in item.items() if k not in ("reading", "clause")}
+        parts = [f"reading <b>{_e(item['reading'])}</b>"] if "reading" in item else []
+        if "clause" in item:
+            parts.append(f'clause <a href="#c-{_e(item["clause"])}"><code>{_e(item["clause"])}</code></a>')
+        if rest:
+            parts.append(f"<code>{_e(json.dumps(rest, ensure_ascii=False))}</code>")
+        lines.append(" · ".join(parts))
+    return "<br>".join(lines) or "none"
 
 
 def _refs(items: list[RuleRef], what: str) -> str:
