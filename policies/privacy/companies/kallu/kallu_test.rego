@@ -563,6 +563,32 @@ test_fraud_prevention_to_public_is_denied if {
 	testing.not_cited(d, "kallu.disclosure.legal")
 }
 
+# L54 "providing information to others for the purposes of fraud prevention and reducing
+# credit risk": Kallu gives it unasked, so no legal request is needed.
+# clause: kallu.disclosure.legal (001 L54)
+test_fraud_prevention_without_a_legal_request_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "third_party", "name": "Fraud prevention agency"},
+		"data_use": "essential.fraud_detection",
+	})
+	testing.allowed_by(d, "kallu.disclosure.legal")
+}
+
+# L54 opens fraud prevention only: without a request the same agency gets nothing for
+# another use, and authorities still need an accepted ground (L52-55).
+# clause: kallu.disclosure.legal (001 L52-55)
+test_unrequested_disclosure_outside_fraud_prevention_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "third_party", "name": "Fraud prevention agency"},
+		"data_use": "essential.legal_obligation",
+	})
+	d.allow == false
+	testing.not_cited(d, "kallu.disclosure.legal")
+	p := privacy.decision with data.privacy.request.document as _legal({"data_use": "essential.fraud_detection"})
+	p.allow == false
+	testing.denied_by(p, "kallu.disclosure.legal")
+}
+
 # clause: kallu.disclosure.legal
 test_legal_ground_for_marketing_use_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _legal({
