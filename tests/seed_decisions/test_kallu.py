@@ -86,6 +86,9 @@ CASES = [
     ("kallu L38 anonymous statistics to a business customer",
      req("kallu", ["user.behavior"], "analytics.reporting", "business_customer", identifiability="aggregated"),
      True, "kallu.sharing.statistics", None),
+    ("kallu L38 L45 statistics carry no marketing to the public without consent",
+     req("kallu", ["user.device.advertising_id"], "marketing.communications", "public", identifiability="aggregated"),
+     False, "kallu.sharing.direct_marketing", None),
     ("kallu L49 L57 identifiable data to a business customer",
      req("kallu", ["user.contact.email"], "essential.service", "business_customer"), False, "kallu.disclosure.default_deny", None),
 ]
