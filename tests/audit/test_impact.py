@@ -136,9 +136,9 @@ def test_diff_over_the_matrix_names_the_changed_rule(changed_policies):
     assert report["read"] == 3 * 8 * 6 * 2  # kinds x uses x categories x contexts
     assert report["changes"], "the changed rule must show in the matrix"
     for change in report["changes"]:
-        assert change["kind"] == ALLOW_TO_DENY and change["clauses"] == ["kallu.disclosure.group"]
-        assert change["input"]["recipient"]["kind"] == "corporate_family"
-        assert change["input"]["recipient"].get("under_contract") is not True
+        assert change["kind"] == affected({"input": change["input"], "result": change["old"]}), change
+        assert change["clauses"] == ["kallu.disclosure.group"]
+    assert any(c["kind"] == ALLOW_TO_DENY for c in report["changes"])
 
 
 def test_compare_kinds():
