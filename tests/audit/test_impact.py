@@ -154,3 +154,9 @@ def test_compare_kinds():
     assert compare(allow, allow) == (None, [])
     obliged = {**allow, "obligations": [{"clause": "a.o", "code": "o"}]}
     assert compare(allow, obliged) == ("obligations_changed", ["a.o"])
+
+
+def test_replay_of_a_log_without_decisions_fails(tmp_path):
+    (tmp_path / "decisions-000001.jsonl").write_bytes(b"".join(JUNK))
+    result = run_cli("replay", str(tmp_path), "--bundle", "policies")
+    assert result.returncode == 2 and "no decision events" in result.stderr

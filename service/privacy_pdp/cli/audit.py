@@ -153,6 +153,9 @@ def replay(
     except EngineError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
+    if impact.evaluated == 0:  # a gate over nothing must not pass
+        typer.echo(f"error: no decision events to replay in {log_dir} ({impact.read} lines read)", err=True)
+        raise typer.Exit(2)
     _finish_impact(impact, as_json, examples)
 
 
