@@ -67,11 +67,18 @@ verify: $(STAMP)
 mutation: $(STAMP)
 	$(PY) -m privacy_pdp mutate --policies policies
 
-# The audit report (issue 12): one self-contained HTML file of the policy set, with its
-# decision matrix; test results are read from bundles/dist/test-results when present.
+# The audit report (issue 12): one self-contained HTML file of the default bundle (built
+# first; reproducible, so an unchanged policies/ gives the same bundle), or of policies/ in a
+# build without bundles. Test results are read from bundles/dist/test-results when present.
+BUNDLE ?= bundles/dist/privacy.tar.gz
 REPORT ?= bundles/dist/report.html
 report: $(STAMP)
-	$(PY) -m privacy_pdp report policies -o $(REPORT)
+	@if $(PY) -c 'import privacy_pdp.bundle' 2> /dev/null; then \
+	  $(MAKE) --no-print-directory bundle && \
+	  $(PY) -m privacy_pdp report $(BUNDLE) -o $(REPORT) $(if $(VERIFICATION_KEY),--verification-key $(VERIFICATION_KEY)); \
+	else \
+	  $(PY) -m privacy_pdp report policies -o $(REPORT); \
+	fi
 
 # The report's test renders it in headless Chromium (the Debian package); install it where missing.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
