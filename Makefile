@@ -51,3 +51,14 @@ verify: $(STAMP)
 
 mutation: $(STAMP)
 	$(PY) -m privacy_pdp mutate --policies policies
+
+# An OPA bundle of policies/ (reproducible: same sources, same sha256). Sign it with
+# SIGNING_KEY=path/to/private.pem (and SIGNING_ALG, KEY_ID); BUNDLE_REVISION overrides the revision.
+BUNDLE ?= bundles/dist/privacy.tar.gz
+SIGNING_ALG ?= RS256
+KEY_ID ?= default
+.PHONY: bundle
+bundle: $(STAMP)
+	$(PY) -m privacy_pdp bundle build policies -o $(BUNDLE) \
+	  $(if $(BUNDLE_REVISION),--revision $(BUNDLE_REVISION)) \
+	  $(if $(SIGNING_KEY),--signing-key $(SIGNING_KEY) --signing-alg $(SIGNING_ALG) --key-id $(KEY_ID))
