@@ -116,6 +116,7 @@ def open_source(spec: str, timeout: float = 10.0) -> Source:
 
 
 def backoff(retries: int, maximum: float, rng: random.Random) -> float:
-    """OPA's DefaultBackoff: 100 ms growing by 1.6 per retry, +-20 % jitter, capped."""
+    """OPA's util.DefaultBackoff: 100 ms growing by 1.6 per retry up to the maximum, then
+    +-20 % jitter so that replicas do not retry in lockstep."""
     delay = min(maximum, MIN_RETRY_DELAY * (1.6**retries))
     return max(0.0, delay * (1 + 0.2 * (2 * rng.random() - 1)))

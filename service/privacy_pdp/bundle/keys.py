@@ -12,7 +12,6 @@ RSA key can never be used as an HMAC secret.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from dataclasses import dataclass, field, replace
@@ -164,9 +163,3 @@ class KeyRing:
                 return candidate
         raise BundleVerificationError(f"verification key corresponding to ID {keyid} not found in {self.path}")
 
-
-def key_ring_from_env(path: str | os.PathLike[str] | None, algorithm: str, keyid: str | None, scope: str = "") -> KeyRing | None:
-    """Convenience for settings: None when no key is configured."""
-    if not path:
-        return None
-    return KeyRing(Path(path), algorithm, keyid or None, scope)

@@ -21,7 +21,6 @@ from privacy_pdp.bundle.archive import read_archive
 from privacy_pdp.bundle.build import describe
 from privacy_pdp.bundle.keys import KeyRing
 from privacy_pdp.bundle.manifest import MANIFEST, Manifest, check_roots, parse_manifest
-from privacy_pdp.bundle.sign import SIGNATURES
 from privacy_pdp.bundle.verify import VerifiedSignature, verify_files
 from privacy_pdp.core.policyset import PolicySet, PolicySetError, merge_at
 
@@ -89,5 +88,3 @@ def load_bundle_file(path: Path | str, keys: KeyRing | None = None, **options: o
 def _reject(token: str) -> object:
     raise ValueError(f"{token} is not JSON")
 
-
-__all__ = ["LoadedBundle", "load_bundle", "load_bundle_file", "SIGNATURES"]

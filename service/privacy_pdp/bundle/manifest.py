@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, ValidationError
 
 from privacy_pdp.bundle import BundleFormatError
-from privacy_pdp.bundle.hashing import parse_json
+from privacy_pdp.bundle.hashing import Number, parse_json
 
 MANIFEST = ".manifest"
 
@@ -59,8 +59,6 @@ def parse_manifest(content: bytes) -> Manifest:
 
 def _plain(value: Any) -> Any:
     """Parsed JSON with numbers as Python numbers (the hashing parser keeps them as text)."""
-    from privacy_pdp.bundle.hashing import Number
-
     if isinstance(value, Number):
         return json.loads(str.__str__(value))
     if isinstance(value, list):
