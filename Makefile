@@ -31,7 +31,7 @@ rego-test: $(STAMP)
 check: $(STAMP)
 	$(PY) -m privacy_pdp check policies
 
-pytest: $(STAMP)
+pytest: $(STAMP) nginx
 	$(PY) -m pytest
 
 clean:
@@ -62,3 +62,10 @@ bundle: $(STAMP)
 	$(PY) -m privacy_pdp bundle build policies -o $(BUNDLE) \
 	  $(if $(BUNDLE_REVISION),--revision $(BUNDLE_REVISION)) \
 	  $(if $(SIGNING_KEY),--signing-key $(SIGNING_KEY) --signing-alg $(SIGNING_ALG) --key-id $(KEY_ID))
+
+# The scale-out tests start a real nginx (the Debian package); install it where missing.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+.PHONY: nginx
+nginx:
+	@command -v nginx > /dev/null 2>&1 || test -x /usr/sbin/nginx || \
+	  { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nginx; }

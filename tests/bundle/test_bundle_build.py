@@ -131,3 +131,15 @@ def test_make_bundle_writes_bundles_dist(tmp_path: Path) -> None:
     assert out.read_bytes() == build_bundle(POLICIES).archive
     assert f"sha256 {build_bundle(POLICIES).sha256}" in result.stdout
     assert shutil.which("make")
+
+
+def test_the_cli_refuses_to_build_a_bundle_that_does_not_compile(policy_copy: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from privacy_pdp.cli import app
+
+    (policy_copy / "privacy/broken.rego").write_text("package privacy.broken\n\nx := {\n")
+    out = tmp_path / "b.tar.gz"
+    result = CliRunner().invoke(app, ["bundle", "build", str(policy_copy), "-o", str(out)])
+    assert result.exit_code == 2 and "does not compile" in result.output and "broken.rego" in result.output
+    assert not out.exists()
