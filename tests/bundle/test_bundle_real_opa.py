@@ -116,3 +116,77 @@ def test_a_few_thousand_inputs_were_compared() -> None:
 
     assert len(SEED_CASES) >= 30
     assert COUNT["compared"] >= 2500 * min(1.0, float(os.environ.get("PRIVACY_HYPOTHESIS_SCALE", "1")))
+
+
+# OPA's own Go code checks our signed bundle: io.jwt.decode_verify (OPA's JWS verification)
+# on the token, and every file's digest recomputed by OPA's builtins: crypto.sha256 of the raw
+# text for a module, of json.marshal(json.unmarshal(text)) for a data.json or .manifest (OPA's
+# writer: keys sorted, numbers as written; its HTML escapes of <, > and & undone, as the
+# bundle hasher has HTML escaping off).
+SIGNATURE_CHECK = r'''
+package bundlecheck
+
+import rego.v1
+
+decoded := io.jwt.decode_verify(input.token, {"cert": input.public_key})
+
+valid := decoded[0]
+
+payload := decoded[2]
+
+structured(name) if endswith(name, "data.json")
+
+structured(".manifest")
+
+canonical(text) := replace(replace(replace(json.marshal(json.unmarshal(text)), "\\u003c", "<"), "\\u003e", ">"), "\\u0026", "&")
+
+digest(name, text) := crypto.sha256(canonical(text)) if structured(name)
+
+digest(name, text) := crypto.sha256(text) if not structured(name)
+
+listed := {f.name: f.hash | some f in payload.files}
+
+mismatches contains name if {
+	some name, text in input.files
+	listed[name] != digest(name, text)
+}
+
+unlisted contains name if {
+	some name, _ in input.files
+	not listed[name]
+}
+
+missing contains name if {
+	some name, _ in listed
+	not input.files[name]
+}
+'''
+
+
+def _opa_signature_check(files: dict[str, bytes], public_key: bytes) -> dict[str, Any]:
+    from opa_bindings import OpaEngine
+
+    engine = OpaEngine()
+    engine.add_policy("bundlecheck.rego", SIGNATURE_CHECK)
+    token = json.loads(files[".signatures.json"])["signatures"][0]
+    texts = {n: c.decode("utf-8") for n, c in files.items() if n != ".signatures.json"}
+    return engine.eval_document("bundlecheck", {"token": token, "public_key": public_key.decode(), "files": texts})
+
+
+def test_opas_go_code_verifies_our_signed_bundle(signed, keydir: Path) -> None:
+    files = read_archive(signed.archive)
+    result = _opa_signature_check(files, (keydir / "signer.pem").read_bytes())
+    assert result["valid"] is True
+    assert result["payload"]["keyid"] == "signer" and len(result["listed"]) == len(files) - 1
+    assert result["mismatches"] == [] and result["unlisted"] == [] and result["missing"] == []
+
+
+def test_opas_go_code_sees_tampering_and_a_wrong_key(signed, keydir: Path) -> None:
+    files = dict(read_archive(signed.archive))
+    files["privacy/decision.rego"] += b"\n# tampered\n"
+    files["privacy/extra.rego"] = b"package privacy.extra\n"
+    del files["privacy/reference/data.json"]
+    result = _opa_signature_check(files, (keydir / "signer.pem").read_bytes())
+    assert result["mismatches"] == ["privacy/decision.rego"]
+    assert result["unlisted"] == ["privacy/extra.rego"] and result["missing"] == ["privacy/reference/data.json"]
+    assert _opa_signature_check(files, (keydir / "intruder.pem").read_bytes())["valid"] is False
