@@ -52,3 +52,15 @@ def policy_copy(tmp_path: Path) -> Path:
     target = tmp_path / "policies"
     shutil.copytree(POLICIES, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def revisions(keydir: Path) -> dict[str, bytes]:
+    """Signed bundles r1, r2, r3, and r3 with one module changed after signing."""
+    from privacy_pdp.bundle.archive import write_archive
+
+    key = load_signing_key(keydir / "signer.key", "RS256", "signer")
+    out = {r: build_bundle(POLICIES, revision=r, signing_key=key) for r in ("r1", "r2", "r3")}
+    tampered = dict(out["r3"].files)
+    tampered["privacy/decision.rego"] += b"\n# tampered\n"
+    return {**{r: b.archive for r, b in out.items()}, "tampered": write_archive(tampered)}

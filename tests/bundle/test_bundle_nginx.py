@@ -13,7 +13,7 @@ from privacy_pdp.bundle.keys import KeyRing
 from privacy_pdp.bundle.watch import BundleWatcher
 
 from bundle.nginx import Nginx
-from bundle.test_bundle_watch import Activations, revisions  # noqa: F401 - fixture
+from bundle.support import Activations
 
 
 @pytest.fixture()
@@ -23,7 +23,7 @@ def nginx(tmp_path: Path) -> Iterator[Nginx]:
     server.stop()
 
 
-def test_a_watcher_polls_nginx_with_etags(nginx: Nginx, revisions, keydir: Path) -> None:  # noqa: F811
+def test_a_watcher_polls_nginx_with_etags(nginx: Nginx, revisions, keydir: Path) -> None:
     url = nginx.publish("privacy.tar.gz", revisions["r1"])
     activate = Activations()
     watcher = BundleWatcher("privacy", HttpSource(url), activate, KeyRing(keydir / "signer.pem"))

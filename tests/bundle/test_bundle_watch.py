@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import http.server
 import logging
-import os
 import random
 import threading
 import time
@@ -16,44 +15,14 @@ from typing import Iterator
 
 import pytest
 
-from privacy_pdp.bundle.archive import write_archive
 from privacy_pdp.bundle.build import build_bundle
 from privacy_pdp.bundle.fetch import FileSource, HttpSource, backoff, open_source
-from privacy_pdp.bundle.keys import KeyRing, load_signing_key
-from privacy_pdp.bundle.load import LoadedBundle
+from privacy_pdp.bundle.keys import KeyRing
 from privacy_pdp.bundle.status import ZERO_TIME, now
 from privacy_pdp.bundle.watch import BundleWatcher
-from privacy_pdp.core.engine import RegoEngine
 
 from bundle.conftest import POLICIES
-
-
-class Activations:
-    """The activate callback: records what it is given; can be told to fail."""
-
-    def __init__(self, compile_with_regopy: bool = False):
-        self.revisions: list[str] = []
-        self.compile = compile_with_regopy
-
-    def __call__(self, loaded: LoadedBundle) -> None:
-        if self.compile:
-            RegoEngine(loaded.policy_set)
-        self.revisions.append(loaded.revision)
-
-
-@pytest.fixture(scope="module")
-def revisions(keydir: Path) -> dict[str, bytes]:
-    key = load_signing_key(keydir / "signer.key", "RS256", "signer")
-    out = {r: build_bundle(POLICIES, revision=r, signing_key=key) for r in ("r1", "r2", "r3")}
-    tampered = dict(out["r3"].files)
-    tampered["privacy/decision.rego"] += b"\n# tampered\n"
-    return {**{r: b.archive for r, b in out.items()}, "tampered": write_archive(tampered)}
-
-
-def publish(path: Path, data: bytes) -> None:
-    staged = path.with_name(path.name + ".new")
-    staged.write_bytes(data)
-    os.replace(staged, path)  # as a deploy does: readers see the old file or the new one
+from bundle.support import Activations, publish
 
 
 def test_a_watched_file_is_activated_once_per_change(revisions, keydir: Path, tmp_path: Path) -> None:
