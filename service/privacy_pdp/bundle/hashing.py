@@ -96,12 +96,13 @@ def canonical(value: Any) -> bytes:
 def _walk(value: Any, out: list[str]) -> None:
     if isinstance(value, dict):
         out.append("{")
-        for index, key in enumerate(sorted(_go_string(k) for k in value)):
+        items = sorted(((_go_string(k), v) for k, v in value.items()), key=lambda kv: kv[0])
+        for index, (key, item) in enumerate(items):
             if index:
                 out.append(",")
             out.append(_encode_string(key))
             out.append(":")
-            _walk(value[key], out)
+            _walk(item, out)
         out.append("}")
     elif isinstance(value, list):
         out.append("[")
