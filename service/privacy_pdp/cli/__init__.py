@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from privacy_pdp.cli import assurance, authoring, bundle, serve
+from privacy_pdp.cli import assurance, authoring, bundle, logs, serve
 
 app = typer.Typer(help="Privacy policies as code: decisions over OPA's Data API.", no_args_is_help=True)
 
-for group in (authoring, serve, assurance, bundle):
+for group in (authoring, serve, assurance, logs, bundle):
     group.register(app)

@@ -8,9 +8,13 @@ package privacy.companies.callbridge
 
 import data.privacy.request
 
+# --- facts
+
 _facts := data.privacy.companies.callbridge.facts
 
 _reference := data.privacy.reference
+
+# --- catch-all
 
 # METADATA
 # title: Nothing goes to a third party without express approval
@@ -20,435 +24,12 @@ _reference := data.privacy.reference
 # custom:
 #   clause: callbridge.disclosure.express_consent
 catch_all := {
-	"code": "no_express_consent",
+	"code": "no_permitting_clause",
 	"clause": "callbridge.disclosure.express_consent",
 	"message": "no clause of Callbridge's policy permits this disclosure, and the user gave no express approval for it",
 }
 
-# ---------------------------------------------------------------------------------
-# Express and implied consent (L97-104)
-
-# METADATA
-# title: Disclosure with express approval
-# description: >-
-#   An outside party may receive personal information for a use the user expressly
-#   approved (in writing, verbally or by ticking an unticked box); other clauses may
-#   still forbid the flow.
-# custom:
-#   clause: callbridge.disclosure.express_consent
-permits contains {
-	"code": "express_consent",
-	"clause": "callbridge.disclosure.express_consent",
-	"message": "the user expressly approved this use of their personal information by this recipient",
-} if {
-	request.recipient_kind in _facts.consent_recipients
-	request.consented(request.use)
-}
-
-# METADATA
-# title: Consent implied by the user's own request
-# description: >-
-#   When the user asks the service to reach other people (e.g. send an e-mail), their
-#   name, return address and the content they share go to those people as part of the
-#   service; consent is implied by the use of the service.
-# custom:
-#   clause: callbridge.disclosure.express_consent
-permits contains {
-	"code": "implied_consent",
-	"clause": "callbridge.disclosure.express_consent",
-	"message": "the user's own use of the service implies consent to show this information to the people they communicate with",
-} if {
-	request.recipient_kind in _facts.implied_consent.recipients
-	request.use_under(_facts.implied_consent.uses)
-	request.all_categories_under(_facts.implied_consent.categories)
-}
-
-# ---------------------------------------------------------------------------------
-# Callbridge itself and the Iotum group (L5, L17, L91, L127-131, L163-171)
-
-# METADATA
-# title: Callbridge's own use for the policy's purposes
-# description: >-
-#   Callbridge (Iotum) may process personal information on its own systems, wherever
-#   they are, to operate, secure, provide, improve and personalise its services, for
-#   notices, for marketing and for legal duties.
-# custom:
-#   clause: callbridge.use.purposes
-permits contains {
-	"code": "own_purposes",
-	"clause": "callbridge.use.purposes",
-	"message": "Callbridge uses personal information for this purpose under its policy",
-} if {
-	request.recipient_kind == "first_party"
-	request.use_under(_facts.purposes)
-}
-
-# METADATA
-# title: Transfer to Iotum affiliates worldwide
-# description: >-
-#   Personal information may go to any Iotum affiliate anywhere in the world for the
-#   policy's purposes; a named recipient must be one of the group companies the policy names.
-# custom:
-#   clause: callbridge.transfer
-permits contains {
-	"code": "group_transfer",
-	"clause": "callbridge.transfer",
-	"message": "Callbridge may transfer personal information to Iotum affiliates worldwide for the policy's purposes",
-} if {
-	request.recipient_kind == "corporate_family"
-	_known_group_member
-	request.use_under(_facts.purposes)
-}
-
-# An unnamed affiliate is trusted as declared; a named one must be in the facts.
-_known_group_member if not request.recipient_name
-
-_known_group_member if request.recipient_named(_facts.group_entities)
-
-# METADATA
-# title: DPF safeguard for EU, UK and Swiss data sent to Iotum outside Europe
-# description: >-
-#   Personal data of subjects in the EEA, the UK or Switzerland that goes to Iotum or its
-#   affiliates outside the EEA and adequate countries is handled under the EU-US DPF, its
-#   UK extension and the Swiss-US DPF (or contractual clauses for uncertified affiliates).
-# custom:
-#   clause: callbridge.transfer.dpf
-obligations contains {
-	"code": "transfer_safeguard",
-	"clause": "callbridge.transfer.dpf",
-	"message": "handle this European, UK or Swiss personal data under the Data Privacy Framework principles (Iotum Inc., Iotum Global Holdings Inc.) or standard contractual clauses",
-	"entities": _facts.transfer.dpf_entities,
-} if {
-	request.recipient_kind in {"first_party", "corporate_family"}
-	_needs_transfer_safeguard
-}
-
-# METADATA
-# title: Contractual clauses for sub-processors abroad
-# description: >-
-#   Where applicable, Iotum relies on contractual clauses with its third-party processors,
-#   including the European Commission's standard contractual clauses for international
-#   transfers.
-# custom:
-#   clause: callbridge.transfer
-obligations contains {
-	"code": "transfer_safeguard",
-	"clause": "callbridge.transfer",
-	"message": "bind the processor by contractual clauses, including the EU standard contractual clauses, for this international transfer",
-} if {
-	request.recipient_kind == "service_provider"
-	_needs_transfer_safeguard
-}
-
-_needs_transfer_safeguard if {
-	_european_subject
-	not _adequate_destination
-	request.identifiability != "aggregated"
-}
-
-_european_subject if request.subject_in(_reference.eea)
-
-_european_subject if request.subject_in(_facts.transfer.dpf_origin_countries)
-
-_adequate_destination if request.recipient_in(_reference.eea)
-
-_adequate_destination if request.recipient_in(_reference.eu_adequacy)
-
-# ---------------------------------------------------------------------------------
-# Service providers: the sub-processor matrix (L106, L112-125)
-
-# METADATA
-# title: Sub-processors as listed in the matrix
-# description: >-
-#   A processor acting for Callbridge may receive the data types the matrix lists for its
-#   type of service, for the listed purpose, in the listed countries. Any matrix row that
-#   covers every requested category and the use, and the recipient's country if given,
-#   permits the flow.
-# custom:
-#   clause: callbridge.subprocessors
-permits contains {
-	"code": "listed_subprocessor",
-	"clause": "callbridge.subprocessors",
-	"message": sprintf("the sub-processor matrix lets a %s receive this data for this purpose", [row.type]),
-} if {
-	request.recipient_kind == "service_provider"
-	some row in _facts.subprocessors
-	_row_carries(row)
-	request.use_under(row.purposes)
-	_country_fits(row)
-}
-
-# METADATA
-# title: Sub-processors only in the listed countries
-# description: >-
-#   A processor whose country is given may hold the data only in a country that the matrix
-#   lists for a row able to carry this data for this use.
-# custom:
-#   clause: callbridge.subprocessors
-forbids contains {
-	"code": "subprocessor_country_not_listed",
-	"clause": "callbridge.subprocessors",
-	"message": "the sub-processor matrix lists no such processor in this country for this data and use",
-} if {
-	request.recipient_kind == "service_provider"
-	country := request.recipient_country
-	some row in _facts.subprocessors
-	_row_might_serve(row)
-	not _some_row_in_country(country)
-}
-
-# Every requested category is a listed data type of the row and none is excluded from it.
-_row_carries(row) if {
-	request.all_categories_under(row.categories)
-	not request.any_category_overlaps(row.excluded)
-}
-
-_row_might_serve(row) if {
-	_row_carries(row)
-	request.use_overlaps(row.purposes)
-}
-
-_some_row_in_country(country) if {
-	some row in _facts.subprocessors
-	_row_might_serve(row)
-	_country_in_row(country, row)
-}
-
-_country_fits(_) if not request.recipient_country
-
-_country_fits(row) if _country_in_row(request.recipient_country, row)
-
-_country_in_row(country, row) if country in row.countries
-
-_country_in_row(country, row) if {
-	"EU" in row.countries
-	country in _facts.eu_member_states
-}
-
-_country_in_row(_, row) if "ANY" in row.countries
-
-# METADATA
-# title: Agents follow Callbridge's privacy practices
-# description: >-
-#   A third party acting on Callbridge's behalf must be required to follow Callbridge's
-#   privacy practices; without a contract on record, one is required.
-# custom:
-#   clause: callbridge.disclosure.service_providers
-obligations contains {
-	"code": "contract_required",
-	"clause": "callbridge.disclosure.service_providers",
-	"message": "bind the processor by contract to act only for Callbridge, follow its privacy practices and secure the data",
-} if {
-	request.recipient_kind == "service_provider"
-	not request.under_contract
-}
-
-# METADATA
-# title: Card numbers only to the US card processor
-# description: >-
-#   Credit card numbers go only to the card processor, in the US, for card processing;
-#   every other recipient (hosting, development, analytics, Callbridge's own systems), use
-#   or country is forbidden.
-# custom:
-#   clause: callbridge.payment.card
-forbids contains {
-	"code": "card_number_outside_card_processing",
-	"clause": "callbridge.payment.card",
-	"message": "credit card numbers go only to Callbridge's US card processor for card processing",
-} if {
-	request.any_category_overlaps(_facts.card.categories)
-	not _card_processing_flow
-}
-
-_card_processing_flow if {
-	request.recipient_kind == _facts.card.recipient_kind
-	request.use_under([_facts.card.use])
-	not _card_country_outside
-}
-
-_card_country_outside if {
-	request.recipient_country
-	not request.recipient_in(_facts.card.countries)
-}
-
-# METADATA
-# title: No passwords to development platforms
-# description: >-
-#   Software development environments and platforms receive all data except card numbers
-#   and passwords: no processor gets passwords or credentials for development, debugging,
-#   logging or code work.
-# custom:
-#   clause: callbridge.payment.card
-forbids contains {
-	"code": "password_to_development_platform",
-	"clause": "callbridge.payment.card",
-	"message": "development platforms never receive passwords or login credentials",
-} if {
-	request.recipient_kind == "service_provider"
-	request.any_category_overlaps(_facts.development.secrets)
-	request.use_overlaps(_facts.development.uses)
-}
-
-# METADATA
-# title: Keep processing data no longer than the table allows
-# description: >-
-#   Every category in the processing table is kept for the longer of the customer's
-#   contract term and any longer period a specific regulation requires.
-# custom:
-#   clause: callbridge.processing.table
-obligations contains {
-	"code": "retention_limit",
-	"clause": "callbridge.processing.table",
-	"message": "keep the data no longer than the customer's contract term or any longer period a specific regulation requires",
-	"period": _facts.retention_period,
-} if {
-	request.recipient_kind in _facts.retention_kinds
-	request.identifiability != "aggregated"
-}
-
-# ---------------------------------------------------------------------------------
-# Aggregated data (L10-12, L85)
-
-# METADATA
-# title: Aggregated data may be shared or sold
-# description: >-
-#   Aggregated data, from which individual customer identifiers have been removed, is not
-#   personal information; Callbridge may share it with or sell it to third parties.
-# custom:
-#   clause: callbridge.aggregate.sale
-permits contains {
-	"code": "aggregate_data",
-	"clause": "callbridge.aggregate.sale",
-	"message": "Callbridge may share or sell aggregated data from which no individual can be identified",
-} if {
-	request.identifiability == "aggregated"
-	request.recipient_kind in _facts.aggregate_recipients
-}
-
-# METADATA
-# title: Identifiers are personal information, never aggregated data
-# description: >-
-#   Names, street addresses, e-mail addresses, phone numbers, IP addresses and login data
-#   are personal information; data that still carries them cannot pass as aggregated.
-# custom:
-#   clause: callbridge.definition.pi
-forbids contains {
-	"code": "identifiers_in_aggregated_data",
-	"clause": "callbridge.definition.pi",
-	"message": "data carrying names, contact details, IP addresses or login data is personal information, not aggregated data",
-} if {
-	request.identifiability == "aggregated"
-	request.any_category_overlaps(_facts.pi_identifiers)
-}
-
-# ---------------------------------------------------------------------------------
-# Children (L81, L88, L160)
-
-# METADATA
-# title: No personal information of known minors
-# description: >-
-#   Callbridge does not knowingly collect information from children under 18, so personal
-#   information of a subject known to be under 18 goes nowhere.
-# custom:
-#   clause: callbridge.children
-forbids contains {
-	"code": "known_minor",
-	"clause": "callbridge.children",
-	"message": "Callbridge does not knowingly collect or disclose personal information of children under 18",
-} if {
-	request.known_younger_than(_facts.minimum_age)
-	request.identifiability != "aggregated"
-}
-
-# METADATA
-# title: No marketing or advertising without a known adult
-# description: >-
-#   Marketing and advertising uses need a subject known to be at least 18: an unknown age
-#   is treated as a minor's.
-# custom:
-#   clause: callbridge.children
-forbids contains {
-	"code": "marketing_without_known_adult",
-	"clause": "callbridge.children",
-	"message": "personal information is used for marketing or advertising only for subjects known to be 18 or older",
-} if {
-	request.use_overlaps(["marketing"])
-	request.younger_than(_facts.minimum_age)
-	request.identifiability != "aggregated"
-}
-
-# ---------------------------------------------------------------------------------
-# Direct marketing (L91, L101, L197-200, L210)
-
-# METADATA
-# title: Product e-mails only with express consent
-# description: >-
-#   Callbridge, its affiliates and the processors that run its campaigns send marketing
-#   messages only to users who gave express (opt-in) consent.
-# custom:
-#   clause: callbridge.marketing.email
-forbids contains {
-	"code": "marketing_without_express_consent",
-	"clause": "callbridge.marketing.email",
-	"message": "Callbridge sends marketing messages only with the user's express consent",
-} if {
-	request.recipient_kind in _facts.own_marketing_kinds
-	request.use_overlaps(_facts.direct_marketing_uses)
-	not request.consented(request.use)
-}
-
-# METADATA
-# title: Opting out stops all marketing correspondence
-# description: A user who asked to stop all future correspondence gets no further marketing messages.
-# custom:
-#   clause: callbridge.marketing.email
-forbids contains {
-	"code": "marketing_opted_out",
-	"clause": "callbridge.marketing.email",
-	"message": "the user opted out of all future marketing correspondence from Callbridge",
-} if {
-	request.opted_out(_facts.marketing_opt_out)
-	request.use_overlaps(_facts.direct_marketing_uses)
-}
-
-# METADATA
-# title: Third-party direct marketing only under the user's opt-in
-# description: >-
-#   Third parties use personal information for their direct marketing only under the
-#   choice the policy gives, read as the express opt-in of the unticked boxes.
-# custom:
-#   clause: callbridge.shine_the_light
-forbids contains {
-	"code": "third_party_marketing_without_consent",
-	"clause": "callbridge.shine_the_light",
-	"message": "no personal information goes to a third party for its direct marketing without the user's express opt-in",
-} if {
-	request.recipient_kind in _facts.third_party_marketing_kinds
-	request.use_overlaps(_facts.direct_marketing_uses)
-	not request.consented(request.use)
-}
-
-# ---------------------------------------------------------------------------------
-# Advertising (L152-155, L174, L188-195)
-
-# METADATA
-# title: Off-site ad networks get only an anonymous number and visit data
-# description: >-
-#   Third-party ad companies that place Callbridge's ads on other sites and measure them
-#   may use an anonymous number and information about visits, never anything that
-#   identifies the user personally.
-# custom:
-#   clause: callbridge.ads.offsite
-permits contains {
-	"code": "offsite_ads_anonymous_number",
-	"clause": "callbridge.ads.offsite",
-	"message": "ad networks may use an anonymous number and visit data to place and measure Callbridge's ads",
-} if {
-	request.recipient_kind == "advertising_partner"
-	request.all_categories_under(_facts.offsite_ads.categories)
-	request.use_under(_facts.offsite_ads.uses)
-	request.identifiability in _facts.ad_identifiability
-}
+# --- forbids
 
 # METADATA
 # title: Ad networks never get direct identifiers
@@ -479,27 +60,6 @@ forbids contains {
 	request.recipient_kind == "advertising_partner"
 	request.identifiability == "identifiable"
 }
-
-# METADATA
-# title: Advertisers' cookies on Callbridge's websites
-# description: >-
-#   Advertisers serving ads on Callbridge's websites may set their own cookies, which
-#   pass cookie and device identifiers and the IP address to them.
-# custom:
-#   clause: callbridge.cookies
-permits contains {
-	"code": "advertiser_cookies",
-	"clause": "callbridge.cookies",
-	"message": "advertisers on Callbridge's websites may receive cookie and device identifiers for advertising",
-} if {
-	request.recipient_kind == "advertising_partner"
-	request.all_categories_under(_facts.web_ads.categories)
-	request.use_under(_facts.web_ads.uses)
-	request.identifiability in _facts.ad_identifiability
-}
-
-# ---------------------------------------------------------------------------------
-# California: no sale, but web ad sharing may be a sale (L176-195)
 
 # METADATA
 # title: No traditional sale of personal information
@@ -549,27 +109,286 @@ forbids contains {
 	_sale_like
 }
 
-_sale_like if request.action == "sell"
-
-_sale_like if request.recipient_kind == "advertising_partner"
-
 # METADATA
-# title: Honour the Do Not Sell choice on advertising sharing
-# description: Sharing with advertising partners may be a sale under California law and stops on a Do Not Sell opt-out.
+# title: No personal information of known minors
+# description: >-
+#   Age reading: a KNOWN age below 18 triggers it, an unknown age does not. Callbridge
+#   "nuk mbledh në mënyrë të vetëdijshme" (does not knowingly collect) from under-18s
+#   (L88, L160), and what minors do on a family account "do të duket të jetë informacion
+#   personal i pajtimtarit aktual të rritur" (is the adult subscriber's data, L81, L88).
+#   So personal data of a subject known to be under 18 goes nowhere, while a subject of
+#   unknown age is treated as the adult subscriber.
 # custom:
-#   clause: callbridge.ccpa.sale
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callbridge.ccpa.sale",
-	"message": "stop this advertising sharing as soon as the browser carries a Do Not Sell opt-out",
-	"opt_out": _facts.sale_opt_out,
+#   clause: callbridge.children
+forbids contains {
+	"code": "known_minor",
+	"clause": "callbridge.children",
+	"message": "Callbridge does not knowingly collect or disclose personal information of children under 18",
 } if {
-	request.recipient_kind == "advertising_partner"
+	request.known_younger_than(_facts.minimum_age)
 	request.identifiability != "aggregated"
 }
 
-# ---------------------------------------------------------------------------------
-# Public authorities (L171)
+# METADATA
+# title: Identifiers are personal information, never aggregated data
+# description: >-
+#   Names, street addresses, e-mail addresses, phone numbers, IP addresses and login data
+#   are personal information; data that still carries them cannot pass as aggregated.
+# custom:
+#   clause: callbridge.definition.pi
+forbids contains {
+	"code": "identifiers_in_aggregated_data",
+	"clause": "callbridge.definition.pi",
+	"message": "data carrying names, contact details, IP addresses or login data is personal information, not aggregated data",
+} if {
+	request.identifiability == "aggregated"
+	request.any_category_overlaps(_facts.pi_identifiers)
+}
+
+# METADATA
+# title: Nothing to authorities without a lawful request
+# description: Public authorities receive personal data only on a lawful (verified) request.
+# custom:
+#   clause: callbridge.disclosure.public_authorities
+forbids contains {
+	"code": "authority_without_lawful_request",
+	"clause": "callbridge.disclosure.public_authorities",
+	"message": "public authorities receive personal data only on a lawful request",
+} if {
+	request.recipient_kind == "law_enforcement"
+	not request.legal_request_verified
+}
+
+# METADATA
+# title: Product e-mails only with express consent
+# description: >-
+#   Callbridge, its affiliates and the processors that run its campaigns send marketing
+#   messages only to users who gave express (opt-in) consent.
+# custom:
+#   clause: callbridge.marketing.email
+forbids contains {
+	"code": "marketing_without_express_consent",
+	"clause": "callbridge.marketing.email",
+	"message": "Callbridge sends marketing messages only with the user's express consent",
+} if {
+	request.recipient_kind in _facts.own_marketing_kinds
+	request.use_overlaps(_facts.direct_marketing_uses)
+	not request.consented(request.use)
+}
+
+# METADATA
+# title: Opting out of marketing stops marketing messages
+# description: >-
+#   A user who opted out of marketing communications gets no further marketing messages;
+#   the wider L210 opt-out of all correspondence is the rule below.
+# custom:
+#   clause: callbridge.marketing.email
+forbids contains {
+	"code": "marketing_opted_out",
+	"clause": "callbridge.marketing.email",
+	"message": "the user opted out of all future marketing correspondence from Callbridge",
+} if {
+	request.opted_out(_facts.marketing_opt_out)
+	request.use_overlaps(_facts.direct_marketing_uses)
+}
+
+# METADATA
+# title: Opting out of all correspondence stops every e-mail to the user
+# description: >-
+#   L210: a user may withdraw "nga e gjithë korrespondenca e ardhshme nga ne" (from all
+#   future correspondence from us), so service notices stop as well as marketing. A
+#   request for the service as a whole (essential.service) is not correspondence: only
+#   the notification branch of the service and marketing communications are.
+# custom:
+#   clause: callbridge.marketing.email
+forbids contains {
+	"code": "all_correspondence_opted_out",
+	"clause": "callbridge.marketing.email",
+	"message": "the user withdrew from all future correspondence from Callbridge, service notices included",
+} if {
+	request.opted_out(_facts.correspondence.opt_out)
+	_correspondence_use
+}
+
+# METADATA
+# title: Card numbers only to the US card processor
+# description: >-
+#   Credit card numbers go only to the card processor, in the US, for card processing;
+#   every other recipient (hosting, development, analytics, Callbridge's own systems), use
+#   or country is forbidden.
+# custom:
+#   clause: callbridge.payment.card
+forbids contains {
+	"code": "card_number_outside_card_processing",
+	"clause": "callbridge.payment.card",
+	"message": "credit card numbers go only to Callbridge's US card processor for card processing",
+} if {
+	request.any_category_overlaps(_facts.card.categories)
+	not _card_processing_flow
+}
+
+# METADATA
+# title: No passwords to development platforms
+# description: >-
+#   Software development environments and platforms receive all data except card numbers
+#   and passwords: no processor gets passwords or credentials for development, debugging,
+#   logging or code work.
+# custom:
+#   clause: callbridge.payment.card
+forbids contains {
+	"code": "password_to_development_platform",
+	"clause": "callbridge.payment.card",
+	"message": "development platforms never receive passwords or login credentials",
+} if {
+	request.recipient_kind == "service_provider"
+	request.any_category_overlaps(_facts.development.secrets)
+	request.use_overlaps(_facts.development.uses)
+}
+
+# METADATA
+# title: Third-party direct marketing only under the user's opt-in
+# description: >-
+#   Third parties use personal information for their direct marketing only under the
+#   choice the policy gives, read as the express opt-in of the unticked boxes.
+# custom:
+#   clause: callbridge.shine_the_light
+forbids contains {
+	"code": "third_party_marketing_without_consent",
+	"clause": "callbridge.shine_the_light",
+	"message": "no personal information goes to a third party for its direct marketing without the user's express opt-in",
+} if {
+	request.recipient_kind in _facts.third_party_marketing_kinds
+	request.use_overlaps(_facts.direct_marketing_uses)
+	not request.consented(request.use)
+}
+
+# METADATA
+# title: Sub-processors only in the listed countries
+# description: >-
+#   A processor whose country is given may hold the data only in a country that the matrix
+#   lists for a row able to carry this data for this use.
+# custom:
+#   clause: callbridge.subprocessors
+forbids contains {
+	"code": "subprocessor_country_not_listed",
+	"clause": "callbridge.subprocessors",
+	"message": "the sub-processor matrix lists no such processor in this country for this data and use",
+} if {
+	request.recipient_kind == "service_provider"
+	country := request.recipient_country
+	some row in _facts.subprocessors
+	_row_might_serve(row)
+	not _some_row_in_country(country)
+}
+
+# --- permits
+
+# METADATA
+# title: Off-site ad networks get only an anonymous number and visit data
+# description: >-
+#   Third-party ad companies that place Callbridge's ads on other sites and measure them
+#   may use an anonymous number and information about visits, never anything that
+#   identifies the user personally.
+# custom:
+#   clause: callbridge.ads.offsite
+permits contains {
+	"code": "offsite_ads_anonymous_number",
+	"clause": "callbridge.ads.offsite",
+	"message": "ad networks may use an anonymous number and visit data to place and measure Callbridge's ads",
+} if {
+	request.recipient_kind == "advertising_partner"
+	request.all_categories_under(_facts.offsite_ads.categories)
+	request.use_under(_facts.offsite_ads.uses)
+	request.identifiability in _facts.ad_identifiability
+}
+
+# METADATA
+# title: Aggregated data may be shared or sold
+# description: >-
+#   Aggregated data, from which individual customer identifiers have been removed, is not
+#   personal information; Callbridge may share it with or sell it to third parties.
+# custom:
+#   clause: callbridge.aggregate.sale
+permits contains {
+	"code": "aggregate_data",
+	"clause": "callbridge.aggregate.sale",
+	"message": "Callbridge may share or sell aggregated data from which no individual can be identified",
+} if {
+	request.identifiability == "aggregated"
+	request.recipient_kind in _facts.aggregate_recipients
+}
+
+# METADATA
+# title: Advertisers' cookies on Callbridge's websites
+# description: >-
+#   Advertisers serving ads on Callbridge's websites may set their own cookies, which
+#   pass cookie and device identifiers and the IP address to them.
+# custom:
+#   clause: callbridge.cookies
+permits contains {
+	"code": "advertiser_cookies",
+	"clause": "callbridge.cookies",
+	"message": "advertisers on Callbridge's websites may receive cookie and device identifiers for advertising",
+} if {
+	request.recipient_kind == "advertising_partner"
+	request.all_categories_under(_facts.web_ads.categories)
+	request.use_under(_facts.web_ads.uses)
+	request.identifiability in _facts.ad_identifiability
+}
+
+# METADATA
+# title: Disclosure with express approval
+# description: >-
+#   An outside party may receive personal information for a use the user expressly
+#   approved, in any of the ways L99-102 list (in writing, verbally, by ticking an
+#   unticked box, in the terms at service start); other clauses may still forbid the flow.
+# custom:
+#   clause: callbridge.disclosure.express_consent
+permits contains {
+	"code": "express_consent",
+	"clause": "callbridge.disclosure.express_consent",
+	"message": "the user expressly approved this use of their personal information by this recipient",
+} if {
+	request.recipient_kind in _facts.consent_recipients
+	request.consented(request.use)
+}
+
+# METADATA
+# title: Consent implied by the use of the service
+# description: >-
+#   L104: the return address "zbulohet si pjesë e shërbimit" (is disclosed as part of the
+#   service): the name, return address and shared content go to the people the user
+#   communicates with; consent is implied by the use of the service.
+# custom:
+#   clause: callbridge.disclosure.express_consent
+permits contains {
+	"code": "implied_consent",
+	"clause": "callbridge.disclosure.express_consent",
+	"message": "the user's own use of the service implies consent to show this information to the people they communicate with",
+} if {
+	request.recipient_kind in _facts.implied_consent.recipients
+	request.use_under(_facts.implied_consent.uses)
+	request.all_categories_under(_facts.implied_consent.categories)
+}
+
+# METADATA
+# title: Consent implied by the nature of the user's request
+# description: >-
+#   L104: consent "mund të nënkuptohet gjithashtu thjesht nga natyra e kërkesës suaj" (may
+#   be implied simply by the nature of the request), e.g. an e-mail the user asks
+#   Callbridge to send to another person: what the user asked to send goes to the people
+#   the request is addressed to, for the service itself.
+# custom:
+#   clause: callbridge.disclosure.express_consent
+permits contains {
+	"code": "implied_by_request",
+	"clause": "callbridge.disclosure.express_consent",
+	"message": "the user asked for this disclosure, which implies consent to it",
+} if {
+	request.requested_by_subject
+	request.recipient_kind in _facts.requested.implied_recipients
+	request.use_under(_facts.requested.uses)
+}
 
 # METADATA
 # title: Disclosure on lawful requests of public authorities
@@ -590,15 +409,293 @@ permits contains {
 }
 
 # METADATA
-# title: Nothing to authorities without a lawful request
-# description: Public authorities receive personal data only on a lawful (verified) request.
+# title: Third parties as needed for a transaction the user asked for
+# description: >-
+#   L106: personal information may go to third parties "sipas nevojës për të përfunduar
+#   një transaksion ... që ju keni kërkuar" (as needed to complete a transaction or a
+#   service you requested), business partners for example; L97 exempts this from the
+#   express-approval rule ("Kurseni për çdo zbulim të lejuar ... në këtë seksion").
 # custom:
-#   clause: callbridge.disclosure.public_authorities
-forbids contains {
-	"code": "authority_without_lawful_request",
-	"clause": "callbridge.disclosure.public_authorities",
-	"message": "public authorities receive personal data only on a lawful request",
+#   clause: callbridge.disclosure.service_providers
+permits contains {
+	"code": "requested_transaction",
+	"clause": "callbridge.disclosure.service_providers",
+	"message": "a business partner receives what it needs to complete a transaction the user asked for",
 } if {
-	request.recipient_kind == "law_enforcement"
-	not request.legal_request_verified
+	request.requested_by_subject
+	request.recipient_kind in _facts.requested.transaction_recipients
+	request.use_under(_facts.requested.uses)
 }
+
+# METADATA
+# title: A business customer's access follows its service agreement
+# description: >-
+#   L83 (with L23, L25): when a business buys the service for its employees or other
+#   authorised users, "nëse klienti i biznesit ka qasje ... do të rregullohet nga kushtet e
+#   ndonjë marrëveshjeje shërbimi" (its access to their data is governed by the service
+#   agreement); Iotum processes that data on the customer's behalf to provide the service.
+# custom:
+#   clause: callbridge.role
+permits contains {
+	"code": "business_customer_account",
+	"clause": "callbridge.role",
+	"message": "the business customer that bought the service may access its users' data for that service, as its service agreement provides",
+} if {
+	request.recipient_kind == "business_customer"
+	request.use_under(_facts.business_customer.uses)
+}
+
+# METADATA
+# title: Sub-processors as listed in the matrix
+# description: >-
+#   A processor acting for Callbridge may receive the data types the matrix lists for its
+#   type of service, for the listed purpose, in the listed countries. Any matrix row that
+#   covers every requested category and the use, and the recipient's country if given,
+#   permits the flow.
+# custom:
+#   clause: callbridge.subprocessors
+permits contains {
+	"code": "listed_subprocessor",
+	"clause": "callbridge.subprocessors",
+	"message": sprintf("the sub-processor matrix lets a %s receive this data for this purpose", [row.type]),
+} if {
+	request.recipient_kind == "service_provider"
+	some row in _facts.subprocessors
+	_row_carries(row)
+	request.use_under(row.purposes)
+	_country_fits(row)
+}
+
+# METADATA
+# title: Transfer to Iotum affiliates worldwide
+# description: >-
+#   Personal information may go to any Iotum affiliate anywhere in the world for the
+#   policy's purposes; a named recipient must be one of the group companies the policy names.
+# custom:
+#   clause: callbridge.transfer
+permits contains {
+	"code": "group_transfer",
+	"clause": "callbridge.transfer",
+	"message": "Callbridge may transfer personal information to Iotum affiliates worldwide for the policy's purposes",
+} if {
+	request.recipient_kind == "corporate_family"
+	_known_group_member
+	request.use_under(_facts.purposes)
+}
+
+# METADATA
+# title: Callbridge's own use for a purpose the user later authorised
+# description: >-
+#   L108: Iotum uses personal information for no purpose materially different from the one
+#   it was collected for "ose është autorizuar më pas nga individi" (or later authorised by
+#   the individual): a use beyond the listed purposes that the user consented to is open
+#   to Callbridge and the Iotum group.
+# custom:
+#   clause: callbridge.use.new_purpose_optout
+permits contains {
+	"code": "authorised_purpose",
+	"clause": "callbridge.use.new_purpose_optout",
+	"message": "the user authorised Callbridge to use their personal information for this purpose",
+} if {
+	_the_company
+	not request.use_under(_facts.purposes)
+	request.consented(request.use)
+}
+
+# METADATA
+# title: Callbridge's own use for the policy's purposes
+# description: >-
+#   Callbridge (Iotum) may process personal information on its own systems, wherever
+#   they are, to operate, secure, provide, improve and personalise its services, for
+#   notices, for marketing and for legal duties.
+# custom:
+#   clause: callbridge.use.purposes
+permits contains {
+	"code": "own_purposes",
+	"clause": "callbridge.use.purposes",
+	"message": "Callbridge uses personal information for this purpose under its policy",
+} if {
+	request.recipient_kind == "first_party"
+	request.use_under(_facts.purposes)
+}
+
+# --- obligations
+
+# METADATA
+# title: Honour the Do Not Sell choice on advertising sharing
+# description: Sharing with advertising partners may be a sale under California law and stops on a Do Not Sell opt-out.
+# custom:
+#   clause: callbridge.ccpa.sale
+obligations contains {
+	"code": "honour_opt_out",
+	"clause": "callbridge.ccpa.sale",
+	"message": "stop this advertising sharing as soon as the browser carries a Do Not Sell opt-out",
+	"opt_out": _facts.sale_opt_out,
+} if {
+	request.recipient_kind == "advertising_partner"
+	request.identifiability != "aggregated"
+}
+
+# METADATA
+# title: Agents follow Callbridge's privacy practices
+# description: >-
+#   A third party acting on Callbridge's behalf must be required to follow Callbridge's
+#   privacy practices; without a contract on record, one is required.
+# custom:
+#   clause: callbridge.disclosure.service_providers
+obligations contains {
+	"code": "contract_required",
+	"clause": "callbridge.disclosure.service_providers",
+	"message": "bind the processor by contract to act only for Callbridge, follow its privacy practices and secure the data",
+} if {
+	request.recipient_kind == "service_provider"
+	not request.under_contract
+}
+
+# METADATA
+# title: Keep processing data no longer than the table allows
+# description: >-
+#   Every category in the processing table is kept for the longer of the customer's
+#   contract term and any longer period a specific regulation requires.
+# custom:
+#   clause: callbridge.processing.table
+obligations contains {
+	"code": "retention_limit",
+	"clause": "callbridge.processing.table",
+	"message": "keep the data no longer than the customer's contract term or any longer period a specific regulation requires",
+	"period": _facts.retention_period,
+} if {
+	request.recipient_kind in _facts.retention_kinds
+	request.identifiability != "aggregated"
+}
+
+# METADATA
+# title: Access only as the service agreement provides
+# description: >-
+#   L83: a business customer's access to its employees' or authorised users' data "do të
+#   rregullohet nga kushtet e ndonjë marrëveshjeje shërbimi" (is governed by the terms of
+#   the service agreement), so the access must stay within those terms.
+# custom:
+#   clause: callbridge.role
+obligations contains {
+	"code": "service_agreement_terms",
+	"clause": "callbridge.role",
+	"message": "give the business customer access to its users' personal information only as its service agreement provides",
+} if {
+	request.recipient_kind == "business_customer"
+}
+
+# METADATA
+# title: Contractual clauses for sub-processors abroad
+# description: >-
+#   Where applicable, Iotum relies on contractual clauses with its third-party processors,
+#   including the European Commission's standard contractual clauses for international
+#   transfers.
+# custom:
+#   clause: callbridge.transfer
+obligations contains {
+	"code": "transfer_safeguard",
+	"clause": "callbridge.transfer",
+	"message": "bind the processor by contractual clauses, including the EU standard contractual clauses, for this international transfer",
+} if {
+	request.recipient_kind == "service_provider"
+	_needs_transfer_safeguard
+}
+
+# METADATA
+# title: DPF safeguard for EU, UK and Swiss data sent to Iotum outside Europe
+# description: >-
+#   Personal data of subjects in the EEA, the UK or Switzerland that goes to Iotum or its
+#   affiliates outside the EEA and adequate countries is handled under the EU-US DPF, its
+#   UK extension and the Swiss-US DPF (or contractual clauses for uncertified affiliates).
+# custom:
+#   clause: callbridge.transfer.dpf
+obligations contains {
+	"code": "transfer_safeguard",
+	"clause": "callbridge.transfer.dpf",
+	"message": "handle this European, UK or Swiss personal data under the Data Privacy Framework principles (Iotum Inc., Iotum Global Holdings Inc.) or standard contractual clauses",
+	"entities": _facts.transfer.dpf_entities,
+} if {
+	request.recipient_kind in {"first_party", "corporate_family"}
+	_needs_transfer_safeguard
+}
+
+# --- helpers
+
+# Callbridge itself, or an Iotum company (L5: "Kompania" is Iotum and its affiliates).
+_the_company if request.recipient_kind == "first_party"
+
+_the_company if {
+	request.recipient_kind == "corporate_family"
+	_known_group_member
+}
+
+# E-mail and other messages to the user: marketing (matched broadly) and service notices
+# (matched under the notification branch, so the service itself is not correspondence).
+_correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
+
+_correspondence_use if request.use_under(_facts.correspondence.notice_uses)
+
+# An unnamed affiliate is trusted as declared; a named one must be in the facts.
+_known_group_member if not request.recipient_name
+
+_known_group_member if request.recipient_named(_facts.group_entities)
+
+_needs_transfer_safeguard if {
+	_european_subject
+	not _adequate_destination
+	request.identifiability != "aggregated"
+}
+
+_european_subject if request.subject_in(_reference.eea)
+
+_european_subject if request.subject_in(_facts.transfer.dpf_origin_countries)
+
+_adequate_destination if request.recipient_in(_reference.eea)
+
+_adequate_destination if request.recipient_in(_reference.eu_adequacy)
+
+# Every requested category is a listed data type of the row and none is excluded from it.
+_row_carries(row) if {
+	request.all_categories_under(row.categories)
+	not request.any_category_overlaps(row.excluded)
+}
+
+_row_might_serve(row) if {
+	_row_carries(row)
+	request.use_overlaps(row.purposes)
+}
+
+_some_row_in_country(country) if {
+	some row in _facts.subprocessors
+	_row_might_serve(row)
+	_country_in_row(country, row)
+}
+
+_country_fits(_) if not request.recipient_country
+
+_country_fits(row) if _country_in_row(request.recipient_country, row)
+
+_country_in_row(country, row) if country in row.countries
+
+_country_in_row(country, row) if {
+	"EU" in row.countries
+	country in _facts.eu_member_states
+}
+
+_country_in_row(_, row) if "ANY" in row.countries
+
+_card_processing_flow if {
+	request.recipient_kind == _facts.card.recipient_kind
+	request.use_under([_facts.card.use])
+	not _card_country_outside
+}
+
+_card_country_outside if {
+	request.recipient_country
+	not request.recipient_in(_facts.card.countries)
+}
+
+_sale_like if request.action == "sell"
+
+_sale_like if request.recipient_kind == "advertising_partner"

@@ -1,6 +1,7 @@
 package privacy.companies.callbridge_test
 
 import data.privacy
+import data.privacy.testing
 
 # Tests replace the request document (see privacy.request) with inputs built by a
 # function (_req and the helpers below): regopy aborts on `with ... as <rule>`.
@@ -13,38 +14,6 @@ _req(extra) := object.union({
 	"recipient": {"kind": "first_party"},
 	"subject": {"age": 30, "country": "US"},
 }, extra)
-
-_denied_by(d, clause) if {
-	d.allow == false
-	some r in d.reasons
-	r.clause == clause
-	r.effect == "deny"
-}
-
-_allowed_by(d, clause) if {
-	d.allow == true
-	some r in d.reasons
-	r.clause == clause
-	r.effect == "allow"
-}
-
-_not_cited(d, clause) if {
-	every r in d.reasons {
-		r.clause != clause
-	}
-}
-
-_obliged(d, code, clause) if {
-	some o in d.obligations
-	o.code == code
-	o.clause == clause
-}
-
-_not_obliged(d, code) if {
-	every o in d.obligations {
-		o.code != code
-	}
-}
 
 # Requests used by several tests.
 _third_party(extra) := _req(object.union({"recipient": {"kind": "third_party", "name": "Partner Co"}}, extra))
@@ -77,28 +46,25 @@ _authority(extra) := _req(object.union({
 # clause: callbridge.disclosure.express_consent
 test_third_party_without_express_consent_is_denied_by_catch_all if {
 	d := privacy.decision with data.privacy.request.document as _third_party({})
-	d.allow == false
-	[r] := d.reasons
-	r.clause == "callbridge.disclosure.express_consent"
-	r.code == "no_express_consent"
+	testing.catch_all_only(d, "callbridge.disclosure.express_consent")
 }
 
 # clause: callbridge.disclosure.express_consent
 test_third_party_with_express_consent_to_the_use_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _third_party({"consents": ["essential.service"]})
-	_allowed_by(d, "callbridge.disclosure.express_consent")
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
 }
 
 # clause: callbridge.disclosure.express_consent
 test_consent_to_another_use_does_not_permit_third_party if {
 	d := privacy.decision with data.privacy.request.document as _third_party({"consents": ["analytics"]})
-	_denied_by(d, "callbridge.disclosure.express_consent")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
 }
 
 # clause: callbridge.disclosure.express_consent
 test_acquirer_without_consent_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "acquirer", "name": "BuyCo"}})
-	_denied_by(d, "callbridge.disclosure.express_consent")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
 }
 
 # clause: callbridge.disclosure.express_consent
@@ -107,7 +73,7 @@ test_acquirer_with_express_consent_is_allowed if {
 		"recipient": {"kind": "acquirer", "name": "BuyCo"},
 		"consents": ["essential"],
 	})
-	_allowed_by(d, "callbridge.disclosure.express_consent")
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
 }
 
 # clause: callbridge.disclosure.express_consent
@@ -116,7 +82,7 @@ test_return_address_to_other_users_is_allowed_by_implied_consent if {
 		"data_categories": ["user.name", "user.contact.email"],
 		"recipient": {"kind": "other_users"},
 	})
-	_allowed_by(d, "callbridge.disclosure.express_consent")
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
 	some r in d.reasons
 	r.code == "implied_consent"
 }
@@ -127,14 +93,135 @@ test_location_to_other_users_is_not_implied_and_is_denied if {
 		"data_categories": ["user.name", "user.location.precise"],
 		"recipient": {"kind": "other_users"},
 	})
-	_denied_by(d, "callbridge.disclosure.express_consent")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
 }
 
 # clause: callbridge.disclosure.express_consent
 test_express_consent_rule_does_not_apply_to_first_party if {
 	d := privacy.decision with data.privacy.request.document as _req({})
 	d.allow == true
-	_not_cited(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.disclosure.express_consent")
+}
+
+# Issue 8 finding 5: L97 "Kurseni për çdo zbulim të lejuar ... në këtë seksion" exempts
+# the L104 and L106 grounds from express approval.
+# clause: callbridge.disclosure.service_providers
+test_business_partner_for_a_transaction_the_user_asked_for_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_categories": ["user.name", "user.contact.email", "user.contact.phone_number"],
+		"requested_by_subject": true,
+	})
+	testing.allowed_by(d, "callbridge.disclosure.service_providers")
+	some r in d.reasons
+	r.code == "requested_transaction"
+}
+
+# clause: callbridge.disclosure.service_providers
+test_business_partner_without_request_or_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _third_party({"requested_by_subject": false})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.disclosure.service_providers")
+}
+
+# clause: callbridge.disclosure.service_providers
+test_requested_transaction_does_not_open_the_partners_marketing if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_use": "marketing.communications.email",
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callbridge.shine_the_light")
+}
+
+# clause: callbridge.disclosure.service_providers
+test_requested_transaction_does_not_carry_card_numbers if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "essential.service.payment_processing",
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callbridge.payment.card")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_email_the_user_asks_to_send_reaches_its_addressee if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.email", "user.contact.phone_number"],
+		"recipient": {"kind": "other_users"},
+		"requested_by_subject": true,
+	})
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
+	some r in d.reasons
+	r.code == "implied_by_request"
+}
+
+# clause: callbridge.disclosure.express_consent
+test_phone_number_to_other_users_without_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.phone_number"],
+		"recipient": {"kind": "other_users"},
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_request_does_not_open_an_acquirer if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"recipient": {"kind": "acquirer", "name": "BuyCo"},
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.disclosure.service_providers")
+}
+
+# ---------------------------------------------------------------- business customers
+
+# Issue 8 finding 11: L83, a business customer's access follows its service agreement.
+# clause: callbridge.role
+test_business_customer_gets_its_users_data_for_the_service if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.behavior.call_detail_records"],
+		"recipient": {"kind": "business_customer", "name": "Employer Inc"},
+	})
+	testing.allowed_by(d, "callbridge.role")
+	testing.obliged(d, "service_agreement_terms", "callbridge.role")
+}
+
+# clause: callbridge.role
+test_business_customer_own_marketing_needs_opt_in if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "business_customer"},
+	})
+	testing.denied_by(d, "callbridge.shine_the_light")
+	testing.not_cited(d, "callbridge.role")
+}
+
+# clause: callbridge.role
+test_business_customer_for_another_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "business_customer"},
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.role")
+}
+
+# clause: callbridge.role
+test_service_agreement_obligation_is_only_for_business_customers if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	testing.not_obliged(d, "service_agreement_terms")
+}
+
+# clause: callbridge.aggregate.sale
+test_aggregated_report_to_business_customer_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.call_detail_records"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "business_customer"},
+		"identifiability": "aggregated",
+	})
+	testing.allowed_by(d, "callbridge.aggregate.sale")
 }
 
 # ---------------------------------------------------------------- own purposes
@@ -142,14 +229,49 @@ test_express_consent_rule_does_not_apply_to_first_party if {
 # clause: callbridge.use.purposes
 test_first_party_use_for_the_service_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "first_party", "country": "CA"}})
-	_allowed_by(d, "callbridge.use.purposes")
+	testing.allowed_by(d, "callbridge.use.purposes")
 }
 
 # clause: callbridge.use.purposes
 test_first_party_use_outside_listed_purposes_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_use": "train_ai_system"})
-	_denied_by(d, "callbridge.disclosure.express_consent")
-	_not_cited(d, "callbridge.use.purposes")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.use.purposes")
+}
+
+# L15 buys data "për marketing dhe shitje"; L119 runs sales management in the CRM.
+# clause: callbridge.use.purposes
+test_own_sales_management_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "sales"})
+	testing.allowed_by(d, "callbridge.use.purposes")
+}
+
+# L108: no purpose materially different from the one collected for "ose është autorizuar
+# më pas nga individi" (or later authorised by the individual).
+# clause: callbridge.use.new_purpose_optout
+test_own_use_beyond_the_purposes_with_consent_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "train_ai_system",
+		"consents": ["train_ai_system"],
+	})
+	testing.allowed_by(d, "callbridge.use.new_purpose_optout")
+}
+
+# clause: callbridge.use.new_purpose_optout
+test_authorised_purpose_is_not_cited_for_a_listed_purpose if {
+	d := privacy.decision with data.privacy.request.document as _req({"consents": ["essential"]})
+	testing.allowed_by(d, "callbridge.use.purposes")
+	testing.not_cited(d, "callbridge.use.new_purpose_optout")
+}
+
+# clause: callbridge.use.new_purpose_optout
+test_unknown_affiliate_gets_no_authorised_purpose if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "train_ai_system",
+		"consents": ["train_ai_system"],
+		"recipient": {"kind": "corporate_family", "name": "Other Group Ltd"},
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
 }
 
 # ---------------------------------------------------------------- affiliates, transfers
@@ -159,20 +281,20 @@ test_named_iotum_company_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"recipient": {"kind": "corporate_family", "name": " iotum global holdings inc. ", "country": "US"},
 	})
-	_allowed_by(d, "callbridge.transfer")
+	testing.allowed_by(d, "callbridge.transfer")
 }
 
 # clause: callbridge.transfer
 test_unnamed_affiliate_abroad_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family", "country": "IN"}})
-	_allowed_by(d, "callbridge.transfer")
+	testing.allowed_by(d, "callbridge.transfer")
 }
 
 # clause: callbridge.transfer
 test_affiliate_with_unknown_name_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family", "name": "Other Group Ltd"}})
-	_denied_by(d, "callbridge.disclosure.express_consent")
-	_not_cited(d, "callbridge.transfer")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.transfer")
 }
 
 # clause: callbridge.transfer
@@ -182,7 +304,7 @@ test_affiliate_for_unlisted_use_is_denied if {
 		"recipient": {"kind": "corporate_family", "name": "Iotum Inc."},
 	})
 	d.allow == false
-	_not_cited(d, "callbridge.transfer")
+	testing.not_cited(d, "callbridge.transfer")
 }
 
 # clause: callbridge.transfer
@@ -192,14 +314,14 @@ test_processor_abroad_for_eu_subject_needs_contractual_clauses if {
 		{"subject": {"age": 40, "country": "DE"}},
 	)
 	d.allow == true
-	_obliged(d, "transfer_safeguard", "callbridge.transfer")
+	testing.obliged(d, "transfer_safeguard", "callbridge.transfer")
 }
 
 # clause: callbridge.transfer
 test_processor_for_us_subject_needs_no_transfer_safeguard if {
 	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {})
 	d.allow == true
-	_not_obliged(d, "transfer_safeguard")
+	testing.not_obliged(d, "transfer_safeguard")
 }
 
 # clause: callbridge.transfer.dpf
@@ -208,14 +330,14 @@ test_eu_subject_to_us_affiliate_is_under_dpf if {
 		"recipient": {"kind": "corporate_family", "name": "Iotum Inc.", "country": "US"},
 		"subject": {"age": 40, "country": "FR"},
 	})
-	_allowed_by(d, "callbridge.transfer")
-	_obliged(d, "transfer_safeguard", "callbridge.transfer.dpf")
+	testing.allowed_by(d, "callbridge.transfer")
+	testing.obliged(d, "transfer_safeguard", "callbridge.transfer.dpf")
 }
 
 # clause: callbridge.transfer.dpf
 test_swiss_subject_on_own_servers_with_unknown_country_is_under_dpf if {
 	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 40, "country": "CH"}})
-	_obliged(d, "transfer_safeguard", "callbridge.transfer.dpf")
+	testing.obliged(d, "transfer_safeguard", "callbridge.transfer.dpf")
 }
 
 # clause: callbridge.transfer.dpf
@@ -225,7 +347,7 @@ test_eu_subject_kept_in_the_eea_needs_no_dpf_safeguard if {
 		"subject": {"age": 40, "country": "FR"},
 	})
 	d.allow == true
-	_not_obliged(d, "transfer_safeguard")
+	testing.not_obliged(d, "transfer_safeguard")
 }
 
 # ---------------------------------------------------------------- sub-processors
@@ -235,19 +357,19 @@ test_hosting_provider_in_listed_country_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _processor({"name": "CloudHost", "country": "SG"}, {
 		"data_categories": ["user.contact.email", "user.content.private", "user.authorization.password"],
 	})
-	_allowed_by(d, "callbridge.subprocessors")
+	testing.allowed_by(d, "callbridge.subprocessors")
 }
 
 # clause: callbridge.subprocessors
 test_hosting_provider_in_eu_member_state_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _processor({"country": "DE"}, {})
-	_allowed_by(d, "callbridge.subprocessors")
+	testing.allowed_by(d, "callbridge.subprocessors")
 }
 
 # clause: callbridge.subprocessors
 test_hosting_provider_in_unlisted_country_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _processor({"country": "BR"}, {})
-	_denied_by(d, "callbridge.subprocessors")
+	testing.denied_by(d, "callbridge.subprocessors")
 	some r in d.reasons
 	r.code == "subprocessor_country_not_listed"
 }
@@ -257,7 +379,7 @@ test_dial_in_carrier_in_any_country_gets_call_records if {
 	d := privacy.decision with data.privacy.request.document as _processor({"country": "BR"}, {
 		"data_categories": ["user.behavior.call_detail_records"],
 	})
-	_allowed_by(d, "callbridge.subprocessors")
+	testing.allowed_by(d, "callbridge.subprocessors")
 }
 
 # clause: callbridge.subprocessors
@@ -266,7 +388,7 @@ test_crm_in_uk_for_support_is_allowed if {
 		"data_categories": ["user.name", "user.behavior.purchase_history"],
 		"data_use": "essential.service.operations.support",
 	})
-	_allowed_by(d, "callbridge.subprocessors")
+	testing.allowed_by(d, "callbridge.subprocessors")
 }
 
 # clause: callbridge.subprocessors
@@ -275,8 +397,8 @@ test_processor_for_use_no_row_lists_is_denied_by_catch_all if {
 		"data_use": "marketing.advertising.third_party.targeted",
 		"subject": {"age": 40, "country": "US"},
 	})
-	_denied_by(d, "callbridge.disclosure.express_consent")
-	_not_cited(d, "callbridge.subprocessors")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.subprocessors")
 }
 
 # clause: callbridge.subprocessors
@@ -285,28 +407,28 @@ test_analytics_processor_in_canada_is_allowed if {
 		"data_categories": ["user.behavior", "user.device.ip_address"],
 		"data_use": "analytics.reporting",
 	})
-	_allowed_by(d, "callbridge.subprocessors")
+	testing.allowed_by(d, "callbridge.subprocessors")
 }
 
 # clause: callbridge.subprocessors
 test_matrix_does_not_apply_to_first_party if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "first_party", "country": "BR"}})
 	d.allow == true
-	_not_cited(d, "callbridge.subprocessors")
+	testing.not_cited(d, "callbridge.subprocessors")
 }
 
 # clause: callbridge.disclosure.service_providers
 test_processor_without_contract_must_be_bound_by_one if {
 	d := privacy.decision with data.privacy.request.document as _processor({"country": "US"}, {})
 	d.allow == true
-	_obliged(d, "contract_required", "callbridge.disclosure.service_providers")
+	testing.obliged(d, "contract_required", "callbridge.disclosure.service_providers")
 }
 
 # clause: callbridge.disclosure.service_providers
 test_processor_under_contract_needs_no_new_contract if {
 	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {})
 	d.allow == true
-	_not_obliged(d, "contract_required")
+	testing.not_obliged(d, "contract_required")
 }
 
 # ---------------------------------------------------------------- cards and passwords
@@ -317,8 +439,8 @@ test_card_number_to_us_card_processor_is_allowed if {
 		"data_categories": ["user.financial.credit_card", "user.name", "user.contact.address"],
 		"data_use": "essential.service.payment_processing",
 	})
-	_allowed_by(d, "callbridge.subprocessors")
-	_not_cited(d, "callbridge.payment.card")
+	testing.allowed_by(d, "callbridge.subprocessors")
+	testing.not_cited(d, "callbridge.payment.card")
 }
 
 # clause: callbridge.payment.card
@@ -326,7 +448,7 @@ test_card_number_to_hosting_provider_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _processor({"country": "US"}, {
 		"data_categories": ["user.financial.credit_card"],
 	})
-	_denied_by(d, "callbridge.payment.card")
+	testing.denied_by(d, "callbridge.payment.card")
 }
 
 # clause: callbridge.payment.card
@@ -335,13 +457,13 @@ test_card_processor_outside_the_us_is_denied if {
 		"data_categories": ["user.financial.credit_card"],
 		"data_use": "essential.service.payment_processing",
 	})
-	_denied_by(d, "callbridge.payment.card")
+	testing.denied_by(d, "callbridge.payment.card")
 }
 
 # clause: callbridge.payment.card
 test_financial_data_broadly_to_own_servers_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.financial"]})
-	_denied_by(d, "callbridge.payment.card")
+	testing.denied_by(d, "callbridge.payment.card")
 }
 
 # clause: callbridge.payment.card
@@ -350,7 +472,7 @@ test_card_number_with_consent_to_third_party_is_still_denied if {
 		"data_categories": ["user.financial.credit_card"],
 		"consents": ["essential.service"],
 	})
-	_denied_by(d, "callbridge.payment.card")
+	testing.denied_by(d, "callbridge.payment.card")
 }
 
 # clause: callbridge.payment.card
@@ -359,7 +481,7 @@ test_password_to_development_platform_is_denied if {
 		"data_categories": ["user.authorization.password"],
 		"data_use": "functional.service.improve",
 	})
-	_denied_by(d, "callbridge.payment.card")
+	testing.denied_by(d, "callbridge.payment.card")
 	some r in d.reasons
 	r.code == "password_to_development_platform"
 }
@@ -370,7 +492,7 @@ test_credentials_broadly_for_functional_use_are_denied if {
 		"data_categories": ["user.authorization"],
 		"data_use": "functional",
 	})
-	_denied_by(d, "callbridge.payment.card")
+	testing.denied_by(d, "callbridge.payment.card")
 }
 
 # clause: callbridge.payment.card
@@ -379,8 +501,8 @@ test_development_platform_without_passwords_is_allowed if {
 		"data_categories": ["user.contact.email", "user.behavior.call_detail_records"],
 		"data_use": "functional.service.improve",
 	})
-	_allowed_by(d, "callbridge.subprocessors")
-	_not_cited(d, "callbridge.payment.card")
+	testing.allowed_by(d, "callbridge.subprocessors")
+	testing.not_cited(d, "callbridge.payment.card")
 }
 
 # ---------------------------------------------------------------- retention
@@ -402,7 +524,7 @@ test_aggregated_data_carries_no_retention_limit if {
 		"identifiability": "aggregated",
 	})
 	d.allow == true
-	_not_obliged(d, "retention_limit")
+	testing.not_obliged(d, "retention_limit")
 }
 
 # ---------------------------------------------------------------- aggregated data
@@ -415,7 +537,7 @@ test_sale_of_aggregated_usage_data_is_allowed if {
 		"data_use": "analytics.reporting",
 		"identifiability": "aggregated",
 	})
-	_allowed_by(d, "callbridge.aggregate.sale")
+	testing.allowed_by(d, "callbridge.aggregate.sale")
 }
 
 # clause: callbridge.aggregate.sale
@@ -426,7 +548,7 @@ test_aggregate_rule_does_not_cover_pseudonymous_data if {
 		"identifiability": "pseudonymous",
 	})
 	d.allow == false
-	_not_cited(d, "callbridge.aggregate.sale")
+	testing.not_cited(d, "callbridge.aggregate.sale")
 }
 
 # clause: callbridge.aggregate.sale
@@ -435,7 +557,7 @@ test_aggregated_data_is_not_for_authorities_without_request if {
 		"identifiability": "aggregated",
 		"legal_request": null,
 	})
-	_denied_by(d, "callbridge.disclosure.public_authorities")
+	testing.denied_by(d, "callbridge.disclosure.public_authorities")
 }
 
 # clause: callbridge.definition.pi
@@ -445,7 +567,7 @@ test_aggregated_data_with_email_addresses_is_denied if {
 		"data_categories": ["user.contact.email"],
 		"identifiability": "aggregated",
 	})
-	_denied_by(d, "callbridge.definition.pi")
+	testing.denied_by(d, "callbridge.definition.pi")
 }
 
 # clause: callbridge.definition.pi
@@ -454,14 +576,14 @@ test_aggregated_data_with_ip_addresses_is_denied if {
 		"data_categories": ["user.device"],
 		"identifiability": "aggregated",
 	})
-	_denied_by(d, "callbridge.definition.pi")
+	testing.denied_by(d, "callbridge.definition.pi")
 }
 
 # clause: callbridge.definition.pi
 test_identifier_rule_does_not_apply_to_identifiable_data if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.device.ip_address"]})
 	d.allow == true
-	_not_cited(d, "callbridge.definition.pi")
+	testing.not_cited(d, "callbridge.definition.pi")
 }
 
 # ---------------------------------------------------------------- children
@@ -469,30 +591,65 @@ test_identifier_rule_does_not_apply_to_identifiable_data if {
 # clause: callbridge.children
 test_known_minor_data_is_denied_even_to_own_servers if {
 	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 15, "country": "US"}})
-	_denied_by(d, "callbridge.children")
+	testing.denied_by(d, "callbridge.children")
 }
 
 # clause: callbridge.children
 test_unknown_age_for_ordinary_service_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": null, "country": "US"}})
 	d.allow == true
-	_not_cited(d, "callbridge.children")
+	testing.not_cited(d, "callbridge.children")
 }
 
+# Issue 8 finding 6: "knowingly" (L88, L160) is triggered by a known age only, and a
+# minor on a family account is the adult subscriber (L81), so an unknown age opens
+# marketing and the anonymous ad number (L174) like an adult's.
 # clause: callbridge.children
-test_unknown_age_for_marketing_is_denied if {
+test_unknown_age_for_consented_product_email_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_use": "marketing.communications.email",
 		"subject": {"age": null, "country": "US"},
 		"consents": ["marketing.communications"],
 	})
-	_denied_by(d, "callbridge.children")
+	testing.allowed_by(d, "callbridge.use.purposes")
+	testing.not_cited(d, "callbridge.children")
 }
 
 # clause: callbridge.children
-test_unknown_age_for_web_ads_is_denied if {
+test_unknown_age_for_web_ads_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _web_ads({"subject": {"age": null, "country": "US"}})
-	_denied_by(d, "callbridge.children")
+	testing.allowed_by(d, "callbridge.cookies")
+	testing.not_cited(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_unknown_age_anonymous_number_to_offsite_ad_network_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _ad_network({"subject": {"age": null, "country": "US"}})
+	testing.allowed_by(d, "callbridge.ads.offsite")
+	testing.not_cited(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_known_minor_web_ads_are_denied if {
+	d := privacy.decision with data.privacy.request.document as _web_ads({"subject": {"age": 17, "country": "US"}})
+	testing.denied_by(d, "callbridge.children")
+	testing.denied_with(d, "known_minor")
+}
+
+# clause: callbridge.children
+test_known_minor_is_denied_even_when_the_minor_asked if {
+	d := privacy.decision with data.privacy.request.document as _third_party({
+		"requested_by_subject": true,
+		"subject": {"age": 16, "country": "US"},
+	})
+	testing.denied_by(d, "callbridge.children")
+}
+
+# clause: callbridge.children
+test_known_adult_of_eighteen_is_not_a_minor if {
+	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 18, "country": "US"}})
+	d.allow == true
+	testing.not_cited(d, "callbridge.children")
 }
 
 # clause: callbridge.children
@@ -502,8 +659,8 @@ test_minor_in_aggregated_statistics_is_allowed if {
 		"identifiability": "aggregated",
 		"subject": {"age": 12},
 	})
-	_allowed_by(d, "callbridge.aggregate.sale")
-	_not_cited(d, "callbridge.children")
+	testing.allowed_by(d, "callbridge.aggregate.sale")
+	testing.not_cited(d, "callbridge.children")
 }
 
 # ---------------------------------------------------------------- direct marketing
@@ -511,7 +668,7 @@ test_minor_in_aggregated_statistics_is_allowed if {
 # clause: callbridge.marketing.email
 test_product_email_without_express_consent_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_use": "marketing.communications.email"})
-	_denied_by(d, "callbridge.marketing.email")
+	testing.denied_by(d, "callbridge.marketing.email")
 }
 
 # clause: callbridge.marketing.email
@@ -520,8 +677,8 @@ test_product_email_with_express_consent_is_allowed if {
 		"data_use": "marketing.communications.email",
 		"consents": ["marketing.communications"],
 	})
-	_allowed_by(d, "callbridge.use.purposes")
-	_not_cited(d, "callbridge.marketing.email")
+	testing.allowed_by(d, "callbridge.use.purposes")
+	testing.not_cited(d, "callbridge.marketing.email")
 }
 
 # clause: callbridge.marketing.email
@@ -530,7 +687,7 @@ test_campaign_processor_without_consent_is_denied if {
 		"data_categories": ["user.name", "user.contact.email"],
 		"data_use": "marketing.communications.email",
 	})
-	_denied_by(d, "callbridge.marketing.email")
+	testing.denied_by(d, "callbridge.marketing.email")
 }
 
 # clause: callbridge.marketing.email
@@ -540,7 +697,7 @@ test_campaign_processor_with_consent_is_allowed if {
 		"data_use": "marketing.communications.email",
 		"consents": ["marketing"],
 	})
-	_allowed_by(d, "callbridge.subprocessors")
+	testing.allowed_by(d, "callbridge.subprocessors")
 }
 
 # clause: callbridge.marketing.email
@@ -550,7 +707,7 @@ test_opt_out_of_correspondence_denies_marketing_despite_consent if {
 		"consents": ["marketing.communications"],
 		"opt_outs": ["marketing_communications"],
 	})
-	_denied_by(d, "callbridge.marketing.email")
+	testing.denied_by(d, "callbridge.marketing.email")
 	some r in d.reasons
 	r.code == "marketing_opted_out"
 }
@@ -562,13 +719,62 @@ test_service_notifications_are_not_marketing if {
 		"opt_outs": ["marketing_communications"],
 	})
 	d.allow == true
-	_not_cited(d, "callbridge.marketing.email")
+	testing.not_cited(d, "callbridge.marketing.email")
+}
+
+# Issue 8 finding 3: L210 "e gjithë korrespondenca e ardhshme" (all future correspondence).
+# clause: callbridge.marketing.email
+test_all_correspondence_opt_out_stops_service_notices if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "callbridge.marketing.email")
+	testing.denied_with(d, "all_correspondence_opted_out")
+}
+
+# clause: callbridge.marketing.email
+test_all_correspondence_opt_out_stops_product_email_despite_consent if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications"],
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "callbridge.marketing.email")
+	testing.denied_with(d, "all_correspondence_opted_out")
+}
+
+# clause: callbridge.marketing.email
+test_all_correspondence_opt_out_stops_the_campaign_processor if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "CA", "under_contract": true}, {
+		"data_categories": ["user.name", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing"],
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+test_all_correspondence_opt_out_does_not_stop_the_service if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.allowed_by(d, "callbridge.subprocessors")
+	testing.not_cited(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+test_service_notices_go_out_without_the_opt_out if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "essential.service.notifications.email"})
+	testing.allowed_by(d, "callbridge.use.purposes")
+	testing.not_cited(d, "callbridge.marketing.email")
 }
 
 # clause: callbridge.shine_the_light
 test_third_party_direct_marketing_without_opt_in_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _third_party({"data_use": "marketing.communications.email"})
-	_denied_by(d, "callbridge.shine_the_light")
+	testing.denied_by(d, "callbridge.shine_the_light")
 }
 
 # clause: callbridge.shine_the_light
@@ -577,7 +783,7 @@ test_broad_marketing_use_without_opt_in_is_denied if {
 		"data_use": "marketing",
 		"consents": ["marketing.advertising"],
 	})
-	_denied_by(d, "callbridge.shine_the_light")
+	testing.denied_by(d, "callbridge.shine_the_light")
 }
 
 # clause: callbridge.shine_the_light
@@ -586,8 +792,8 @@ test_third_party_direct_marketing_with_opt_in_is_allowed if {
 		"data_use": "marketing.communications.email",
 		"consents": ["marketing.communications.email"],
 	})
-	_allowed_by(d, "callbridge.disclosure.express_consent")
-	_not_cited(d, "callbridge.shine_the_light")
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.shine_the_light")
 }
 
 # ---------------------------------------------------------------- advertising
@@ -595,8 +801,8 @@ test_third_party_direct_marketing_with_opt_in_is_allowed if {
 # clause: callbridge.ads.offsite
 test_ad_network_with_anonymous_number_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _ad_network({})
-	_allowed_by(d, "callbridge.ads.offsite")
-	_obliged(d, "honour_opt_out", "callbridge.ccpa.sale")
+	testing.allowed_by(d, "callbridge.ads.offsite")
+	testing.obliged(d, "honour_opt_out", "callbridge.ccpa.sale")
 }
 
 # clause: callbridge.ads.offsite
@@ -605,7 +811,7 @@ test_ad_network_measuring_ads_is_allowed if {
 		"data_categories": ["user.device.cookie_id"],
 		"data_use": "analytics.reporting.ad_performance",
 	})
-	_allowed_by(d, "callbridge.ads.offsite")
+	testing.allowed_by(d, "callbridge.ads.offsite")
 }
 
 # clause: callbridge.ads.offsite
@@ -614,7 +820,7 @@ test_email_address_to_ad_network_is_denied_even_with_consent if {
 		"data_categories": ["user.unique_id.pseudonymous", "user.contact.email"],
 		"consents": ["marketing"],
 	})
-	_denied_by(d, "callbridge.ads.offsite")
+	testing.denied_by(d, "callbridge.ads.offsite")
 	some r in d.reasons
 	r.code == "direct_identifiers_to_ad_network"
 }
@@ -622,7 +828,7 @@ test_email_address_to_ad_network_is_denied_even_with_consent if {
 # clause: callbridge.ads.offsite
 test_identifiable_data_to_ad_network_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _ad_network({"identifiability": "identifiable"})
-	_denied_by(d, "callbridge.ads.offsite")
+	testing.denied_by(d, "callbridge.ads.offsite")
 	some r in d.reasons
 	r.code == "identifiable_data_to_ad_network"
 }
@@ -630,15 +836,15 @@ test_identifiable_data_to_ad_network_is_denied if {
 # clause: callbridge.ads.offsite
 test_mobile_advertising_id_to_ad_network_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _ad_network({"data_categories": ["user.device.advertising_id"]})
-	_denied_by(d, "callbridge.disclosure.express_consent")
-	_not_cited(d, "callbridge.ads.offsite")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.ads.offsite")
 }
 
 # clause: callbridge.cookies
 test_advertiser_cookies_and_ip_on_the_website_are_allowed if {
 	d := privacy.decision with data.privacy.request.document as _web_ads({})
-	_allowed_by(d, "callbridge.cookies")
-	_obliged(d, "honour_opt_out", "callbridge.ccpa.sale")
+	testing.allowed_by(d, "callbridge.cookies")
+	testing.obliged(d, "honour_opt_out", "callbridge.ccpa.sale")
 }
 
 # clause: callbridge.cookies
@@ -647,7 +853,7 @@ test_advertiser_cookies_do_not_carry_location if {
 		"data_categories": ["user.device.cookie_id", "user.location.precise"],
 	})
 	d.allow == false
-	_not_cited(d, "callbridge.cookies")
+	testing.not_cited(d, "callbridge.cookies")
 }
 
 # ---------------------------------------------------------------- sale
@@ -658,7 +864,7 @@ test_sale_of_identifiable_data_is_denied_even_with_consent if {
 		"action": "sell",
 		"consents": ["essential.service"],
 	})
-	_denied_by(d, "callbridge.ccpa.sale")
+	testing.denied_by(d, "callbridge.ccpa.sale")
 	some r in d.reasons
 	r.code == "no_sale_of_personal_information"
 }
@@ -671,20 +877,20 @@ test_sale_of_pseudonymous_data_outside_web_ads_is_denied if {
 		"identifiability": "pseudonymous",
 		"consents": ["essential.service"],
 	})
-	_denied_by(d, "callbridge.ccpa.sale")
+	testing.denied_by(d, "callbridge.ccpa.sale")
 }
 
 # clause: callbridge.ccpa.sale
 test_web_ad_sharing_counted_as_sale_is_allowed_without_opt_out if {
 	d := privacy.decision with data.privacy.request.document as _web_ads({"action": "sell"})
-	_allowed_by(d, "callbridge.cookies")
-	_not_cited(d, "callbridge.ccpa.sale")
+	testing.allowed_by(d, "callbridge.cookies")
+	testing.not_cited(d, "callbridge.ccpa.sale")
 }
 
 # clause: callbridge.ccpa.sale
 test_web_ad_sharing_after_do_not_sell_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _web_ads({"opt_outs": ["sale"]})
-	_denied_by(d, "callbridge.ccpa.sale")
+	testing.denied_by(d, "callbridge.ccpa.sale")
 	some r in d.reasons
 	r.code == "sale_opted_out"
 }
@@ -692,14 +898,14 @@ test_web_ad_sharing_after_do_not_sell_is_denied if {
 # clause: callbridge.ccpa.sale
 test_offsite_ads_after_do_not_sell_are_denied if {
 	d := privacy.decision with data.privacy.request.document as _ad_network({"opt_outs": ["sale"]})
-	_denied_by(d, "callbridge.ccpa.sale")
+	testing.denied_by(d, "callbridge.ccpa.sale")
 }
 
 # clause: callbridge.ccpa.sale
 test_do_not_sell_does_not_stop_own_service_use if {
 	d := privacy.decision with data.privacy.request.document as _req({"opt_outs": ["sale"]})
 	d.allow == true
-	_not_cited(d, "callbridge.ccpa.sale")
+	testing.not_cited(d, "callbridge.ccpa.sale")
 }
 
 # ---------------------------------------------------------------- public authorities
@@ -707,7 +913,7 @@ test_do_not_sell_does_not_stop_own_service_use if {
 # clause: callbridge.disclosure.public_authorities
 test_lawful_national_security_request_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _authority({})
-	_allowed_by(d, "callbridge.disclosure.public_authorities")
+	testing.allowed_by(d, "callbridge.disclosure.public_authorities")
 }
 
 # clause: callbridge.disclosure.public_authorities
@@ -716,26 +922,26 @@ test_lawful_criminal_investigation_request_is_allowed if {
 		"data_use": "essential.legal_obligation",
 		"legal_request": {"verified": true, "matter": "criminal_investigation"},
 	})
-	_allowed_by(d, "callbridge.disclosure.public_authorities")
+	testing.allowed_by(d, "callbridge.disclosure.public_authorities")
 }
 
 # clause: callbridge.disclosure.public_authorities
 test_authority_without_request_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _authority({"legal_request": null})
-	_denied_by(d, "callbridge.disclosure.public_authorities")
+	testing.denied_by(d, "callbridge.disclosure.public_authorities")
 }
 
 # clause: callbridge.disclosure.public_authorities
 test_authority_with_unverified_request_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _authority({"legal_request": {"verified": false, "matter": "court_order"}})
-	_denied_by(d, "callbridge.disclosure.public_authorities")
+	testing.denied_by(d, "callbridge.disclosure.public_authorities")
 }
 
 # clause: callbridge.disclosure.public_authorities
 test_authority_for_non_legal_use_is_denied_by_catch_all if {
 	d := privacy.decision with data.privacy.request.document as _authority({"data_use": "analytics.reporting"})
-	_denied_by(d, "callbridge.disclosure.express_consent")
-	_not_cited(d, "callbridge.disclosure.public_authorities")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.disclosure.public_authorities")
 }
 
 # ---------------------------------------------------------------- product invariants
@@ -746,7 +952,7 @@ test_unlisted_category_added_to_permitted_flow_falls_to_default_deny if {
 		"data_categories": ["user.name", "user.behavior.call_detail_records", "user.location.precise"],
 		"data_use": "sales",
 	})
-	_denied_by(d, "callbridge.disclosure.express_consent")
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
 }
 
 # clause: callbridge.subprocessors
@@ -755,5 +961,5 @@ test_crm_flow_with_fewer_categories_stays_allowed if {
 		"data_categories": ["user.behavior.call_detail_records"],
 		"data_use": "sales",
 	})
-	_allowed_by(d, "callbridge.subprocessors")
+	testing.allowed_by(d, "callbridge.subprocessors")
 }

@@ -9,11 +9,15 @@ package privacy.companies.callmatikpro
 
 import data.privacy.request
 
+# --- facts
+
 _facts := data.privacy.companies.callmatikpro.facts
 
-_direct_identifiers := data.privacy.reference.direct_identifiers
+_reference := data.privacy.reference
 
-# --- catch-all -------------------------------------------------------------------
+_direct_identifiers := _reference.direct_identifiers
+
+# --- catch-all
 
 # METADATA
 # title: No sale, trade or transfer to outside parties
@@ -28,7 +32,143 @@ catch_all := {
 	"message": "CallmatikPro's policy permits no such flow, and it transfers personal information to no outside party",
 }
 
-# --- forbids ---------------------------------------------------------------------
+# --- forbids
+
+# METADATA
+# title: Opting out of personalised advertising
+# description: >-
+#   A user who opted out (Google Ad Settings, NAI opt-out, GA opt-out add-on) gets no
+#   personalised advertising.
+# custom:
+#   clause: callmatikpro.ads.optout
+forbids contains {
+	"code": "personalized_advertising_opted_out",
+	"clause": "callmatikpro.ads.optout",
+	"message": "the user opted out of personalised advertising",
+} if {
+	request.opted_out(_facts.personalized_advertising_opt_out)
+	request.use_overlaps(_facts.personalized_advertising_uses)
+}
+
+# METADATA
+# title: No marketing to children known to be under 13
+# description: >-
+#   "We do not specifically market to children under the age of 13" (L137): no
+#   marketing, by anyone, to a subject whose age is known to be under 13. Reading: a
+#   known age below the limit triggers it, an unknown age does not. "Specifically"
+#   promises not to aim marketing at children; it is no promise to market only to
+#   proven adults, and the policy sets no age gate on marketing or on the Google
+#   advertising it permits (L111-113).
+# custom:
+#   clause: callmatikpro.children
+forbids contains {
+	"code": "marketing_to_child",
+	"clause": "callmatikpro.children",
+	"message": sprintf("CallmatikPro does not market to children under %d, and the subject is known to be younger", [_facts.children_marketing_age]),
+} if {
+	request.known_younger_than(_facts.children_marketing_age)
+	request.use_overlaps(_reference.marketing_uses)
+}
+
+# METADATA
+# title: Facebook app data is for the customer's contract, not for marketing
+# description: >-
+#   Posts, messages, reactions and profile information the Facebook app brings in
+#   (L15-19) are saved into the customer's instance and are needed "for the
+#   performance of the contracts concluded with our Customers" (L41). Nobody uses
+#   message content or profile data for marketing, CallmatikPro included.
+# custom:
+#   clause: callmatikpro.collection.facebook
+forbids contains {
+	"code": "facebook_data_for_marketing",
+	"clause": "callmatikpro.collection.facebook",
+	"message": "message content and profile data reach CallmatikPro through its Facebook app for the customer's contract; they are not used for marketing",
+} if {
+	request.any_category_overlaps(_facts.facebook_app_categories)
+	request.use_overlaps(_facts.facebook_app_forbidden_uses)
+}
+
+# METADATA
+# title: Unsubscribing removes the user from ALL correspondence
+# description: >-
+#   "we will promptly remove you from ALL correspondence" (L131): after the opt-out
+#   all_correspondence no e-mail or other message goes to the user, service
+#   notifications included, whoever would send it. The service as a whole
+#   (essential.service) is not correspondence: only its notification branch is.
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+forbids contains {
+	"code": "unsubscribed_from_all_correspondence",
+	"clause": "callmatikpro.email.unsubscribe",
+	"message": "the user unsubscribed, and CallmatikPro removes an unsubscribed user from all correspondence",
+} if {
+	request.opted_out(_facts.all_correspondence_opt_out)
+	_correspondence_use
+}
+
+# METADATA
+# title: Opting out of marketing stops marketing correspondence
+# description: >-
+#   A user who opted out of marketing communications gets no further marketing
+#   correspondence, whoever would send it (L161: honour opt-out requests).
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+forbids contains {
+	"code": "unsubscribed_from_marketing",
+	"clause": "callmatikpro.email.unsubscribe",
+	"message": "the user opted out of marketing, so CallmatikPro sends no further marketing correspondence",
+} if {
+	request.opted_out(_facts.unsubscribe_opt_out)
+	request.use_overlaps(["marketing.communications"])
+}
+
+# METADATA
+# title: Every customer's instance is private
+# description: >-
+#   Each customer runs an independent, private instance: no user data in it is shown
+#   to other users of the platform or published.
+# custom:
+#   clause: callmatikpro.instance.isolation
+forbids contains {
+	"code": "instance_isolation",
+	"clause": "callmatikpro.instance.isolation",
+	"message": "each customer's CallmatikPro instance is private; its data goes to no other user and is not published",
+} if {
+	request.recipient_kind in _facts.isolated_from
+}
+
+# METADATA
+# title: Card data is not stored or processed on CallmatikPro's servers
+# description: >-
+#   Transactions are processed by a gateway provider and not stored or processed on
+#   CallmatikPro's own servers, so its own systems take no card or payment data.
+# custom:
+#   clause: callmatikpro.payment
+forbids contains {
+	"code": "payment_data_on_own_servers",
+	"clause": "callmatikpro.payment",
+	"message": "CallmatikPro neither stores nor processes card or payment data on its own servers",
+} if {
+	request.recipient_kind == "first_party"
+	request.any_category_overlaps(_facts.payment_categories)
+}
+
+# METADATA
+# title: Card data goes only to the payment gateway
+# description: >-
+#   Card and payment data go to nobody but the gateway provider, and only for
+#   processing the transaction.
+# custom:
+#   clause: callmatikpro.payment
+forbids contains {
+	"code": "payment_data_outside_gateway",
+	"clause": "callmatikpro.payment",
+	"message": "card and payment data go only to the payment gateway, for processing the transaction",
+} if {
+	request.recipient_kind != "first_party"
+	request.any_category_overlaps(_facts.payment_categories)
+	not _gateway_flow
+}
 
 # METADATA
 # title: No sale of personal data
@@ -76,171 +216,7 @@ forbids contains {
 	request.any_category_overlaps(_direct_identifiers)
 }
 
-# METADATA
-# title: Card data is not stored or processed on CallmatikPro's servers
-# description: >-
-#   Transactions are processed by a gateway provider and not stored or processed on
-#   CallmatikPro's own servers, so its own systems take no card or payment data.
-# custom:
-#   clause: callmatikpro.payment
-forbids contains {
-	"code": "payment_data_on_own_servers",
-	"clause": "callmatikpro.payment",
-	"message": "CallmatikPro neither stores nor processes card or payment data on its own servers",
-} if {
-	request.recipient_kind == "first_party"
-	request.any_category_overlaps(_facts.payment_categories)
-}
-
-# METADATA
-# title: Card data goes only to the payment gateway
-# description: >-
-#   Card and payment data go to nobody but the gateway provider, and only for
-#   processing the transaction.
-# custom:
-#   clause: callmatikpro.payment
-forbids contains {
-	"code": "payment_data_outside_gateway",
-	"clause": "callmatikpro.payment",
-	"message": "card and payment data go only to the payment gateway, for processing the transaction",
-} if {
-	request.recipient_kind != "first_party"
-	request.any_category_overlaps(_facts.payment_categories)
-	not _gateway_flow
-}
-
-# METADATA
-# title: Every customer's instance is private
-# description: >-
-#   Each customer runs an independent, private instance: no user data in it is shown
-#   to other users of the platform or published.
-# custom:
-#   clause: callmatikpro.instance.isolation
-forbids contains {
-	"code": "instance_isolation",
-	"clause": "callmatikpro.instance.isolation",
-	"message": "each customer's CallmatikPro instance is private; its data goes to no other user and is not published",
-} if {
-	request.recipient_kind in _facts.isolated_from
-}
-
-# METADATA
-# title: No marketing to children under 13
-# description: >-
-#   CallmatikPro does not market to children under 13; a subject whose age is
-#   unknown is not assumed to be 13 or older.
-# custom:
-#   clause: callmatikpro.children
-forbids contains {
-	"code": "marketing_to_child",
-	"clause": "callmatikpro.children",
-	"message": sprintf("CallmatikPro does not market to children under %d, and the subject's age does not show otherwise", [_facts.children_marketing_age]),
-} if {
-	_younger_than(_facts.children_marketing_age)
-	request.use_overlaps(["marketing"])
-}
-
-# METADATA
-# title: Unsubscribing stops marketing correspondence
-# description: >-
-#   A user who unsubscribed is removed from CallmatikPro's marketing correspondence,
-#   whoever would send it.
-# custom:
-#   clause: callmatikpro.email.unsubscribe
-forbids contains {
-	"code": "unsubscribed_from_marketing",
-	"clause": "callmatikpro.email.unsubscribe",
-	"message": "the user unsubscribed, so CallmatikPro sends no further marketing correspondence",
-} if {
-	request.opted_out(_facts.unsubscribe_opt_out)
-	request.use_overlaps(["marketing.communications"])
-}
-
-# METADATA
-# title: Opting out of personalised advertising
-# description: >-
-#   A user who opted out (Google Ad Settings, NAI opt-out, GA opt-out add-on) gets no
-#   personalised advertising.
-# custom:
-#   clause: callmatikpro.ads.optout
-forbids contains {
-	"code": "personalized_advertising_opted_out",
-	"clause": "callmatikpro.ads.optout",
-	"message": "the user opted out of personalised advertising",
-} if {
-	request.opted_out(_facts.personalized_advertising_opt_out)
-	request.use_overlaps(_facts.personalized_advertising_uses)
-}
-
-# --- permits ---------------------------------------------------------------------
-
-# METADATA
-# title: CallmatikPro's own uses of the data it collects
-# description: >-
-#   CallmatikPro itself uses the data it collects to provide and improve the service,
-#   personalise it, answer support requests, analyse site use and correspond with users.
-# custom:
-#   clause: callmatikpro.use.purposes
-permits contains {
-	"code": "first_party_listed_purpose",
-	"clause": "callmatikpro.use.purposes",
-	"message": "CallmatikPro uses the data itself for a purpose its policy lists",
-} if {
-	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
-	request.use_under(_facts.first_party_uses)
-}
-
-# METADATA
-# title: Contractors acting for CallmatikPro
-# description: >-
-#   Contractors bound by contract to act for CallmatikPro (hosting, support) may
-#   access the data they need for the service; they are not outside parties.
-# custom:
-#   clause: callmatikpro.security.access
-permits contains {
-	"code": "contractor_for_callmatikpro",
-	"clause": "callmatikpro.security.access",
-	"message": "a contractor bound to act for CallmatikPro may access the data it needs for the service",
-} if {
-	request.recipient_kind == "service_provider"
-	request.under_contract == true
-	request.all_categories_under(_facts.collected_categories)
-	request.use_under(_facts.contractor_uses)
-}
-
-# METADATA
-# title: Email marketing service acting for CallmatikPro
-# description: >-
-#   A contracted email marketing service may send CallmatikPro's own commercial email;
-#   CallmatikPro monitors it for CAN-SPAM compliance.
-# custom:
-#   clause: callmatikpro.email.unsubscribe
-permits contains {
-	"code": "email_service_for_callmatikpro",
-	"clause": "callmatikpro.email.unsubscribe",
-	"message": "a contracted email marketing service may send CallmatikPro's own email, monitored for CAN-SPAM compliance",
-} if {
-	request.recipient_kind == "service_provider"
-	request.under_contract == true
-	request.all_categories_under(_facts.email_service_categories)
-	request.use_under(_facts.email_service_uses)
-}
-
-# METADATA
-# title: Payment gateway
-# description: A contracted gateway provider processes transactions, with the card data they need.
-# custom:
-#   clause: callmatikpro.payment
-permits contains {
-	"code": "payment_gateway",
-	"clause": "callmatikpro.payment",
-	"message": "the payment gateway provider may receive the data it needs to process the transaction",
-} if {
-	_gateway_flow
-	request.under_contract == true
-	request.all_categories_under(_facts.gateway_categories)
-}
+# --- permits
 
 # METADATA
 # title: Google advertising cookies
@@ -262,6 +238,26 @@ permits contains {
 }
 
 # METADATA
+# title: Ad vendors compile ad-impression data
+# description: >-
+#   "third-party vendors such as Google" use cookies "or other third-party
+#   identifiers" to compile data on user interactions with ad impressions on the
+#   site (L125): any advertising partner may receive pseudonymous or aggregated
+#   cookie and identifier data for ad-performance reporting.
+# custom:
+#   clause: callmatikpro.ads.google
+permits contains {
+	"code": "ad_vendor_impression_reporting",
+	"clause": "callmatikpro.ads.google",
+	"message": "a third-party ad vendor may receive pseudonymous cookie data to compile data on ad impressions on CallmatikPro's site",
+} if {
+	request.recipient_kind == "advertising_partner"
+	request.identifiability in _facts.ad_vendor_identifiability
+	request.all_categories_under(_facts.ad_reporting_vendor_categories)
+	request.use_under(_facts.ad_reporting_vendor_uses)
+}
+
+# METADATA
 # title: Trackers compile aggregate traffic data for CallmatikPro
 # description: >-
 #   Trusted third-party services may track site traffic and interactions on
@@ -279,7 +275,142 @@ permits contains {
 	request.use_under(_facts.tracker_uses)
 }
 
-# --- obligations -----------------------------------------------------------------
+# METADATA
+# title: Email marketing service acting for CallmatikPro
+# description: >-
+#   A contracted email marketing service may send CallmatikPro's own commercial email;
+#   CallmatikPro monitors it for CAN-SPAM compliance.
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+permits contains {
+	"code": "email_service_for_callmatikpro",
+	"clause": "callmatikpro.email.unsubscribe",
+	"message": "a contracted email marketing service may send CallmatikPro's own email, monitored for CAN-SPAM compliance",
+} if {
+	request.recipient_kind == "service_provider"
+	request.under_contract == true
+	request.all_categories_under(_facts.email_service_categories)
+	request.use_under(_facts.email_service_uses)
+}
+
+# METADATA
+# title: The customer's own instance
+# description: >-
+#   Profile data and conversations of people who contact a customer are "saved
+#   directly into their CallmatikPro instance" (L19), are needed for the contract
+#   with that customer (L41) and end up "stored on their systems" (L47): the
+#   business customer receives them to serve its clients. Payment processing is not
+#   among its uses: all transactions go through the gateway provider (L79).
+# custom:
+#   clause: callmatikpro.instance.isolation
+permits contains {
+	"code": "customer_instance",
+	"clause": "callmatikpro.instance.isolation",
+	"message": "the data goes into the customer's own CallmatikPro instance, for the contract with that customer",
+} if {
+	request.recipient_kind == "business_customer"
+	request.all_categories_under(_facts.instance_categories)
+	request.use_under(_facts.instance_uses)
+	not request.use_under(_facts.payment_uses)
+}
+
+# METADATA
+# title: Payment gateway
+# description: A contracted gateway provider processes transactions, with the card data they need.
+# custom:
+#   clause: callmatikpro.payment
+permits contains {
+	"code": "payment_gateway",
+	"clause": "callmatikpro.payment",
+	"message": "the payment gateway provider may receive the data it needs to process the transaction",
+} if {
+	_gateway_flow
+	request.under_contract == true
+	request.all_categories_under(_facts.gateway_categories)
+}
+
+# METADATA
+# title: Contractors acting for CallmatikPro
+# description: >-
+#   Contractors bound by contract to act for CallmatikPro (hosting, support) may
+#   access the data they need for the service; they are not outside parties.
+# custom:
+#   clause: callmatikpro.security.access
+permits contains {
+	"code": "contractor_for_callmatikpro",
+	"clause": "callmatikpro.security.access",
+	"message": "a contractor bound to act for CallmatikPro may access the data it needs for the service",
+} if {
+	request.recipient_kind == "service_provider"
+	request.under_contract == true
+	request.all_categories_under(_facts.collected_categories)
+	request.use_under(_facts.contractor_uses)
+}
+
+# METADATA
+# title: CallmatikPro's own uses of the data it collects
+# description: >-
+#   CallmatikPro itself uses the data it collects to provide and improve the service,
+#   personalise it, answer support requests, analyse site use and correspond with users.
+# custom:
+#   clause: callmatikpro.use.purposes
+permits contains {
+	"code": "first_party_listed_purpose",
+	"clause": "callmatikpro.use.purposes",
+	"message": "CallmatikPro uses the data itself for a purpose its policy lists",
+} if {
+	request.recipient_kind == "first_party"
+	request.all_categories_under(_facts.collected_categories)
+	request.use_under(_facts.first_party_uses)
+}
+
+# --- obligations
+
+# METADATA
+# title: Honour personalised-advertising opt-outs
+# description: Personalised advertising stops for users who opt out through Google Ad Settings or the NAI page.
+# custom:
+#   clause: callmatikpro.ads.optout
+obligations contains {
+	"code": "honour_opt_out",
+	"clause": "callmatikpro.ads.optout",
+	"message": "stop personalised advertising for users who opt out via Google Ad Settings, the NAI page or the GA opt-out add-on",
+	"opt_out": _facts.personalized_advertising_opt_out,
+} if {
+	request.use_overlaps(_facts.personalized_advertising_uses)
+}
+
+# METADATA
+# title: Honour unsubscribe requests
+# description: >-
+#   Any correspondence to the user stops promptly once the user unsubscribes (L131:
+#   "remove you from ALL correspondence").
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+obligations contains {
+	"code": "honour_opt_out",
+	"clause": "callmatikpro.email.unsubscribe",
+	"message": "promptly remove a user who unsubscribes from all correspondence",
+	"opt_out": _facts.all_correspondence_opt_out,
+} if {
+	_correspondence_use
+}
+
+# METADATA
+# title: Honour marketing opt-outs
+# description: >-
+#   Marketing email carries an unsubscribe link and stops quickly after an opt-out
+#   (L161-163).
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+obligations contains {
+	"code": "honour_opt_out",
+	"clause": "callmatikpro.email.unsubscribe",
+	"message": "offer an unsubscribe link in each email and quickly stop marketing to users who opt out",
+	"opt_out": _facts.unsubscribe_opt_out,
+} if {
+	request.use_overlaps(["marketing.communications"])
+}
 
 # METADATA
 # title: Customer identity and contact data kept at most two years after the contract
@@ -300,46 +431,16 @@ obligations contains {
 	request.any_category_overlaps(_facts.retention_categories)
 }
 
-# METADATA
-# title: Honour unsubscribe requests
-# description: Marketing email must carry an unsubscribe link and stop promptly after unsubscribing.
-# custom:
-#   clause: callmatikpro.email.unsubscribe
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callmatikpro.email.unsubscribe",
-	"message": "offer an unsubscribe link in each email and promptly stop all correspondence to users who unsubscribe",
-	"opt_out": _facts.unsubscribe_opt_out,
-} if {
-	request.use_overlaps(["marketing.communications"])
-}
-
-# METADATA
-# title: Honour personalised-advertising opt-outs
-# description: Personalised advertising stops for users who opt out through Google Ad Settings or the NAI page.
-# custom:
-#   clause: callmatikpro.ads.optout
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callmatikpro.ads.optout",
-	"message": "stop personalised advertising for users who opt out via Google Ad Settings, the NAI page or the GA opt-out add-on",
-	"opt_out": _facts.personalized_advertising_opt_out,
-} if {
-	request.use_overlaps(_facts.personalized_advertising_uses)
-}
-
-# --- helpers ---------------------------------------------------------------------
-
-# The subject is under `years` or of unknown age. Same meaning as
-# request.younger_than, which OPA evaluates differently: there `not age >= years`
-# fails when age is undefined, so an unknown age would pass as adult; negating a
-# helper rule behaves the same in OPA and regopy.
-_younger_than(years) if not _at_least(years)
-
-_at_least(years) if request.age >= years
+# --- helpers
 
 # The flow goes to a service provider for processing a payment (the gateway).
 _gateway_flow if {
 	request.recipient_kind == "service_provider"
 	request.use_under(_facts.payment_uses)
 }
+
+# Correspondence is marketing (matched broadly) or a notification (matched under the
+# notification branch, so that the service itself does not count as correspondence).
+_correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
+
+_correspondence_use if request.use_under(_facts.correspondence.notice_uses)

@@ -1,6 +1,7 @@
 package privacy.companies.callmatikpro_test
 
 import data.privacy
+import data.privacy.testing
 
 # Tests replace the request document (see privacy.request) with inputs built by a
 # function: regopy aborts on `with ... as <rule>`. object.union merges nested
@@ -24,34 +25,9 @@ _google(extra) := object.union(_req({
 
 _contractor := {"kind": "service_provider", "name": "Hosting Co", "under_contract": true}
 
+_catch_all := "callmatikpro.sale.never"
+
 _gateway := {"kind": "service_provider", "name": "Pay Gateway Inc", "under_contract": true}
-
-_denied_citing(d, clause) if {
-	d.allow == false
-	some r in d.reasons
-	r.clause == clause
-	r.effect == "deny"
-}
-
-_allowed_citing(d, clause) if {
-	d.allow == true
-	some r in d.reasons
-	r.clause == clause
-	r.effect == "allow"
-}
-
-_not_cited(d, clause) if {
-	every r in d.reasons {
-		r.clause != clause
-	}
-}
-
-_only_catch_all(d) if {
-	d.allow == false
-	[r] := d.reasons
-	r.clause == "callmatikpro.sale.never"
-	r.code == "no_permitting_clause"
-}
 
 # --- callmatikpro.sale.never -----------------------------------------------------
 
@@ -61,9 +37,8 @@ test_sale_of_personal_data_is_denied if {
 		"action": "sell",
 		"recipient": {"kind": "third_party", "name": "Data Broker"},
 	})
-	_denied_citing(d, "callmatikpro.sale.never")
-	some r in d.reasons
-	r.code == "sale_forbidden"
+	testing.denied_by(d, "callmatikpro.sale.never")
+	testing.denied_with(d, "sale_forbidden")
 }
 
 # clause: callmatikpro.sale.never
@@ -75,14 +50,14 @@ test_sale_of_aggregated_data_is_denied if {
 		"recipient": {"kind": "advertising_partner", "name": "Google"},
 		"identifiability": "aggregated",
 	})
-	_denied_citing(d, "callmatikpro.sale.never")
+	testing.denied_by(d, "callmatikpro.sale.never")
 }
 
 # clause: callmatikpro.sale.never
 test_sale_rule_does_not_apply_to_own_disclosure_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({})
 	d.allow == true
-	_not_cited(d, "callmatikpro.sale.never")
+	testing.not_cited(d, "callmatikpro.sale.never")
 }
 
 # clause: callmatikpro.sale.never
@@ -92,9 +67,8 @@ test_third_party_marketing_with_consent_is_denied if {
 		"recipient": {"kind": "third_party", "name": "Mailer Ltd"},
 		"consents": ["marketing"],
 	})
-	_denied_citing(d, "callmatikpro.sale.never")
-	some r in d.reasons
-	r.code == "outside_party_marketing_forbidden"
+	testing.denied_by(d, "callmatikpro.sale.never")
+	testing.denied_with(d, "outside_party_marketing_forbidden")
 }
 
 # clause: callmatikpro.sale.never
@@ -104,13 +78,13 @@ test_corporate_family_marketing_is_denied if {
 		"recipient": {"kind": "corporate_family", "name": "Sister Co"},
 		"consents": ["marketing.communications"],
 	})
-	_denied_citing(d, "callmatikpro.sale.never")
+	testing.denied_by(d, "callmatikpro.sale.never")
 }
 
 # clause: callmatikpro.sale.never
 test_broad_marketing_use_to_advertising_partner_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({"data_use": "marketing"})
-	_denied_citing(d, "callmatikpro.sale.never")
+	testing.denied_by(d, "callmatikpro.sale.never")
 }
 
 # clause: callmatikpro.sale.never
@@ -118,9 +92,8 @@ test_direct_identifier_to_google_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({
 		"data_categories": ["user.device.cookie_id", "user.contact.email"],
 	})
-	_denied_citing(d, "callmatikpro.sale.never")
-	some r in d.reasons
-	r.code == "direct_identifiers_to_advertiser"
+	testing.denied_by(d, "callmatikpro.sale.never")
+	testing.denied_with(d, "direct_identifiers_to_advertiser")
 }
 
 # clause: callmatikpro.sale.never
@@ -129,19 +102,19 @@ test_third_party_analytics_cites_catch_all_is_denied if {
 		"data_use": "analytics.reporting",
 		"recipient": {"kind": "third_party", "name": "Research Ltd"},
 	})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.sale.never
 test_acquirer_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "acquirer", "name": "Buyer Inc"}})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.sale.never
 test_corporate_family_service_use_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family", "name": "Callmatik Group"}})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.sale.never
@@ -151,7 +124,7 @@ test_law_enforcement_with_verified_request_is_denied if {
 		"recipient": {"kind": "law_enforcement", "name": "Police"},
 		"legal_request": {"verified": true, "matter": "court_order"},
 	})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # --- callmatikpro.use.purposes ---------------------------------------------------
@@ -162,26 +135,26 @@ test_first_party_support_use_is_allowed if {
 		"data_categories": ["user.name", "user.contact.email", "user.content.private"],
 		"data_use": "essential.service.operations.support",
 	})
-	_allowed_citing(d, "callmatikpro.use.purposes")
+	testing.allowed_by(d, "callmatikpro.use.purposes")
 }
 
 # clause: callmatikpro.use.purposes
 test_first_party_abroad_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "first_party", "country": "US"}})
-	_allowed_citing(d, "callmatikpro.use.purposes")
+	testing.allowed_by(d, "callmatikpro.use.purposes")
 }
 
 # clause: callmatikpro.use.purposes
 test_first_party_unlisted_use_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_use": "train_ai_system"})
-	_only_catch_all(d)
-	_not_cited(d, "callmatikpro.use.purposes")
+	testing.catch_all_only(d, _catch_all)
+	testing.not_cited(d, "callmatikpro.use.purposes")
 }
 
 # clause: callmatikpro.use.purposes
 test_first_party_unlisted_category_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.contact.email", "user.government_id"]})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # --- callmatikpro.security.access ------------------------------------------------
@@ -192,14 +165,14 @@ test_contractor_under_contract_is_allowed if {
 		"data_categories": ["user.name", "user.content.private", "user.demographic.profile"],
 		"recipient": _contractor,
 	})
-	_allowed_citing(d, "callmatikpro.security.access")
+	testing.allowed_by(d, "callmatikpro.security.access")
 }
 
 # clause: callmatikpro.security.access
 test_contractor_without_contract_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "service_provider", "name": "Freelancer"}})
-	_only_catch_all(d)
-	_not_cited(d, "callmatikpro.security.access")
+	testing.catch_all_only(d, _catch_all)
+	testing.not_cited(d, "callmatikpro.security.access")
 }
 
 # clause: callmatikpro.security.access
@@ -208,7 +181,7 @@ test_contractor_for_advertising_is_denied if {
 		"data_use": "marketing.advertising.first_party.targeted",
 		"recipient": _contractor,
 	})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # --- callmatikpro.payment --------------------------------------------------------
@@ -220,7 +193,7 @@ test_card_to_gateway_for_payment_is_allowed if {
 		"data_use": "essential.service.payment_processing",
 		"recipient": _gateway,
 	})
-	_allowed_citing(d, "callmatikpro.payment")
+	testing.allowed_by(d, "callmatikpro.payment")
 }
 
 # clause: callmatikpro.payment
@@ -230,7 +203,7 @@ test_card_to_gateway_for_other_use_is_denied if {
 		"data_use": "analytics.reporting",
 		"recipient": _gateway,
 	})
-	_denied_citing(d, "callmatikpro.payment")
+	testing.denied_by(d, "callmatikpro.payment")
 }
 
 # clause: callmatikpro.payment
@@ -239,7 +212,7 @@ test_card_to_gateway_for_broad_service_use_is_denied if {
 		"data_categories": ["user.financial.credit_card"],
 		"recipient": _gateway,
 	})
-	_denied_citing(d, "callmatikpro.payment")
+	testing.denied_by(d, "callmatikpro.payment")
 }
 
 # clause: callmatikpro.payment
@@ -249,7 +222,7 @@ test_card_to_gateway_without_contract_is_denied if {
 		"data_use": "essential.service.payment_processing",
 		"recipient": {"kind": "service_provider", "name": "Pay Gateway Inc"},
 	})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.payment
@@ -258,9 +231,8 @@ test_card_on_own_servers_is_denied if {
 		"data_categories": ["user.financial.credit_card"],
 		"data_use": "essential.service.payment_processing",
 	})
-	_denied_citing(d, "callmatikpro.payment")
-	some r in d.reasons
-	r.code == "payment_data_on_own_servers"
+	testing.denied_by(d, "callmatikpro.payment")
+	testing.denied_with(d, "payment_data_on_own_servers")
 }
 
 # clause: callmatikpro.payment
@@ -270,22 +242,21 @@ test_broad_financial_category_to_third_party_is_denied if {
 		"data_use": "essential.service.payment_processing",
 		"recipient": {"kind": "third_party", "name": "Someone"},
 	})
-	_denied_citing(d, "callmatikpro.payment")
-	some r in d.reasons
-	r.code == "payment_data_outside_gateway"
+	testing.denied_by(d, "callmatikpro.payment")
+	testing.denied_with(d, "payment_data_outside_gateway")
 }
 
 # clause: callmatikpro.payment
 test_card_to_google_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({"data_categories": ["user.financial.credit_card"]})
-	_denied_citing(d, "callmatikpro.payment")
+	testing.denied_by(d, "callmatikpro.payment")
 }
 
 # clause: callmatikpro.payment
 test_payment_rule_does_not_apply_without_card_data if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": _contractor})
 	d.allow == true
-	_not_cited(d, "callmatikpro.payment")
+	testing.not_cited(d, "callmatikpro.payment")
 }
 
 # --- callmatikpro.instance.isolation ---------------------------------------------
@@ -296,7 +267,7 @@ test_end_user_messages_to_other_users_is_denied if {
 		"data_categories": ["user.content.private", "user.demographic.profile"],
 		"recipient": {"kind": "other_users"},
 	})
-	_denied_citing(d, "callmatikpro.instance.isolation")
+	testing.denied_by(d, "callmatikpro.instance.isolation")
 }
 
 # clause: callmatikpro.instance.isolation
@@ -306,14 +277,71 @@ test_publication_is_denied if {
 		"recipient": {"kind": "public"},
 		"identifiability": "aggregated",
 	})
-	_denied_citing(d, "callmatikpro.instance.isolation")
+	testing.denied_by(d, "callmatikpro.instance.isolation")
+}
+
+# clause: callmatikpro.instance.isolation
+# L19, L41, L47: conversations and profile data go into the customer's own instance.
+test_instance_data_to_business_customer_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.content.private", "user.demographic.profile"],
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.allowed_by(d, "callmatikpro.instance.isolation")
+	some r in d.reasons
+	r.code == "customer_instance"
+}
+
+# clause: callmatikpro.instance.isolation
+# L41: the instance serves the contract; nothing in the text hands the customer data for analytics.
+test_business_customer_for_analytics_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.catch_all_only(d, _catch_all)
+	testing.not_cited(d, "callmatikpro.instance.isolation")
+}
+
+# clause: callmatikpro.instance.isolation
+# L79: card data is not among what goes into the instance.
+test_card_data_to_business_customer_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.denied_by(d, "callmatikpro.payment")
+	testing.not_cited(d, "callmatikpro.instance.isolation")
+}
+
+# clause: callmatikpro.instance.isolation
+# L79 "All transactions are processed through a gateway provider": not the customer's instance.
+test_business_customer_for_payment_processing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.payment_processing",
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	testing.catch_all_only(d, _catch_all)
+}
+
+# clause: callmatikpro.instance.isolation
+# L19, L41, L101: the customer gets no instance data for marketing.
+test_business_customer_for_marketing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "business_customer", "name": "Retail Co"},
+	})
+	d.allow == false
+	testing.not_cited(d, "callmatikpro.instance.isolation")
 }
 
 # clause: callmatikpro.instance.isolation
 test_instance_data_in_own_instance_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.content.private"]})
 	d.allow == true
-	_not_cited(d, "callmatikpro.instance.isolation")
+	testing.not_cited(d, "callmatikpro.instance.isolation")
 }
 
 # --- callmatikpro.children -------------------------------------------------------
@@ -324,22 +352,42 @@ test_marketing_to_child_is_denied if {
 		"data_use": "marketing.communications.email",
 		"subject": {"age": 12},
 	})
-	_denied_citing(d, "callmatikpro.children")
+	testing.denied_by(d, "callmatikpro.children")
 }
 
 # clause: callmatikpro.children
-test_marketing_with_unknown_age_is_denied if {
+# L137 "does not specifically market to children": an unknown age does not trigger it.
+test_marketing_with_unknown_age_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_use": "marketing.communications.email",
 		"subject": {"age": null, "country": "US"},
 	})
-	_denied_citing(d, "callmatikpro.children")
+	testing.allowed_by(d, "callmatikpro.use.purposes")
+	testing.not_cited(d, "callmatikpro.children")
+}
+
+# clause: callmatikpro.children
+# L111-113, L137: Google's pseudonymous ad cookies for a subject of unknown age.
+test_google_ads_with_unknown_age_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({"subject": null})
+	testing.allowed_by(d, "callmatikpro.ads.google")
+	testing.not_cited(d, "callmatikpro.children")
+}
+
+# clause: callmatikpro.children
+# L137: a known age of 12 triggers the rule for CallmatikPro's own marketing email too.
+test_marketing_email_to_known_child_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"subject": {"age": 12, "country": "US"},
+	})
+	testing.denied_with(d, "marketing_to_child")
 }
 
 # clause: callmatikpro.children
 test_google_ads_to_child_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({"subject": {"age": 11}})
-	_denied_citing(d, "callmatikpro.children")
+	testing.denied_by(d, "callmatikpro.children")
 }
 
 # clause: callmatikpro.children
@@ -348,15 +396,15 @@ test_marketing_to_thirteen_year_old_is_allowed if {
 		"data_use": "marketing.communications.email",
 		"subject": {"age": 13},
 	})
-	_allowed_citing(d, "callmatikpro.use.purposes")
-	_not_cited(d, "callmatikpro.children")
+	testing.allowed_by(d, "callmatikpro.use.purposes")
+	testing.not_cited(d, "callmatikpro.children")
 }
 
 # clause: callmatikpro.children
 test_service_use_for_child_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"subject": {"age": 10}})
 	d.allow == true
-	_not_cited(d, "callmatikpro.children")
+	testing.not_cited(d, "callmatikpro.children")
 }
 
 # --- callmatikpro.email.unsubscribe ----------------------------------------------
@@ -367,7 +415,7 @@ test_unsubscribed_first_party_marketing_email_is_denied if {
 		"data_use": "marketing.communications.email",
 		"opt_outs": ["marketing_communications"],
 	})
-	_denied_citing(d, "callmatikpro.email.unsubscribe")
+	testing.denied_by(d, "callmatikpro.email.unsubscribe")
 }
 
 # clause: callmatikpro.email.unsubscribe
@@ -377,7 +425,7 @@ test_unsubscribed_email_service_is_denied if {
 		"recipient": _contractor,
 		"opt_outs": ["marketing_communications"],
 	})
-	_denied_citing(d, "callmatikpro.email.unsubscribe")
+	testing.denied_by(d, "callmatikpro.email.unsubscribe")
 }
 
 # clause: callmatikpro.email.unsubscribe
@@ -387,7 +435,7 @@ test_email_marketing_service_under_contract_is_allowed if {
 		"data_use": "marketing.communications.email",
 		"recipient": _contractor,
 	})
-	_allowed_citing(d, "callmatikpro.email.unsubscribe")
+	testing.allowed_by(d, "callmatikpro.email.unsubscribe")
 	some o in d.obligations
 	o.code == "honour_opt_out"
 	o.clause == "callmatikpro.email.unsubscribe"
@@ -400,7 +448,7 @@ test_email_marketing_service_without_contract_is_denied if {
 		"data_use": "marketing.communications.email",
 		"recipient": {"kind": "service_provider", "name": "Sendinblue"},
 	})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.email.unsubscribe
@@ -410,10 +458,99 @@ test_unsubscribe_does_not_block_order_notifications_is_allowed if {
 		"opt_outs": ["marketing_communications"],
 	})
 	d.allow == true
-	_not_cited(d, "callmatikpro.email.unsubscribe")
+	testing.not_cited(d, "callmatikpro.email.unsubscribe")
 	every o in d.obligations {
-		o.clause != "callmatikpro.email.unsubscribe"
+		object.get(o, "opt_out", null) != "marketing_communications"
 	}
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131 "we will promptly remove you from ALL correspondence": order mail stops too.
+test_all_correspondence_opt_out_stops_order_notifications_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_by(d, "callmatikpro.email.unsubscribe")
+	testing.denied_with(d, "unsubscribed_from_all_correspondence")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131: marketing email stops as well, and so does mail a contractor would send.
+test_all_correspondence_opt_out_stops_marketing_by_contractor_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name.first", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"recipient": _contractor,
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_with(d, "unsubscribed_from_all_correspondence")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131: correspondence is mail to the user; providing the service itself (L31) goes on.
+test_all_correspondence_opt_out_does_not_stop_the_service_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({"opt_outs": ["all_correspondence"]})
+	d.allow == true
+	testing.not_cited(d, "callmatikpro.email.unsubscribe")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131: unsubscribing stops correspondence, not CallmatikPro's other listed uses (L31).
+test_all_correspondence_opt_out_does_not_stop_site_analytics_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.browsing_history"],
+		"data_use": "analytics.reporting",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.allowed_by(d, "callmatikpro.use.purposes")
+	testing.not_cited(d, "callmatikpro.email.unsubscribe")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L131: every allowed e-mail to the user carries the duty to honour an unsubscribe.
+test_order_notification_carries_all_correspondence_obligation if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "essential.service.notifications.email"})
+	d.allow == true
+	some o in d.obligations
+	o.code == "honour_opt_out"
+	o.clause == "callmatikpro.email.unsubscribe"
+	o.opt_out == "all_correspondence"
+}
+
+# --- callmatikpro.collection.facebook --------------------------------------------
+
+# clause: callmatikpro.collection.facebook
+# L17, L19, L41: Facebook DMs are for the customer's contract, not CallmatikPro's marketing.
+test_facebook_messages_for_own_marketing_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.content.private"],
+		"data_use": "marketing.communications.email",
+	})
+	testing.denied_by(d, "callmatikpro.collection.facebook")
+	testing.denied_with(d, "facebook_data_for_marketing")
+}
+
+# clause: callmatikpro.collection.facebook
+# L19, L41: Facebook profile data does not feed advertising either, with consent or not.
+test_facebook_profile_for_advertising_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.demographic.profile"],
+		"data_use": "marketing.advertising.first_party.targeted",
+		"consents": ["marketing"],
+	})
+	testing.denied_by(d, "callmatikpro.collection.facebook")
+}
+
+# clause: callmatikpro.collection.facebook
+# L41, L53: the same messages serve the contract (chatbot, agent routing).
+test_facebook_messages_for_the_service_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private", "user.demographic.profile"],
+		"data_use": "essential.service.operations.support",
+	})
+	testing.allowed_by(d, "callmatikpro.use.purposes")
+	testing.not_cited(d, "callmatikpro.collection.facebook")
 }
 
 # --- callmatikpro.ads.google -----------------------------------------------------
@@ -421,7 +558,7 @@ test_unsubscribe_does_not_block_order_notifications_is_allowed if {
 # clause: callmatikpro.ads.google
 test_google_remarketing_with_pseudonymous_cookies_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _google({})
-	_allowed_citing(d, "callmatikpro.ads.google")
+	testing.allowed_by(d, "callmatikpro.ads.google")
 }
 
 # clause: callmatikpro.ads.google
@@ -430,20 +567,44 @@ test_google_impression_reporting_is_allowed if {
 		"data_use": "analytics.reporting.ad_performance",
 		"recipient": {"kind": "advertising_partner", "name": "DoubleClick"},
 	})
-	_allowed_citing(d, "callmatikpro.ads.google")
+	testing.allowed_by(d, "callmatikpro.ads.google")
 }
 
 # clause: callmatikpro.ads.google
 test_google_identifiable_cookies_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({"identifiability": "identifiable"})
-	_only_catch_all(d)
-	_not_cited(d, "callmatikpro.ads.google")
+	testing.catch_all_only(d, _catch_all)
+	testing.not_cited(d, "callmatikpro.ads.google")
+}
+
+# clause: callmatikpro.ads.google
+# L125 "third-party vendors such as Google": other vendors compile ad-impression data too.
+test_other_ad_vendor_impression_reporting_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_categories": ["user.device.cookie_id", "user.unique_id.pseudonymous"],
+		"data_use": "analytics.reporting.ad_performance",
+		"recipient": {"kind": "advertising_partner", "name": "AdCo Ltd"},
+	})
+	testing.allowed_by(d, "callmatikpro.ads.google")
+	some r in d.reasons
+	r.code == "ad_vendor_impression_reporting"
+}
+
+# clause: callmatikpro.ads.google
+# L125 names no identifiable data: an identifiable cookie id stays with CallmatikPro.
+test_other_ad_vendor_identifiable_reporting_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _google({
+		"data_use": "analytics.reporting.ad_performance",
+		"recipient": {"kind": "advertising_partner", "name": "AdCo Ltd"},
+		"identifiability": "identifiable",
+	})
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.ads.google
 test_other_ad_partner_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({"recipient": {"kind": "advertising_partner", "name": "AdCo Ltd"}})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.ads.google
@@ -451,13 +612,13 @@ test_google_unlisted_category_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({
 		"data_categories": ["user.device.cookie_id", "user.demographic.gender"],
 	})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # clause: callmatikpro.ads.google
 test_google_as_third_party_kind_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({"recipient": {"kind": "third_party", "name": "Google"}})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # --- callmatikpro.ads.optout -----------------------------------------------------
@@ -465,7 +626,7 @@ test_google_as_third_party_kind_is_denied if {
 # clause: callmatikpro.ads.optout
 test_google_personalized_ads_after_opt_out_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _google({"opt_outs": ["personalized_advertising"]})
-	_denied_citing(d, "callmatikpro.ads.optout")
+	testing.denied_by(d, "callmatikpro.ads.optout")
 }
 
 # clause: callmatikpro.ads.optout
@@ -474,7 +635,7 @@ test_broad_advertising_use_after_opt_out_is_denied if {
 		"data_use": "marketing.advertising",
 		"opt_outs": ["personalized_advertising"],
 	})
-	_denied_citing(d, "callmatikpro.ads.optout")
+	testing.denied_by(d, "callmatikpro.ads.optout")
 }
 
 # clause: callmatikpro.ads.optout
@@ -483,8 +644,8 @@ test_contextual_ad_serving_after_opt_out_is_allowed if {
 		"data_use": "marketing.advertising.serving",
 		"opt_outs": ["personalized_advertising"],
 	})
-	_allowed_citing(d, "callmatikpro.ads.google")
-	_not_cited(d, "callmatikpro.ads.optout")
+	testing.allowed_by(d, "callmatikpro.ads.google")
+	testing.not_cited(d, "callmatikpro.ads.optout")
 }
 
 # clause: callmatikpro.ads.optout
@@ -507,7 +668,7 @@ test_aggregated_traffic_to_tracker_is_allowed if {
 		"recipient": {"kind": "service_provider", "name": "Analytics Co"},
 		"identifiability": "aggregated",
 	})
-	_allowed_citing(d, "callmatikpro.cookies")
+	testing.allowed_by(d, "callmatikpro.cookies")
 }
 
 # clause: callmatikpro.cookies
@@ -518,8 +679,8 @@ test_pseudonymous_traffic_to_tracker_is_denied if {
 		"recipient": {"kind": "advertising_partner", "name": "Analytics Co"},
 		"identifiability": "pseudonymous",
 	})
-	_only_catch_all(d)
-	_not_cited(d, "callmatikpro.cookies")
+	testing.catch_all_only(d, _catch_all)
+	testing.not_cited(d, "callmatikpro.cookies")
 }
 
 # clause: callmatikpro.cookies
@@ -530,7 +691,7 @@ test_aggregated_traffic_to_third_party_is_denied if {
 		"recipient": {"kind": "third_party", "name": "Analytics Co"},
 		"identifiability": "aggregated",
 	})
-	_only_catch_all(d)
+	testing.catch_all_only(d, _catch_all)
 }
 
 # --- callmatikpro.retention ------------------------------------------------------

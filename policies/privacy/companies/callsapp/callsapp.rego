@@ -9,18 +9,11 @@ package privacy.companies.callsapp
 import data.privacy.request
 import data.privacy.vocabulary
 
+# --- facts
+
 _facts := data.privacy.companies.callsapp.facts
 
-# --- helpers ------------------------------------------------------------------
-
 _reference := data.privacy.reference
-
-# An unknown age is not adult where an age rule applies. (request.younger_than does
-# this with `not age >= years`, which the OPA Go evaluator leaves undefined when the
-# age is unknown while regopy holds it true; negating a call agrees in both.)
-_younger_than(years) if not _at_least(years)
-
-_at_least(years) if request.age >= years
 
 # The countries where CallsApp stores and processes data (L117), flattened from the
 # regions named in the policy.
@@ -29,53 +22,7 @@ _storage_countries := {c |
 	some c in region
 }
 
-_address_book_matching if {
-	request.recipient_kind in _facts.address_book.matching_recipients
-	request.use_under(_facts.address_book.matching_uses)
-}
-
-# An unnamed group recipient is trusted as declared; a named one must be a group company.
-_group_recipient if not request.recipient_name
-
-_group_recipient if request.recipient_named(_facts.group.entities)
-
-_ad_categories_only if {
-	every c in request.categories {
-		_ad_category(c)
-	}
-}
-
-_ad_category(c) if c in _facts.advertising.exact_categories
-
-_ad_category(c) if {
-	some r in _facts.advertising.categories
-	vocabulary.covers(r, c)
-}
-
-# Direct identifiers a request would give an ad partner; city and country are the
-# only contact fields the policy names for ad partners.
-_ad_direct_identifiers := {c |
-	some c in request.categories_overlapping(_reference.direct_identifiers)
-	not _ad_geo(c)
-}
-
-_ad_geo(c) if {
-	some r in _facts.advertising.geo_categories
-	vocabulary.covers(r, c)
-}
-
-_accepted_legal_request if {
-	request.legal_request_verified
-	request.legal_matter in _facts.law_enforcement.matters
-}
-
-# --- deciding rules -----------------------------------------------------------
-#
-# Each kind is sorted by clause id, then code. privacy.decision lists reasons and
-# obligations in the order the set yields them: sorted in OPA, definition order in
-# regopy; defined in sorted order, the two engines give identical documents.
-
-# --- catch-all ----------------------------------------------------------------
+# --- catch-all
 
 # METADATA
 # title: Only as described in this Policy
@@ -90,13 +37,34 @@ catch_all := {
 	"message": "CallsApp's policy describes no such use or disclosure, and CallsApp uses personal information only as described in it",
 }
 
-# --- forbidding clauses -------------------------------------------------------
+# --- forbids
 
 # METADATA
-# title: No data of children under the minimum age
+# title: A user who wants no further notifications gets none from bots
 # description: >-
-#   The service is not for children under 10 and their data is not knowingly
-#   collected, so data of a child known to be under 10 goes nowhere.
+#   L46: the user can decline notifications from a bot or public account, or opt out
+#   of further notifications at any time; asking for no correspondence at all does that.
+# custom:
+#   clause: callsapp.bots.messaging
+forbids contains {
+	"code": "bot_notifications_declined",
+	"clause": "callsapp.bots.messaging",
+	"message": "the user asked for no further notifications, so bot and public-account admins get nothing to send them",
+} if {
+	request.recipient_kind in _facts.bots.owner_recipients
+	request.use_overlaps(_facts.bots.messaging_uses)
+	some choice in _facts.bots.messaging_opt_outs
+	request.opted_out(choice)
+}
+
+# METADATA
+# title: No data of children known to be under 10
+# description: >-
+#   L114 "мы сознательно не собираем личную информацию ... от лиц младше 10 лет"
+#   (we knowingly do not collect from anyone under 10): knowingly is triggered by a
+#   known age below 10, so an unknown age does not trigger it (request.known_younger_than).
+#   The EEA sentence gives users under 16 protective default settings only; it bans
+#   no recipient or use, so no rule follows from it.
 # custom:
 #   clause: callsapp.children
 forbids contains {
@@ -106,41 +74,6 @@ forbids contains {
 } if {
 	request.known_younger_than(_facts.children.minimum_age)
 }
-
-# METADATA
-# title: No marketing to minors in the EEA
-# description: >-
-#   Protective defaults apply to EEA users under 16 (an unknown age counts), so their
-#   data is not used for advertising or marketing.
-# custom:
-#   clause: callsapp.children
-forbids contains {
-	"code": "eea_minor_marketing",
-	"clause": "callsapp.children",
-	"message": "protective defaults apply to EEA users under 16: no advertising or marketing use",
-} if {
-	request.subject_in(_reference.eea)
-	_younger_than(_facts.children.eea_age)
-	request.use_overlaps(_facts.children.eea_restricted_uses)
-}
-
-# METADATA
-# title: No sharing beyond the service for minors in the EEA
-# description: >-
-#   Protective defaults apply to EEA users under 16 (an unknown age counts), so their
-#   data is not shared beyond the service.
-# custom:
-#   clause: callsapp.children
-forbids contains {
-	"code": "eea_minor_sharing",
-	"clause": "callsapp.children",
-	"message": "protective defaults apply to EEA users under 16: no sharing beyond the service",
-} if {
-	request.subject_in(_reference.eea)
-	_younger_than(_facts.children.eea_age)
-	request.recipient_kind in _facts.children.eea_restricted_recipients
-}
-
 
 # METADATA
 # title: The address book is not stored or shared
@@ -192,7 +125,9 @@ forbids contains {
 # title: Private content is end-to-end encrypted
 # description: >-
 #   Calls, messages and private media are end-to-end encrypted with keys only on the
-#   users' devices, so no one outside the conversation can be given them.
+#   users' devices, so no one outside the conversation can be given them. Chats with
+#   bots and public accounts are not end-to-end encrypted (L15) and are left to
+#   callsapp.content.bots_not_e2ee.
 # custom:
 #   clause: callsapp.content.e2ee
 forbids contains {
@@ -202,6 +137,7 @@ forbids contains {
 } if {
 	request.recipient_kind != "first_party"
 	request.any_category_overlaps(_facts.private_content)
+	not _bot_chat
 }
 
 # METADATA
@@ -209,6 +145,8 @@ forbids contains {
 # description: >-
 #   Private messages, calls and media are never read or listened to by CallsApp,
 #   so no recipient, CallsApp included, gets them for any use, whatever the consent.
+#   The one exception is the text's own (L15): a chat the user writes to a bot or
+#   public account goes to that account's owner, for the service.
 # custom:
 #   clause: callsapp.content.no_access
 forbids contains {
@@ -217,14 +155,15 @@ forbids contains {
 	"message": "CallsApp never reads or listens to private messages, calls or media, so it discloses none",
 } if {
 	request.any_category_overlaps(_facts.private_content)
+	not _bot_chat
 }
 
 # METADATA
 # title: Tracking needs consent where the law requires it
 # description: >-
 #   Cookies and tracking technologies (the advertising identifier included) are used
-#   with consent where the law requires it; for subjects in the EEA, ad partners get
-#   data only with consent to the advertising use.
+#   with consent where the law requires it; for subjects in the EEA, ad partners (and
+#   advertising service providers, L62) get data only with consent to the advertising use.
 # custom:
 #   clause: callsapp.cookies
 forbids contains {
@@ -232,14 +171,18 @@ forbids contains {
 	"clause": "callsapp.cookies",
 	"message": "in the EEA, data goes to advertising partners only with the user's consent to that use",
 } if {
-	request.recipient_kind in _facts.advertising.recipients
+	_ad_recipient
 	request.subject_in(_reference.eea)
 	not request.consented(request.use)
 }
 
 # METADATA
 # title: A delinked account is not shared with the group
-# description: A user who delinked the CallsApp account from the group's accounts has no data shared with the group.
+# description: >-
+#   A user who delinked the CallsApp account from the group's account (L35, L58) has
+#   no data shared with the group for the joint account's purposes. Ground (ii) of L58,
+#   detecting and preventing fraud, illegal acts and security breaches, stands on its
+#   own and is not ended by delinking.
 # custom:
 #   clause: callsapp.disclosure.group
 forbids contains {
@@ -249,6 +192,7 @@ forbids contains {
 } if {
 	request.recipient_kind == "corporate_family"
 	request.opted_out("group_account_link")
+	not request.use_under(_facts.group.fraud_uses)
 }
 
 # METADATA
@@ -263,6 +207,25 @@ forbids contains {
 } if {
 	request.recipient_kind == "law_enforcement"
 	not _accepted_legal_request
+}
+
+# METADATA
+# title: Location-based offers need the user's permission
+# description: >-
+#   L46 "Вам будет предложено разрешить использование данных о вашем местоположении до
+#   того, как CallsApp предоставит вам определенные предложения": permission is asked
+#   before location data, of any precision, serves offers; without consent to the use,
+#   no location data goes to offers.
+# custom:
+#   clause: callsapp.location
+forbids contains {
+	"code": "location_offers_without_permission",
+	"clause": "callsapp.location",
+	"message": "location data serves offers only once the user has allowed it",
+} if {
+	request.any_category_overlaps(_facts.location.categories)
+	request.use_overlaps(_facts.location.offer_uses)
+	not request.consented(request.use)
 }
 
 # METADATA
@@ -284,7 +247,10 @@ forbids contains {
 
 # METADATA
 # title: The user can decline offers
-# description: A user who declined offer notifications gets no marketing communications.
+# description: >-
+#   A user who declined offer notifications (L80), or asked for no correspondence at
+#   all, gets no marketing communications. Service updates (L80, first sentence) are
+#   not declinable in the text, so all_correspondence does not stop them.
 # custom:
 #   clause: callsapp.marketing.offers
 forbids contains {
@@ -292,7 +258,8 @@ forbids contains {
 	"clause": "callsapp.marketing.offers",
 	"message": "the user declined offer notifications",
 } if {
-	request.opted_out("marketing_communications")
+	some choice in _facts.marketing.opt_outs
+	request.opted_out(choice)
 	request.use_overlaps(_facts.marketing.communications_uses)
 }
 
@@ -353,7 +320,7 @@ forbids contains {
 	"clause": "callsapp.sharing.advertising_id",
 	"message": "the user chose not to share the advertising identifier",
 } if {
-	request.recipient_kind in _facts.advertising.recipients
+	_ad_recipient
 	request.opted_out("advertising_id")
 }
 
@@ -369,7 +336,7 @@ forbids contains {
 	"clause": "callsapp.sharing.advertising_id",
 	"message": "advertising partners get no direct identifiers, only a non-attributable identifier and technical data",
 } if {
-	request.recipient_kind in _facts.advertising.recipients
+	_ad_recipient
 	count(_ad_direct_identifiers) > 0
 }
 
@@ -383,23 +350,25 @@ forbids contains {
 	"clause": "callsapp.sharing.advertising_id",
 	"message": "the user opted out of personalised advertising",
 } if {
-	request.recipient_kind in _facts.advertising.recipients
+	_ad_recipient
 	request.opted_out("personalized_advertising")
 }
 
 # METADATA
-# title: Data is kept only in the listed regions
+# title: CallsApp's own computers are in the listed regions
 # description: >-
-#   CallsApp stores and processes data in the USA, Asia, Europe (Russia included),
-#   Australia and Brazil; only its service providers may sit elsewhere.
+#   L117: CallsApp stores and processes data "на наших компьютерах" (on our computers)
+#   in the USA, Asia, Europe (Russia included), Australia and Brazil. That bounds
+#   CallsApp itself, not its recipients: L68 says the recipients above may be located
+#   outside the user's country, so no other recipient is bound by these regions.
 # custom:
 #   clause: callsapp.transfer
 forbids contains {
 	"code": "transfer_outside_storage_regions",
 	"clause": "callsapp.transfer",
-	"message": "CallsApp keeps data only in the USA, Asia, Europe including Russia, Australia and Brazil",
+	"message": "CallsApp's own computers are only in the USA, Asia, Europe including Russia, Australia and Brazil",
 } if {
-	not request.recipient_kind in _facts.transfer.region_exempt_recipients
+	request.recipient_kind in _facts.transfer.storage_recipients
 	request.recipient_country
 	not request.recipient_country in _storage_countries
 }
@@ -416,12 +385,32 @@ forbids contains {
 	"clause": "callsapp.us_rights",
 	"message": "the Californian user opted out of the sale or sharing of personal information",
 } if {
-	request.recipient_kind in _facts.advertising.recipients
+	_ad_recipient
 	request.subdivision in _facts.ccpa_subdivisions
 	request.opted_out("sale")
 }
 
-# --- permitting clauses -------------------------------------------------------
+# --- permits
+
+# METADATA
+# title: Bot and public-account admins may message the user
+# description: >-
+#   L46: writing to or subscribing to a bot or public account lets its admins send the
+#   user notifications and personal messages. The admins (the account's owner, a
+#   business_customer) get what they need to reach the user, and only because the
+#   user wrote or subscribed (requested_by_subject).
+# custom:
+#   clause: callsapp.bots.messaging
+permits contains {
+	"code": "bot_admin_messages",
+	"clause": "callsapp.bots.messaging",
+	"message": "the user wrote to or subscribed to the bot or public account, so its admins may send the user notifications and messages",
+} if {
+	request.recipient_kind in _facts.bots.owner_recipients
+	request.requested_by_subject
+	request.all_categories_under(_facts.bots.messaging_categories)
+	request.use_under(_facts.bots.messaging_uses)
+}
 
 # METADATA
 # title: Carriers see the details of a call
@@ -458,6 +447,24 @@ permits contains {
 }
 
 # METADATA
+# title: A chat with a bot or public account goes to its owner
+# description: >-
+#   L15: chats with bots and public accounts are not end-to-end encrypted; CallsApp
+#   sends them on to the account's owner and the tool (e.g. a CRM) the owner integrated.
+#   The owner is a business_customer and gets the chat, with the sender's name, photo
+#   and identifier, only because the user wrote to it (requested_by_subject).
+# custom:
+#   clause: callsapp.content.bots_not_e2ee
+permits contains {
+	"code": "bot_chat_to_owner",
+	"clause": "callsapp.content.bots_not_e2ee",
+	"message": "the user's chat with a bot or public account goes to the account's owner and the owner's tools",
+} if {
+	_bot_chat
+	request.all_categories_under(_facts.bots.chat_categories)
+}
+
+# METADATA
 # title: Merger or acquisition
 # description: The data may go to a business CallsApp merges with or is acquired by, for the uses the policy describes.
 # custom:
@@ -475,28 +482,50 @@ permits contains {
 # METADATA
 # title: Sharing within the CallsApp corporate family
 # description: >-
-#   The named group companies (parent, controller, affiliates) may receive the data
-#   for joint services and accounts, analytics, support, fraud prevention and
-#   personalisation; the open-ended "any other purpose" is not followed.
+#   Ground (i) of L58 and the joint account: the named group companies (parent,
+#   controller, affiliates) may receive the data for joint services and accounts,
+#   analytics, support and personalisation; the open-ended "any other purpose" is not
+#   followed.
 # custom:
 #   clause: callsapp.disclosure.group
 permits contains {
 	"code": "corporate_family_sharing",
 	"clause": "callsapp.disclosure.group",
-	"message": "the CallsApp corporate family may receive the data for joint services, analytics, support, fraud prevention and personalisation",
+	"message": "the CallsApp corporate family may receive the data for joint services, analytics, support and personalisation",
 } if {
 	request.recipient_kind == "corporate_family"
 	_group_recipient
 	request.all_categories_under(_facts.disclosable_categories)
-	request.use_under(_facts.group.uses)
+	request.use_under(_facts.group.joint_uses)
+}
+
+# METADATA
+# title: The corporate family helps detect and prevent fraud
+# description: >-
+#   Ground (ii) of L58: the group may receive the data to help detect and prevent
+#   potentially illegal acts, policy violations, fraud and data security breaches.
+#   A ground of its own, so delinking the joint account does not end it.
+# custom:
+#   clause: callsapp.disclosure.group
+permits contains {
+	"code": "group_fraud_prevention",
+	"clause": "callsapp.disclosure.group",
+	"message": "the CallsApp corporate family may receive the data to help detect and prevent fraud, illegal acts and security breaches",
+} if {
+	request.recipient_kind == "corporate_family"
+	_group_recipient
+	request.all_categories_under(_facts.disclosable_categories)
+	request.use_under(_facts.group.fraud_uses)
 }
 
 # METADATA
 # title: Verified legal requests
 # description: >-
 #   Law enforcement, government bodies or authorised third parties may receive the
-#   data in answer to a verified request about terrorism, crime, illegal activity or
-#   legal liability, for a legal use.
+#   data in answer to a verified request about terrorism, crime, suspected illegal
+#   activity or "любой другой деятельности, которая может раскрыть нас, вас или любого
+#   другого пользователя CallsApp к юридической ответственности" (any activity exposing
+#   anyone to legal liability, fraud included), for a legal use.
 # custom:
 #   clause: callsapp.disclosure.law_enforcement
 permits contains {
@@ -667,9 +696,9 @@ permits contains {
 # METADATA
 # title: Advertising identifier and technical data to ad partners
 # description: >-
-#   Advertising partners, advertisers and their agencies may receive the
-#   non-attributable advertising identifier with language, country, city and device
-#   data, for advertising in the service.
+#   Advertising partners, advertisers and their agencies, and advertising service
+#   providers (L62 names them too), may receive the non-attributable advertising
+#   identifier with language, country, city and device data, for advertising.
 # custom:
 #   clause: callsapp.sharing.advertising_id
 permits contains {
@@ -677,7 +706,7 @@ permits contains {
 	"clause": "callsapp.sharing.advertising_id",
 	"message": "advertising partners may receive the advertising identifier with language, country, city and device data",
 } if {
-	request.recipient_kind in _facts.advertising.recipients
+	_ad_recipient
 	request.identifiability in _facts.advertising.identifiability
 	_ad_categories_only
 	request.use_under(_facts.advertising.uses)
@@ -716,6 +745,28 @@ permits contains {
 }
 
 # METADATA
+# title: Other users may learn which services a user uses
+# description: >-
+#   L27 "Мы также можем сообщить другим пользователям CallsApp, что вы используете
+#   определенную услугу или приложение" (to recommend it to them); L23 adds that being
+#   on a call is shown. The generic user.behavior key stands for that usage fact; its
+#   children (browsing, search, purchase history...) are not opened. The L78 setting to
+#   hide it has no opt-out in the contract.
+# custom:
+#   clause: callsapp.visibility.activity
+permits contains {
+	"code": "app_use_visible_to_users",
+	"clause": "callsapp.visibility.activity",
+	"message": "other CallsApp users may be told that the user uses a service or app, to recommend it to them",
+} if {
+	request.recipient_kind in _facts.visibility.recipients
+	every c in request.categories {
+		c in _facts.visibility.app_use_exact_categories
+	}
+	request.use_under(_facts.visibility.app_use_uses)
+}
+
+# METADATA
 # title: Call information is shown to other users
 # description: >-
 #   Call and message metadata (who called or messaged whom, when, how long) is shown
@@ -747,7 +798,7 @@ permits contains {
 	request.use_under(_facts.visibility.uses)
 }
 
-# --- obligations --------------------------------------------------------------
+# --- obligations
 
 # METADATA
 # title: Notice before a new owner uses data differently
@@ -800,7 +851,7 @@ obligations contains {
 	"message": "stop sharing once the user resets or withholds the advertising identifier",
 	"opt_out": "advertising_id",
 } if {
-	request.recipient_kind in _facts.advertising.recipients
+	_ad_recipient
 }
 
 # METADATA
@@ -817,4 +868,62 @@ obligations contains {
 	not request.recipient_kind in _facts.transfer.not_transfers
 	request.recipient_country
 	not request.recipient_in(_reference.eea)
+}
+
+# --- helpers
+
+_address_book_matching if {
+	request.recipient_kind in _facts.address_book.matching_recipients
+	request.use_under(_facts.address_book.matching_uses)
+}
+
+# An unnamed group recipient is trusted as declared; a named one must be a group company.
+_group_recipient if not request.recipient_name
+
+_group_recipient if request.recipient_named(_facts.group.entities)
+
+_ad_categories_only if {
+	every c in request.categories {
+		_ad_category(c)
+	}
+}
+
+_ad_category(c) if c in _facts.advertising.exact_categories
+
+_ad_category(c) if {
+	some r in _facts.advertising.categories
+	vocabulary.covers(r, c)
+}
+
+# Direct identifiers a request would give an ad partner; city and country are the
+# only contact fields the policy names for ad partners.
+_ad_direct_identifiers := {c |
+	some c in request.categories_overlapping(_reference.direct_identifiers)
+	not _ad_geo(c)
+}
+
+_ad_geo(c) if {
+	some r in _facts.advertising.geo_categories
+	vocabulary.covers(r, c)
+}
+
+# A chat the user wrote to a bot or public account, on its way to the account's owner (L15).
+_bot_chat if {
+	request.recipient_kind in _facts.bots.owner_recipients
+	request.requested_by_subject
+	request.use_under(_facts.bots.chat_uses)
+}
+
+# Advertising partners, and service providers when the use is advertising (L62:
+# "advertising service providers").
+_ad_recipient if request.recipient_kind in _facts.advertising.recipients
+
+_ad_recipient if {
+	request.recipient_kind in _facts.advertising.service_provider_recipients
+	request.use_overlaps(_facts.advertising.uses)
+}
+
+_accepted_legal_request if {
+	request.legal_request_verified
+	request.legal_matter in _facts.law_enforcement.matters
 }

@@ -7,6 +7,8 @@ package privacy.companies.kallu
 
 import data.privacy.request
 
+# --- facts
+
 _facts := data.privacy.companies.kallu.facts
 
 _reference := data.privacy.reference
@@ -17,9 +19,7 @@ _transfer_countries := {c |
 	some c in _reference[list]
 }
 
-# Rules come in the order of their clause id, then their code: regopy lists a set's
-# elements in the order its rules are written, OPA in sorted order, and the decision's
-# reasons and obligations are arrays made from those sets.
+# --- catch-all
 
 # METADATA
 # title: Nothing else goes to third parties
@@ -32,7 +32,7 @@ catch_all := {
 	"message": "Kallu's policy permits no such flow, and except as the policy provides it gives personal information to no one",
 }
 
-# --- kallu.cookies.google --------------------------------------------------
+# --- forbids
 
 # METADATA
 # title: Advertising partners get cookie-level data only
@@ -51,81 +51,11 @@ forbids contains {
 }
 
 # METADATA
-# title: Google Analytics and AdWords cookies
-# description: >-
-#   Google may receive cookie-level data (cookie ids, IP address, browsing on the
-#   website) for analytics and advertising, where the user consented to cookies for that use.
-# custom:
-#   clause: kallu.cookies.google
-permits contains {
-	"code": "google_cookies",
-	"clause": "kallu.cookies.google",
-	"message": "Google Analytics and AdWords receive cookie data for a use the user consented to",
-} if {
-	request.recipient_kind in _facts.google.recipient_kinds
-	request.recipient_named(_facts.google.names)
-	request.use_under(_facts.google.uses)
-	request.all_categories_under(_facts.google.categories)
-	request.consented(request.use)
-}
-
-# --- kallu.disclosure.group ------------------------------------------------
-
-# METADATA
-# title: Group companies for the policy's purposes
-# description: >-
-#   Kallu's group (subsidiaries, ultimate holding company and its subsidiaries) may
-#   receive personal information where needed for the purposes the policy lists.
-# custom:
-#   clause: kallu.disclosure.group
-permits contains {
-	"code": "group_disclosure",
-	"clause": "kallu.disclosure.group",
-	"message": "Kallu's group companies may receive the information for a purpose the policy lists",
-} if {
-	request.recipient_kind == "corporate_family"
-	request.use_under(_facts.purposes)
-}
-
-# --- kallu.disclosure.legal ------------------------------------------------
-
-# METADATA
-# title: Fraud prevention and credit risk
-# description: Defending Kallu's rights includes giving information to others to prevent fraud and reduce credit risk.
-# custom:
-#   clause: kallu.disclosure.legal
-permits contains {
-	"code": "fraud_prevention",
-	"clause": "kallu.disclosure.legal",
-	"message": "Kallu may give the information to others to prevent fraud and reduce credit risk",
-} if {
-	request.recipient_kind in _facts.legal.recipients
-	request.legal_matter in _facts.legal.fraud_matters
-	request.use_under(_facts.legal.fraud_uses)
-}
-
-# METADATA
-# title: Legal proceedings and Kallu's legal rights
-# description: >-
-#   Kallu may disclose in connection with ongoing or prospective legal proceedings, or
-#   to establish, exercise or defend its legal rights.
-# custom:
-#   clause: kallu.disclosure.legal
-permits contains {
-	"code": "legal_proceedings_or_rights",
-	"clause": "kallu.disclosure.legal",
-	"message": "Kallu may disclose the information for legal proceedings or to establish, exercise or defend its legal rights",
-} if {
-	request.recipient_kind in _facts.legal.recipients
-	request.legal_matter in _facts.legal.own_rights_matters
-	request.use_under(_reference.legal_uses)
-}
-
-# METADATA
 # title: Authorities get nothing without an accepted legal ground
 # description: >-
-#   Authorities receive information only where the law requires it, for legal
-#   proceedings or Kallu's rights, or on a likely court order.
+#   Authorities receive information only on a ground L52-55 names: where the law
+#   requires it, in connection with legal proceedings (a criminal investigation
+#   included), for Kallu's legal rights, or on a likely court order.
 # custom:
 #   clause: kallu.disclosure.legal
 forbids contains {
@@ -135,61 +65,6 @@ forbids contains {
 } if {
 	request.recipient_kind == "law_enforcement"
 	not _legal_ground
-}
-
-# METADATA
-# title: Disclosure required by law
-# description: >-
-#   Kallu discloses to the extent the law requires it: on a verified request that the
-#   law or a court order compels, for a legal use.
-# custom:
-#   clause: kallu.disclosure.legal
-permits contains {
-	"code": "required_by_law",
-	"clause": "kallu.disclosure.legal",
-	"message": "the law requires Kallu to disclose this information",
-} if {
-	request.recipient_kind in _facts.legal.recipients
-	request.legal_matter in _facts.legal.verified_matters
-	request.legal_request_verified
-	request.use_under(_reference.legal_uses)
-}
-
-# --- kallu.disclosure.likely_order -----------------------------------------
-
-# METADATA
-# title: Someone likely to obtain a disclosure order
-# description: >-
-#   Kallu may disclose to a person it reasonably believes may apply to a court or
-#   authority that would likely order the disclosure, before any order is verified.
-# custom:
-#   clause: kallu.disclosure.likely_order
-permits contains {
-	"code": "likely_court_order",
-	"clause": "kallu.disclosure.likely_order",
-	"message": "Kallu reasonably believes a court or authority would likely order this disclosure",
-} if {
-	request.recipient_kind in _facts.legal.recipients
-	request.legal_matter in _facts.legal.likely_order_matters
-	not request.legal_request_verified
-	request.use_under(_reference.legal_uses)
-}
-
-# --- kallu.marketing.channel -----------------------------------------------
-
-# METADATA
-# title: Marketing by email with specific agreement
-# description: Kallu may send newsletters and marketing by email where the user specifically agreed to it.
-# custom:
-#   clause: kallu.marketing.channel
-permits contains {
-	"code": "agreed_marketing",
-	"clause": "kallu.marketing.channel",
-	"message": "the user specifically agreed to receive these marketing communications",
-} if {
-	request.recipient_kind == "first_party"
-	request.use_under(_facts.marketing_communications)
-	request.consented(request.use)
 }
 
 # METADATA
@@ -224,22 +99,12 @@ forbids contains {
 }
 
 # METADATA
-# title: Marketing opt-out stays available
-# description: Every marketing communication must honour the user's right to stop it at any time.
-# custom:
-#   clause: kallu.marketing.channel
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "kallu.marketing.channel",
-	"message": "the user may ask at any time to receive no more marketing communications",
-	"opt_out": "marketing_communications",
-} if {
-	request.use_under(_facts.marketing_communications)
-}
-
-# METADATA
 # title: Marketing stops on opt-out
-# description: A user who said they no longer want marketing communications gets none, by any channel.
+# description: >-
+#   A user who said they no longer want marketing communications (L37), or asked for
+#   no correspondence at all, gets no marketing by any channel. The policy promises no
+#   stop to service mail (L83 notices changes by email), so all_correspondence stops
+#   marketing only.
 # custom:
 #   clause: kallu.marketing.channel
 forbids contains {
@@ -247,45 +112,18 @@ forbids contains {
 	"clause": "kallu.marketing.channel",
 	"message": "the user told Kallu they no longer want marketing communications",
 } if {
-	request.opted_out("marketing_communications")
+	_marketing_opted_out
 	request.use_overlaps(_facts.marketing_communications)
 }
 
 # METADATA
-# title: Marketing by post
-# description: Kallu may send its own marketing by post, using only the name and postal address.
-# custom:
-#   clause: kallu.marketing.channel
-permits contains {
-	"code": "postal_marketing",
-	"clause": "kallu.marketing.channel",
-	"message": "Kallu may market to the user by post unless the user opted out",
-} if {
-	request.recipient_kind == "first_party"
-	request.use == "marketing.communications"
-	request.all_categories_under(_facts.postal_marketing_categories)
-}
-
-# --- kallu.publication.consent ---------------------------------------------
-
-# METADATA
-# title: Displaying other data with explicit consent
-# description: Other personal information may be displayed to others only with the user's explicit consent.
-# custom:
-#   clause: kallu.publication.consent
-permits contains {
-	"code": "display_with_consent",
-	"clause": "kallu.publication.consent",
-	"message": "the user explicitly consented to this information being displayed",
-} if {
-	request.recipient_kind in _facts.publication_recipients
-	request.use_under(_facts.publication_uses)
-	request.consented(request.use)
-}
-
-# METADATA
 # title: No display without explicit consent
-# description: Information the user did not submit for publication is not displayed without explicit consent.
+# description: >-
+#   "We won't display them without your explicit consent" (L1): information outside
+#   what L20 says the user posts for publication (username, profile pictures, posts)
+#   is not shown to others unless the user consented or asked for this very display.
+#   The real name is profile data (L15), not published data. Display is showing
+#   through the service; a disclosure to a person for a legal use is L52-55's.
 # custom:
 #   clause: kallu.publication.consent
 forbids contains {
@@ -294,47 +132,11 @@ forbids contains {
 	"message": "Kallu does not display personal information the user did not publish without explicit consent",
 } if {
 	request.recipient_kind in _facts.publication_recipients
+	request.use_overlaps(_facts.publication_uses)
 	not request.all_categories_under(_facts.publication_categories)
 	not request.consented(request.use)
+	not request.requested_by_subject
 }
-
-# METADATA
-# title: Publishing what the user submitted for publication
-# description: >-
-#   Other users and the public may see what the user posted for publication
-#   (posts, username, name, profile pictures), under the licence the user granted.
-# custom:
-#   clause: kallu.publication.consent
-permits contains {
-	"code": "user_published_content",
-	"clause": "kallu.publication.consent",
-	"message": "the user submitted this information for publication on Kallu's website",
-} if {
-	request.recipient_kind in _facts.publication_recipients
-	request.use_under(_facts.publication_uses)
-	request.all_categories_under(_facts.publication_categories)
-}
-
-# --- kallu.retention.limits ------------------------------------------------
-
-# METADATA
-# title: Kept no longer than necessary
-# description: >-
-#   Personal information Kallu or its group and processors hold for a purpose is kept
-#   no longer than that purpose needs (legal holds aside).
-# custom:
-#   clause: kallu.retention.limits
-obligations contains {
-	"code": "retention_limit",
-	"clause": "kallu.retention.limits",
-	"message": "keep the information no longer than the purpose needs, unless the law or legal proceedings require more",
-	"period": _facts.retention.period,
-} if {
-	request.recipient_kind in _facts.retention.recipients
-	request.identifiability != "aggregated"
-}
-
-# --- kallu.sale.never ------------------------------------------------------
 
 # METADATA
 # title: Kallu never sells user data
@@ -349,8 +151,6 @@ forbids contains {
 	request.action == "sell"
 }
 
-# --- kallu.security.payment ------------------------------------------------
-
 # METADATA
 # title: Card details only for payment processing
 # description: Card numbers may go to no recipient for any use other than payment processing.
@@ -363,55 +163,6 @@ forbids contains {
 } if {
 	request.any_category_overlaps(_facts.payment.card_categories)
 	not request.use_under(_facts.payment.uses)
-}
-
-# METADATA
-# title: Payment processor under contract
-# description: A payment processor not yet bound by contract must be, to act for Kallu and secure the data.
-# custom:
-#   clause: kallu.security.payment
-obligations contains {
-	"code": "contract_required",
-	"clause": "kallu.security.payment",
-	"message": "the payment processor must be bound by contract to act for Kallu and protect the transaction data",
-} if {
-	request.recipient_kind == "service_provider"
-	request.use_under(_facts.payment.uses)
-	not request.under_contract
-}
-
-# METADATA
-# title: Purchase data to a payment processor
-# description: >-
-#   Purchase and payment data, including card details, may go to a payment processor
-#   acting for Kallu, only to process the payment.
-# custom:
-#   clause: kallu.security.payment
-permits contains {
-	"code": "payment_processing",
-	"clause": "kallu.security.payment",
-	"message": "purchase and payment data go to a processor only to process the user's payment",
-} if {
-	request.recipient_kind == "service_provider"
-	request.use_under(_facts.payment.uses)
-	request.all_categories_under(_facts.payment.categories)
-}
-
-# --- kallu.sharing.direct_marketing ----------------------------------------
-
-# METADATA
-# title: Third-party direct marketing with express consent
-# description: With the user's express consent to the marketing use, a third party may receive the data for it.
-# custom:
-#   clause: kallu.sharing.direct_marketing
-permits contains {
-	"code": "third_party_marketing_with_consent",
-	"clause": "kallu.sharing.direct_marketing",
-	"message": "the user expressly consented to this direct-marketing use",
-} if {
-	request.recipient_kind in _facts.marketing_recipients
-	request.use_under(["marketing"])
-	request.consented(request.use)
 }
 
 # METADATA
@@ -431,24 +182,6 @@ forbids contains {
 	not request.consented(request.use)
 }
 
-# --- kallu.sharing.statistics ----------------------------------------------
-
-# METADATA
-# title: Anonymous statistics to third parties
-# description: Third parties may receive statistics from which no individual user can be identified.
-# custom:
-#   clause: kallu.sharing.statistics
-permits contains {
-	"code": "aggregated_statistics",
-	"clause": "kallu.sharing.statistics",
-	"message": "third parties may receive statistics about users from which no individual can be identified",
-} if {
-	request.recipient_kind in _facts.statistics_recipients
-	request.identifiability == "aggregated"
-}
-
-# --- kallu.transfer.countries ----------------------------------------------
-
 # METADATA
 # title: No transfer outside EEA-equivalent protection
 # description: >-
@@ -465,6 +198,243 @@ forbids contains {
 	not country in _transfer_countries
 }
 
+# --- permits
+
+# METADATA
+# title: Google Analytics and AdWords cookies
+# description: >-
+#   Google may receive cookie-level data (cookie ids, IP address, browsing on the
+#   website) for analytics and advertising, where the user consented to cookies for that use.
+# custom:
+#   clause: kallu.cookies.google
+permits contains {
+	"code": "google_cookies",
+	"clause": "kallu.cookies.google",
+	"message": "Google Analytics and AdWords receive cookie data for a use the user consented to",
+} if {
+	request.recipient_kind in _facts.google.recipient_kinds
+	request.recipient_named(_facts.google.names)
+	request.use_under(_facts.google.uses)
+	request.all_categories_under(_facts.google.categories)
+	request.consented(request.use)
+}
+
+# METADATA
+# title: Group companies for the policy's purposes
+# description: >-
+#   Kallu's group (subsidiaries, ultimate holding company and its subsidiaries) may
+#   receive personal information where needed for the purposes the policy lists.
+# custom:
+#   clause: kallu.disclosure.group
+permits contains {
+	"code": "group_disclosure",
+	"clause": "kallu.disclosure.group",
+	"message": "Kallu's group companies may receive the information for a purpose the policy lists",
+} if {
+	request.recipient_kind == "corporate_family"
+	request.use_under(_facts.purposes)
+}
+
+# METADATA
+# title: Fraud prevention and credit risk
+# description: >-
+#   Defending Kallu's rights includes "providing information to others for the purposes
+#   of fraud prevention and reducing credit risk" (L54): authorities, fraud and credit
+#   agencies, and processors or group companies doing it for Kallu.
+# custom:
+#   clause: kallu.disclosure.legal
+permits contains {
+	"code": "fraud_prevention",
+	"clause": "kallu.disclosure.legal",
+	"message": "Kallu may give the information to others to prevent fraud and reduce credit risk",
+} if {
+	request.recipient_kind in _facts.legal.fraud_recipients
+	request.legal_matter in _facts.legal.fraud_matters
+	request.use_under(_facts.legal.fraud_uses)
+}
+
+# METADATA
+# title: Legal proceedings and Kallu's legal rights
+# description: >-
+#   Kallu may disclose in connection with "any ongoing or prospective legal proceedings"
+#   (L53), which takes in a criminal investigation (prospective criminal proceedings),
+#   or to establish, exercise or defend its legal rights (L54). The text asks no
+#   verification for either, so none is required.
+# custom:
+#   clause: kallu.disclosure.legal
+permits contains {
+	"code": "legal_proceedings_or_rights",
+	"clause": "kallu.disclosure.legal",
+	"message": "Kallu may disclose the information in connection with legal proceedings or to establish, exercise or defend its legal rights",
+} if {
+	request.recipient_kind in _facts.legal.recipients
+	request.legal_matter in _facts.legal.proceedings_and_rights_matters
+	request.use_under(_reference.legal_uses)
+}
+
+# METADATA
+# title: Disclosure required by law
+# description: >-
+#   Kallu discloses to the extent the law requires it: on a verified request that the
+#   law or a court order compels, for a legal use.
+# custom:
+#   clause: kallu.disclosure.legal
+permits contains {
+	"code": "required_by_law",
+	"clause": "kallu.disclosure.legal",
+	"message": "the law requires Kallu to disclose this information",
+} if {
+	request.recipient_kind in _facts.legal.recipients
+	request.legal_matter in _facts.legal.verified_matters
+	request.legal_request_verified
+	request.use_under(_reference.legal_uses)
+}
+
+# METADATA
+# title: Someone likely to obtain a disclosure order
+# description: >-
+#   Kallu may disclose to "any person" it reasonably believes may apply to a court or
+#   authority that would likely order the disclosure, before any order is verified.
+# custom:
+#   clause: kallu.disclosure.likely_order
+permits contains {
+	"code": "likely_court_order",
+	"clause": "kallu.disclosure.likely_order",
+	"message": "Kallu reasonably believes a court or authority would likely order this disclosure",
+} if {
+	request.recipient_kind in _facts.legal.likely_order_recipients
+	request.legal_matter in _facts.legal.likely_order_matters
+	not request.legal_request_verified
+	request.use_under(_reference.legal_uses)
+}
+
+# METADATA
+# title: Marketing by email with specific agreement
+# description: Kallu may send newsletters and marketing by email where the user specifically agreed to it.
+# custom:
+#   clause: kallu.marketing.channel
+permits contains {
+	"code": "agreed_marketing",
+	"clause": "kallu.marketing.channel",
+	"message": "the user specifically agreed to receive these marketing communications",
+} if {
+	request.recipient_kind == "first_party"
+	request.use_under(_facts.marketing_communications)
+	request.consented(request.use)
+}
+
+# METADATA
+# title: Marketing by post
+# description: Kallu may send its own marketing by post, using only the name and postal address.
+# custom:
+#   clause: kallu.marketing.channel
+permits contains {
+	"code": "postal_marketing",
+	"clause": "kallu.marketing.channel",
+	"message": "Kallu may market to the user by post unless the user opted out",
+} if {
+	request.recipient_kind == "first_party"
+	request.use == "marketing.communications"
+	request.all_categories_under(_facts.postal_marketing_categories)
+}
+
+# METADATA
+# title: Displaying other data with explicit consent
+# description: Other personal information may be displayed to others only with the user's explicit consent.
+# custom:
+#   clause: kallu.publication.consent
+permits contains {
+	"code": "display_with_consent",
+	"clause": "kallu.publication.consent",
+	"message": "the user explicitly consented to this information being displayed",
+} if {
+	request.recipient_kind in _facts.publication_recipients
+	request.use_under(_facts.publication_uses)
+	request.consented(request.use)
+}
+
+# METADATA
+# title: Publishing what the user submitted for publication
+# description: >-
+#   Other users and the public may see what the user posts for publication: L20 names
+#   the username, profile pictures and posts (not the real name), under the licence
+#   the user granted (L43).
+# custom:
+#   clause: kallu.publication.consent
+permits contains {
+	"code": "user_published_content",
+	"clause": "kallu.publication.consent",
+	"message": "the user submitted this information for publication on Kallu's website",
+} if {
+	request.recipient_kind in _facts.publication_recipients
+	request.use_under(_facts.publication_uses)
+	request.all_categories_under(_facts.publication_categories)
+}
+
+# METADATA
+# title: Showing what the user asked to show
+# description: >-
+#   "May you submit personal information for publication purposes on our website, we
+#   will publish it" (L43): what the user asks to show to other users or the public
+#   (a post, a message to a room) is shown, whatever its category.
+# custom:
+#   clause: kallu.publication.consent
+permits contains {
+	"code": "shown_at_user_request",
+	"clause": "kallu.publication.consent",
+	"message": "the user asked Kallu to show this information to other users or the public",
+} if {
+	request.recipient_kind in _facts.publication_recipients
+	request.use_under(_facts.publication_uses)
+	request.requested_by_subject
+}
+
+# METADATA
+# title: Purchase data to a payment processor
+# description: >-
+#   Purchase and payment data, including card details, may go to a payment processor
+#   acting for Kallu, only to process the payment.
+# custom:
+#   clause: kallu.security.payment
+permits contains {
+	"code": "payment_processing",
+	"clause": "kallu.security.payment",
+	"message": "purchase and payment data go to a processor only to process the user's payment",
+} if {
+	request.recipient_kind == "service_provider"
+	request.use_under(_facts.payment.uses)
+	request.all_categories_under(_facts.payment.categories)
+}
+
+# METADATA
+# title: Third-party direct marketing with express consent
+# description: With the user's express consent to the marketing use, a third party may receive the data for it.
+# custom:
+#   clause: kallu.sharing.direct_marketing
+permits contains {
+	"code": "third_party_marketing_with_consent",
+	"clause": "kallu.sharing.direct_marketing",
+	"message": "the user expressly consented to this direct-marketing use",
+} if {
+	request.recipient_kind in _facts.marketing_recipients
+	request.use_under(["marketing"])
+	request.consented(request.use)
+}
+
+# METADATA
+# title: Anonymous statistics to third parties
+# description: Third parties may receive statistics from which no individual user can be identified.
+# custom:
+#   clause: kallu.sharing.statistics
+permits contains {
+	"code": "aggregated_statistics",
+	"clause": "kallu.sharing.statistics",
+	"message": "third parties may receive statistics about users from which no individual can be identified",
+} if {
+	request.recipient_kind in _facts.statistics_recipients
+	request.identifiability == "aggregated"
+}
+
 # METADATA
 # title: Kallu's own systems in EEA-equivalent countries
 # description: Kallu may store and process the information in countries with EEA-equivalent protection, for the policy's purposes.
@@ -479,8 +449,6 @@ permits contains {
 	request.recipient_country in _transfer_countries
 	request.use_under(_facts.purposes)
 }
-
-# --- kallu.use.purpose_limit -----------------------------------------------
 
 # METADATA
 # title: Kallu's own use for the listed purposes
@@ -499,13 +467,68 @@ permits contains {
 	request.use_under(_facts.purposes)
 }
 
-# --- helpers ----------------------------------------------------------------
+# --- obligations
 
+# METADATA
+# title: Marketing opt-out stays available
+# description: Every marketing communication must honour the user's right to stop it at any time.
+# custom:
+#   clause: kallu.marketing.channel
+obligations contains {
+	"code": "honour_opt_out",
+	"clause": "kallu.marketing.channel",
+	"message": "the user may ask at any time to receive no more marketing communications",
+	"opt_out": "marketing_communications",
+} if {
+	request.use_under(_facts.marketing_communications)
+}
+
+# METADATA
+# title: Kept no longer than necessary
+# description: >-
+#   Personal information Kallu or its group and processors hold for a purpose is kept
+#   no longer than that purpose needs (legal holds aside).
+# custom:
+#   clause: kallu.retention.limits
+obligations contains {
+	"code": "retention_limit",
+	"clause": "kallu.retention.limits",
+	"message": "keep the information no longer than the purpose needs, unless the law or legal proceedings require more",
+	"period": _facts.retention.period,
+} if {
+	request.recipient_kind in _facts.retention.recipients
+	request.identifiability != "aggregated"
+}
+
+# METADATA
+# title: Payment processor under contract
+# description: A payment processor not yet bound by contract must be, to act for Kallu and secure the data.
+# custom:
+#   clause: kallu.security.payment
+obligations contains {
+	"code": "contract_required",
+	"clause": "kallu.security.payment",
+	"message": "the payment processor must be bound by contract to act for Kallu and protect the transaction data",
+} if {
+	request.recipient_kind == "service_provider"
+	request.use_under(_facts.payment.uses)
+	not request.under_contract
+}
+
+# --- helpers
+
+# The request carries a ground kallu.disclosure.legal or .likely_order accepts.
 _legal_ground if {
 	request.legal_matter in _facts.legal.verified_matters
 	request.legal_request_verified
 }
 
-_legal_ground if request.legal_matter in _facts.legal.own_rights_matters
+_legal_ground if request.legal_matter in _facts.legal.proceedings_and_rights_matters
 
 _legal_ground if request.legal_matter in _facts.legal.likely_order_matters
+
+# The user no longer wants marketing, or asked for no correspondence at all.
+_marketing_opted_out if {
+	some choice in _facts.marketing_opt_outs
+	request.opted_out(choice)
+}

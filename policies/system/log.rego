@@ -1,0 +1,70 @@
+# METADATA
+# title: Decision-log masking and dropping
+# description: >-
+#   What this service writes about a decision in its decision log, in OPA's form
+#   (decision_logs mask_decision / drop_decision). The input of both rules is the
+#   decision-log event (decision_id, path, input, result, ...), not the decision input.
+#   The log keeps what an auditor needs to replay a decision (every field of the decision
+#   contract) and nothing a client added beside it; a recipient who is a natural person is
+#   logged without a name. Masking changes the logged event, never the answer.
+package system.log
+
+import rego.v1
+
+# The fields of the decision contract (policies/schema/decision-input.schema.json; a
+# Python test holds the two together). Values under any other key are erased.
+contract_fields := {
+	"company", "action", "data_categories", "data_use", "recipient", "subject",
+	"consents", "opt_outs", "legal_request", "identifiability", "requested_by_subject",
+}
+
+nested_fields := {
+	"recipient": {"kind", "name", "country", "under_contract"},
+	"subject": {"age", "country", "subdivision"},
+	"legal_request": {"verified", "matter"},
+}
+
+# METADATA
+# title: Erase what a decision does not use
+# description: >-
+#   JSON pointers the decision log erases: input fields outside the decision contract
+#   (a client may send user ids or e-mail addresses beside the contract's fields; no rule
+#   reads them, so the log need not keep them), and the recipient's name when the
+#   recipient is another user (a person's name is personal data; a company's name stays,
+#   the audit needs it).
+mask := erasures(input)
+
+# METADATA
+# title: Drop no decision
+# description: >-
+#   Every decision is logged: an audit trail with gaps cannot show that a flow was never
+#   decided. Add a rule here (drop if { ... } on the event) to drop events, as in OPA.
+default drop := false
+
+# The pointers to erase from one event. A key holding "/" or "%" is written
+# percent-encoded, so that the pointer names that key and nothing else.
+erasures(event) := (outside | nested_outside) | person_names if {
+	doc := object.get(event, "input", null)
+	outside := {_pointer([key]) |
+		is_object(doc)
+		some key in object.keys(doc)
+		not key in contract_fields
+	}
+	nested_outside := {_pointer([part, key]) |
+		is_object(doc)
+		some part in object.keys(nested_fields) # regopy: no `some k, v in` in a comprehension
+		is_object(doc[part])
+		some key in object.keys(doc[part])
+		not key in nested_fields[part]
+	}
+	person_names := {_pointer(["recipient", "name"]) |
+		is_object(doc)
+		is_object(doc.recipient)
+		doc.recipient.kind == "other_users"
+		"name" in object.keys(doc.recipient)
+	}
+}
+
+_pointer(keys) := concat("/", array.concat(["", "input"], [_segment(k) | some k in keys]))
+
+_segment(key) := replace(replace(key, "%", "%25"), "/", "%2F")

@@ -1,0 +1,77 @@
+package system.log_test
+
+import data.system.log
+import rego.v1
+
+# Each test evaluates a rule on an event `with input as`: the runner runs these under OPA
+# (regopy cannot evaluate rules that call functions under `with input as`). A test without
+# `with` would make the runner build every test module in regopy at once, which does not
+# finish. tests/decision_log/test_policy_mask.py holds regopy to OPA on these rules.
+_event(document) := {
+	"decision_id": "4ca636c1-55e4-417a-b1d8-4aceb67960d1",
+	"path": "privacy/decision",
+	"input": document,
+	"result": {"allow": false, "reasons": [], "obligations": []},
+}
+
+_contract := {
+	"company": "callsapp",
+	"action": "disclose",
+	"data_categories": ["user.device.advertising_id"],
+	"data_use": "marketing.advertising.third_party.targeted",
+	"recipient": {"kind": "advertising_partner", "name": "AdCo Ltd", "country": "US", "under_contract": true},
+	"subject": {"age": 34, "country": "DE", "subdivision": null},
+	"consents": ["marketing.advertising"],
+	"opt_outs": [],
+	"legal_request": {"verified": true, "matter": "court_order"},
+	"identifiability": "pseudonymous",
+	"requested_by_subject": false,
+}
+
+test_contract_fields_are_kept if {
+	log.mask == set() with input as _event(_contract)
+}
+
+test_field_outside_the_contract_is_erased if {
+	log.mask == {"/input/user_email"} with input as _event(object.union(_contract, {"user_email": "ann@example.com"}))
+}
+
+test_nested_field_outside_the_contract_is_erased if {
+	document := object.union(_contract, {
+		"recipient": {"kind": "service_provider", "phone": "+1 555 0100"},
+		"subject": {"age": 40, "ssn": "078-05-1120"},
+		"legal_request": {"matter": "court_order", "officer": "J. Smith"},
+	})
+	log.mask == {"/input/recipient/phone", "/input/subject/ssn", "/input/legal_request/officer"} with input as _event(document)
+}
+
+test_name_of_a_person_recipient_is_erased if {
+	document := object.union(_contract, {"recipient": {"kind": "other_users", "name": "Ann Example"}})
+	log.mask == {"/input/recipient/name"} with input as _event(document)
+}
+
+test_name_of_a_company_recipient_is_kept if {
+	document := object.union(_contract, {"recipient": {"kind": "service_provider", "name": "Cloud Ltd"}})
+	log.mask == set() with input as _event(document)
+}
+
+test_key_with_slash_or_percent_is_encoded if {
+	log.mask == {"/input/a%2Fb", "/input/50%25"} with input as _event({"company": "kallu", "a/b": 1, "50%": 2})
+}
+
+test_event_without_an_object_input_erases_nothing if {
+	log.mask == set() with input as _event("a string")
+	log.mask == set() with input as {"decision_id": "x", "path": "privacy/clauses"}
+}
+
+test_result_is_never_erased if {
+	erased := log.mask with input as _event(object.union(_contract, {"extra": true}))
+	count(erased) == 1
+	every pointer in erased {
+		startswith(pointer, "/input/")
+	}
+}
+
+test_nothing_is_dropped_by_default if {
+	log.drop == false with input as _event(object.union(_contract, {"recipient": {"kind": "other_users", "name": "Ann"}}))
+}

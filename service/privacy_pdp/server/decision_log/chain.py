@@ -1,0 +1,98 @@
+"""The hash chain that makes the decision log tamper-evident, and the line format.
+
+Every event is one line of JSON:
+
+    {"hash":"<H>","prev_hash":"<P>",<the event's other fields, canonical>}
+
+where the event's own fields are written canonically (keys sorted at every level, no
+whitespace, ASCII with \\u escapes) and ``H = sha256(P + "\\n" + canonical(event))`` in
+lowercase hex. ``P`` is the previous event's ``H`` (``GENESIS`` for the first event ever),
+so editing, removing, inserting or reordering any event breaks the chain at that spot.
+Verification also requires each line to be byte-for-byte the canonical form of what it
+parses to, so that no byte of a file can change without being noticed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+GENESIS = "0" * 64
+CHAIN_FIELDS = ("hash", "prev_hash")
+_PREFIX = re.compile(rb'^\{"hash":"([0-9a-f]{64})","prev_hash":"([0-9a-f]{64})"[,}]')
+_CHAINED = re.compile(rb'^\{"hash":"[0-9a-f]{64}","prev_hash":"([0-9a-f]{64})"')
+
+
+class ChainError(ValueError):
+    """A line that is not a sealed event, or whose seal does not hold."""
+
+
+def canonical(event: dict[str, Any]) -> bytes:
+    """The canonical JSON of an event without its chain fields.
+
+    ASCII output keeps lone surrogates (legal in JSON input, not in UTF-8) writable and the
+    form unique; allow_nan=False because NaN is not JSON.
+    """
+    body = {k: v for k, v in event.items() if k not in CHAIN_FIELDS}
+    try:
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"decision-log event is not JSON: {exc}") from None
+    return text.encode("ascii")
+
+
+def digest(prev_hash: str, body: bytes) -> str:
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + body).hexdigest()
+
+
+def seal(prev_hash: str, body: bytes) -> tuple[str, bytes]:
+    """The event's hash and its line (with the trailing newline)."""
+    value = digest(prev_hash, body)
+    head = b'{"hash":"' + value.encode("ascii") + b'","prev_hash":"' + prev_hash.encode("ascii") + b'"'
+    rest = b"}" if body == b"{}" else b"," + body[1:]
+    return value, head + rest + b"\n"
+
+
+def unseal(line: bytes) -> tuple[str, str, dict[str, Any]]:
+    """(hash, prev_hash, event) of one line (without its newline); ChainError if the line is
+    not exactly a sealed event or its hash does not match its content."""
+    match = _PREFIX.match(line)
+    if match is None:
+        raise ChainError("not a sealed event (no hash and prev_hash at the start of the line)")
+    try:
+        event = json.loads(line)
+    except ValueError as exc:
+        raise ChainError(f"not JSON: {exc}") from None
+    if not isinstance(event, dict):
+        raise ChainError("not a JSON object")
+    value, prev_hash = match.group(1).decode(), match.group(2).decode()
+    expected_hash, expected_line = seal(prev_hash, canonical(event))
+    if expected_hash != value:
+        raise ChainError("hash does not match the event's content (the event was changed)")
+    if expected_line[:-1] != line:
+        raise ChainError("the line is not in canonical form (a byte was changed)")
+    return value, prev_hash, event
+
+
+_HEAD = b'{"hash":"'
+
+
+def partial_problem(raw: bytes, expected: str | None) -> str | None:
+    """None if raw can be what a crash leaves: the start of the next sealed event (at most
+    all of it but its newline; a restart cuts it off). A complete event followed by more
+    bytes (its newline overwritten) or anything that does not begin as a sealed event
+    chained to the previous one is a break."""
+    if not (raw.startswith(_HEAD) or _HEAD.startswith(raw)):
+        return "bytes after the last event that do not begin an event"
+    try:
+        unseal(raw[:-1])
+    except ChainError:
+        pass
+    else:
+        return "a complete event without its newline, followed by other bytes"
+    match = _CHAINED.match(raw)
+    if match is not None and expected is not None and match.group(1).decode() != expected:
+        return "prev_hash is not the previous event's hash (an event was removed, inserted or reordered)"
+    return None
