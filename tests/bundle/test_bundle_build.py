@@ -84,14 +84,20 @@ def test_the_bundle_loads_back_as_the_directory_without_its_tests() -> None:
 def test_the_manifest_has_revision_roots_rego_version_and_metadata() -> None:
     built = build_bundle(POLICIES)
     manifest = parse_manifest(read_archive(built.archive)[".manifest"])
-    assert manifest.roots == ["privacy"] and manifest.rego_version == 1
+    assert manifest.roots == expected_roots(POLICIES) and manifest.rego_version == 1
     assert len(manifest.revision) == 16
     _, data = describe({n: c for n, c in built.files.items() if n.endswith("data.json")})
     assert manifest.metadata["catalogue_sha256"] == catalogue_digest(data)
     assert manifest.metadata["tool"] == "privacy-pdp" and manifest.metadata["tool_version"]
 
 
-def test_a_system_namespace_becomes_a_root(policy_copy: Path) -> None:
+def expected_roots(policies: Path) -> list[str]:
+    return ["privacy", "system"] if (policies / "system").is_dir() else ["privacy"]
+
+
+def test_roots_are_the_namespaces_present(policy_copy: Path) -> None:
+    shutil.rmtree(policy_copy / "system", ignore_errors=True)
+    assert build_bundle(policy_copy).manifest.roots == ["privacy"]
     (policy_copy / "system/log").mkdir(parents=True)
     (policy_copy / "system/log/mask.rego").write_text('package system.log\n\nmask contains "/input/subject"\n')
     assert build_bundle(policy_copy).manifest.roots == ["privacy", "system"]
