@@ -8,8 +8,11 @@ PORT ?= 8181
 # The OPA Go evaluator (reference engine for tests) declares a newer Python than it needs;
 # it loads through ctypes on 3.11, so it is installed apart with --ignore-requires-python.
 OPA_BINDINGS := opa-golib-python-bindings==0.4.4
+# The npm OPA SDK for the end-to-end client test (pinned in its package-lock.json).
+NODE_DIR := tests/e2e/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 
-.PHONY: install run test rego-test check pytest clean bench verify mutation
+.PHONY: install run test rego-test check imports pytest clean bench verify mutation node-deps
 
 install: $(STAMP)
 
@@ -23,7 +26,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m privacy_pdp serve --host $(HOST) --port $(PORT) --policies policies
 
-test: $(STAMP) rego-test check pytest
+test: $(STAMP) imports rego-test check pytest
 
 rego-test: $(STAMP)
 	$(PY) -m privacy_pdp test policies
@@ -31,8 +34,20 @@ rego-test: $(STAMP)
 check: $(STAMP)
 	$(PY) -m privacy_pdp check policies
 
-pytest: $(STAMP) nginx
+# The direction of imports between the packages ([tool.importlinter] in pyproject.toml).
+imports: $(STAMP)
+	$(VENV)/bin/lint-imports --no-logo --no-cache
+
+pytest: $(STAMP) $(NODE_STAMP) nginx
 	$(PY) -m pytest
+
+node-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	command -v node > /dev/null && command -v npm > /dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf $(VENV) bundles/dist .pytest_cache .hypothesis

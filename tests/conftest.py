@@ -1,7 +1,9 @@
-"""Shared fixtures: the project's policy set, both engines, and a real running server."""
+"""Shared fixtures: the project's policy set, both engines, the app in process, and a real
+running server for what needs a socket (real clients, load)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -12,9 +14,13 @@ from typing import Iterator
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from privacy_pdp.core import policyset
 from privacy_pdp.core.engine import OpaGoEngine, RegoEngine
+from privacy_pdp.server.app import create_app
+from privacy_pdp.server.settings import Settings
+from server.doubles import MemoryDecisionLog
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
@@ -75,14 +81,25 @@ class Server:
             self.process.kill()
 
 
+def server_env(log_dir: Path) -> dict[str, str]:
+    """A real server's environment: decision logs in log_dir (off until server/decision_log lands)."""
+    has_log = importlib.util.find_spec("privacy_pdp.server.decision_log") is not None
+    return {"PDP_DECISION_LOG_DIR": str(log_dir), "PDP_DECISION_LOG_ENABLED": "true" if has_log else "false"}
+
+
 @pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
-    running = Server(POLICIES)
-    yield running
-    running.stop()
+def decision_log() -> MemoryDecisionLog:
+    return MemoryDecisionLog()
+
+
+@pytest.fixture(scope="session")
+def app_client(policies: policyset.PolicySet, decision_log: MemoryDecisionLog) -> Iterator[TestClient]:
+    """The service in process (Starlette's TestClient): no socket, same app as `serve`."""
+    settings = Settings(workers=2, decision_log_enabled=False)
+    with TestClient(create_app(settings, policy_set=policies, decision_log=decision_log)) as c:
+        yield c
 
 
 @pytest.fixture()
-def client(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=10) as c:
-        yield c
+def client(app_client: TestClient) -> httpx.Client:
+    return app_client  # TestClient is an httpx.Client

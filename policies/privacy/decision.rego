@@ -46,8 +46,8 @@ clauses[id] := entry if {
 	some id, entry in entries
 }
 
-_invalid_reasons := [object.union(e, {"effect": "deny", "code": "invalid_input", "clause": "privacy.fail_closed"}) |
-	some e in _errors
+_invalid_reasons := [object.union(_error_index[k], {"effect": "deny", "code": "invalid_input", "clause": "privacy.fail_closed"}) |
+	some k in sort(object.keys(_error_index))
 ]
 
 # The field-by-field errors; should they ever miss what `conforms` caught, the deny
@@ -71,5 +71,8 @@ _forbid_index := {_sort_key(r): r | some r in _forbids}
 _permit_index := {_sort_key(r): r | some r in _permits}
 
 _obligation_index := {_sort_key(o): o | some o in _obligations}
+
+# Errors in the order of their field, then message (json.marshal keeps "a" before "a[0]").
+_error_index := {json.marshal([e.field, e.message]): e | some e in _errors}
 
 _sort_key(item) := concat("|", [item.clause, item.code, json.marshal(item)])

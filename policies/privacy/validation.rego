@@ -9,7 +9,12 @@ package privacy.validation
 import data.privacy.request
 import data.privacy.vocabulary
 
+# The contract's enumerations, shared with the input's JSON Schema (privacy-pdp generate).
 kinds := data.privacy.reference.recipient_kinds
+
+actions := data.privacy.reference.actions
+
+identifiability_levels := data.privacy.reference.identifiability
 
 # METADATA
 # title: The input follows the contract
@@ -21,7 +26,7 @@ kinds := data.privacy.reference.recipient_kinds
 conforms if {
 	doc := request.document
 	_known_company(doc.company)
-	_absent_or_in(doc, "action", {"disclose", "sell"})
+	_absent_or_in(doc, "action", actions)
 	_non_empty_array(doc.data_categories)
 	every c in doc.data_categories {
 		_category(c)
@@ -32,7 +37,7 @@ conforms if {
 	_uses_conform(object.get(doc, "consents", null))
 	_opt_outs_conform(object.get(doc, "opt_outs", null))
 	_legal_request_conforms(object.get(doc, "legal_request", null))
-	_absent_or_in(doc, "identifiability", {"identifiable", "pseudonymous", "aggregated"})
+	_absent_or_in(doc, "identifiability", identifiability_levels)
 	_absent_or_boolean(object.get(doc, "requested_by_subject", null))
 }
 
@@ -120,9 +125,9 @@ errors contains _error("company", concat("", ["unknown company ", _shown(request
 	not _known_company(request.document.company)
 }
 
-errors contains _error("action", "action must be one of disclose, sell") if {
+errors contains _error("action", concat("", ["action must be one of ", concat(", ", actions)])) if {
 	_present(request.document, "action")
-	not request.document.action in {"disclose", "sell"}
+	not request.document.action in actions
 }
 
 errors contains _error("data_categories", "data_categories is required") if {
@@ -246,9 +251,9 @@ errors contains _error(
 	not _legal_matter(request.document.legal_request)
 }
 
-errors contains _error("identifiability", "identifiability must be one of identifiable, pseudonymous, aggregated") if {
+errors contains _error("identifiability", concat("", ["identifiability must be one of ", concat(", ", identifiability_levels)])) if {
 	_present(request.document, "identifiability")
-	not request.document.identifiability in {"identifiable", "pseudonymous", "aggregated"}
+	not request.document.identifiability in identifiability_levels
 }
 
 errors contains _error("requested_by_subject", "requested_by_subject must be a boolean") if {

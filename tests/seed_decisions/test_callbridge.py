@@ -84,6 +84,18 @@ CASES = [
     ("callbridge L108 a purpose beyond the policy without authorisation",
      req("callbridge", ["user.content.private"], "train_ai_system", "first_party", subject=ADULT_US),
      False, "callbridge.disclosure.express_consent", None),
+    # issue 8, third reading (review2)
+    ("callbridge L210/L104 all correspondence 'from us' stopped: other users still get the meeting invitation",
+     req("callbridge", ["user.name", "user.contact.email"], "essential.service.notifications.email", "other_users",
+         subject=ADULT_US, opt_outs=["all_correspondence"]), True, "callbridge.disclosure.express_consent", None),
+    ("callbridge L210 all correspondence stopped: no notices through a processor",
+     req("callbridge", ["user.contact.email"], "essential.service.notifications.email", "service_provider", subject=ADULT_US,
+         recipient={"country": "US", "under_contract": True}, opt_outs=["all_correspondence"]),
+     False, "callbridge.marketing.email", None),
+    ("callbridge L12/L85/L114 aggregated data to a processor in an unlisted country",
+     req("callbridge", ["user.behavior"], "analytics.reporting", "service_provider", subject=ADULT_US,
+         recipient={"country": "BR", "under_contract": True}, identifiability="aggregated"),
+     True, "callbridge.aggregate.sale", None),
 ]
 
 

@@ -109,6 +109,16 @@ CASES = [
     ("callsapp L62 advertising service provider outside the EEA",
      req("callsapp", ["user.device.advertising_id", "user.demographic.language"], ADS, "service_provider",
          subject=ADULT_US, identifiability="pseudonymous"), True, "callsapp.sharing.advertising_id", None),
+    # issue 8, third reading (review2)
+    ("callsapp L1 L5 L13 a message the user sends reaches the other user",
+     req("callsapp", ["user.content.private", "user.name"], "essential.service", "other_users", subject=ADULT_US,
+         requested_by_subject=True), True, "callsapp.content.e2ee", None),
+    ("callsapp L8 L13 private content the user did not send goes to no other user",
+     req("callsapp", ["user.content.private"], "essential.service", "other_users", subject=ADULT_US),
+     False, "callsapp.content.no_access", None),
+    ("callsapp L62 city and country as imprecise location to ad partners",
+     req("callsapp", ["user.device.advertising_id", "user.location.imprecise"], ADS, "advertising_partner",
+         subject=ADULT_US, identifiability="pseudonymous"), True, "callsapp.sharing.advertising_id", None),
 ]
 
 

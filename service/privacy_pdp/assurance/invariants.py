@@ -1,32 +1,43 @@
 """The promises every decision keeps, as predicates over a request and its answers.
 
-One implementation, used by the property tests (tests/test_invariants.py), the exhaustive
-bounded check (``privacy_pdp.assurance.verify``) and the mutation check (``privacy_pdp.assurance.mutation``).
+One implementation, used by the property tests (tests/assurance/test_invariants.py), the
+exhaustive bounded check (``privacy_pdp.assurance.verify``) and the mutation check
+(``privacy_pdp.assurance.mutation``).
 
-Everything company-independent is read from the policy set itself (``Model``): the
-companies present, the vocabulary, the reference lists, and the keys, names, countries and
-ages the company packages and their facts mention, so that the machinery follows whatever
-policies are present. The few company-specific promises (which companies never give data
-to third parties for marketing, which ones need a verified legal request, ...) are the
-readings of the clause catalogue, kept as constants below.
+What a company promises is data, not Python: the keys the invariants are stated in and
+each company's readings of its own policy (which companies never give data to third
+parties for marketing, which ones need a verified legal request, ...) are read from the
+policy set by ``assurance.promises`` and handed to the predicates as ``Promises``; a
+company without a promises file is held to the invariants every company keeps. The rest of
+what the machinery generates from is ``assurance.model.Model``; the observation of the
+decision and the company's rules is ``assurance.observe``.
 
 A predicate returns a list of problems (strings); an empty list means the promise holds.
 Predicates for invariants 2-7 assume a valid input (``fail_closed`` checks validity).
-
-The company rules themselves (``permits``, ``forbids``, ``catch_all``) are read through an
-observation module added in memory to the policy set (``with_observer``): one evaluation
-answers the decision and the company's four rules together.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from privacy_pdp.core.engine import EngineError, OpaGoEngine, RegoEngine
+# Model, Observer, promises and friends are re-exported: callers read the machinery through this module.
+from privacy_pdp.assurance.model import CompanyFacts, Model, json_leaves  # noqa: F401
+from privacy_pdp.assurance.observe import (  # noqa: F401
+    OBSERVATION_PATH,
+    OBSERVER_FILE,
+    RULES_PATH,
+    Observation,
+    Observer,
+    decide_with,
+    observation_of,
+    observer_module,
+    with_observer,
+)
+from privacy_pdp.assurance.promises import CompanyPromises, PromiseError, Promises, covers, overlaps  # noqa: F401
 from privacy_pdp.core.policyset import PolicySet
+
 
 # --- invariant names (used in reports) -------------------------------------------------
 
@@ -37,389 +48,11 @@ NO_SALE = "4 no_sale_of_identifiable_data"
 LAW_ENFORCEMENT = "5 law_enforcement_needs_a_legal_request"
 AD_PARTNER_IDENTIFIERS = "6a advertising_partner_gets_no_direct_identifiers"
 CARD_NUMBERS = "6b card_numbers_only_for_payment_processing"
-PRIVATE_CONTENT = "7 callsapp_never_discloses_private_content"
+NEVER_DISCLOSED = "7 never_disclosed_categories"
 MONOTONE = "8 monotonicity"
 ORDER_AND_EXTRAS = "9 order_duplicates_and_extra_fields_ignored"
 EXPLAINED = "10 explanations"
 ISOLATION = "11 company_isolation"
-
-# --- company-specific readings of the clause catalogue ---------------------------------
-
-FIRST_PARTY_KINDS = frozenset({"first_party", "service_provider"})
-"""Recipients that do not count as a third party for direct marketing."""
-
-DIRECT_MARKETING = "marketing.communications"
-NO_THIRD_PARTY_MARKETING_EVEN_WITH_CONSENT = frozenset({"callmatikpro", "callsapp"})
-"""callmatikpro.sale.never (never to outside parties); CallsApp never provides it."""
-
-LAW_ENFORCEMENT_KIND = "law_enforcement"
-LAW_ENFORCEMENT_NEEDS_VERIFIED = frozenset({"callsapp", "callbridge"})
-"""callsapp.disclosure.law_enforcement (verified request), callbridge.disclosure.public_authorities (lawful request)."""
-LAW_ENFORCEMENT_NEVER = frozenset({"callmatikpro"})
-"""callmatikpro.absent: no law-enforcement clause, so the catch-all denies."""
-
-AD_PARTNER_KIND = "advertising_partner"
-AD_PARTNER_IDENTIFIER_EXCEPTIONS: dict[str, frozenset[str]] = {
-    # callsapp.sharing.advertising_id: ad partners get the ad id plus language, country and
-    # city; the catalogue's reading keeps city and country as the only contact-address keys.
-    "callsapp": frozenset({"user.contact.address.city", "user.contact.address.country"}),
-}
-CARD_NUMBERS_KEY = "user.financial.credit_card"
-PAYMENT_USE = "essential.service.payment_processing"
-
-PRIVATE_CONTENT_NEVER: dict[str, str] = {"callsapp": "user.content.private"}
-"""callsapp.content.no_access: CallsApp never reads private content, so never discloses it."""
-
-# Keys the invariants themselves name: the bounded domain and the strategies cover them.
-INVARIANT_CATEGORY_KEYS = ("user.financial.credit_card", "user.content.private", "user.contact.address.city",
-                           "user.contact.address.country")
-INVARIANT_USE_KEYS = ("marketing.communications", "essential.service.payment_processing")
-
-
-# --- vocabulary ----------------------------------------------------------------------------
-
-
-def covers(parent: str, key: str) -> bool:
-    """key is parent or one of its descendants (privacy.vocabulary.covers)."""
-    return key == parent or key.startswith(parent + ".")
-
-
-def overlaps(a: str, b: str) -> bool:
-    return covers(a, b) or covers(b, a)
-
-
-# --- what the policy set says about itself ----------------------------------------------
-
-_COUNTRY = re.compile(r"[A-Z]{2}")
-_SUBDIVISION = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}")
-_EXTRA_COUNTRIES = ("US", "GB", "CH", "RU", "CN", "IN", "BR", "AU", "CA", "JP", "SG", "PK", "IE", "DE", "FR")
-
-
-def rego_strings(source: str) -> list[str]:
-    """The string literals of a Rego module, comments left out."""
-    found: list[str] = []
-    i, n = 0, len(source)
-    while i < n:
-        ch = source[i]
-        if ch == "#":
-            end = source.find("\n", i)
-            i = n if end < 0 else end
-        elif ch == '"':
-            j, buf = i + 1, []
-            while j < n and source[j] != '"' and source[j] != "\n":
-                if source[j] == "\\" and j + 1 < n:
-                    buf.append(source[j : j + 2])
-                    j += 2
-                else:
-                    buf.append(source[j])
-                    j += 1
-            try:
-                found.append(json.loads('"' + "".join(buf) + '"'))
-            except json.JSONDecodeError:
-                found.append("".join(buf))
-            i = j + 1
-        elif ch == "`":
-            end = source.find("`", i + 1)
-            end = n if end < 0 else end
-            found.append(source[i + 1 : end])
-            i = end + 1
-        else:
-            i += 1
-    return found
-
-
-def json_leaves(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield from json_leaves(v, path + (str(k),))
-    elif isinstance(value, list):
-        for v in value:
-            yield from json_leaves(v, path)
-    else:
-        yield path, value
-
-
-@dataclass(frozen=True)
-class CompanyFacts:
-    name: str
-    categories: tuple[str, ...]  # taxonomy category keys the package or its facts mention
-    uses: tuple[str, ...]  # taxonomy use keys the package or its facts mention
-    opt_outs: tuple[str, ...]  # reference opt-outs the package or its facts mention
-    legal_matters: tuple[str, ...]
-    names: tuple[str, ...]  # free-text names in the facts (group companies, vendors)
-    countries: tuple[str, ...]
-    subdivisions: tuple[str, ...]
-    ages: tuple[int, ...]  # age thresholds in the facts (numbers under a key naming an age)
-    unknown_keys: tuple[str, ...]  # dotted literals that look like taxonomy keys but are not in it
-
-
-@dataclass(frozen=True)
-class Model:
-    """The vocabulary and lists the machinery generates from, read from a policy set."""
-
-    companies: tuple[str, ...]
-    categories: tuple[str, ...]
-    uses: tuple[str, ...]
-    kinds: tuple[str, ...]
-    opt_outs: tuple[str, ...]
-    legal_matters: tuple[str, ...]
-    eea: tuple[str, ...]
-    adequacy: tuple[str, ...]
-    direct_identifiers: tuple[str, ...]
-    reference: dict[str, Any]
-    company: dict[str, CompanyFacts]
-    global_categories: tuple[str, ...]  # reference and invariant keys
-    global_uses: tuple[str, ...]
-
-    @classmethod
-    def from_policy_set(cls, policy_set: PolicySet) -> Model:
-        privacy = policy_set.data.get("privacy", {})
-        taxonomy = privacy.get("taxonomy", {})
-        reference = privacy.get("reference", {})
-        categories = tuple(taxonomy.get("data_categories", ()))
-        uses = tuple(taxonomy.get("data_uses", ()))
-        cat_set, use_set = set(categories), set(uses)
-        companies = tuple(
-            sorted(c for c, v in privacy.get("companies", {}).items() if isinstance(v, dict) and isinstance(v.get("facts"), dict))
-        )
-        opt_outs = tuple(reference.get("opt_outs", ()))
-        matters = tuple(reference.get("legal_matters", ()))
-        ref_strings = [v for _, v in json_leaves(reference) if isinstance(v, str)]
-        global_categories = tuple(sorted({s for s in ref_strings if s in cat_set} | set(INVARIANT_CATEGORY_KEYS) & cat_set))
-        global_uses = tuple(sorted({s for s in ref_strings if s in use_set} | set(INVARIANT_USE_KEYS) & use_set))
-        known_words = set(reference.get("recipient_kinds", ())) | set(opt_outs) | set(matters) | cat_set | use_set
-        per_company: dict[str, CompanyFacts] = {}
-        for company in companies:
-            strings: list[str] = []
-            prefix = f"privacy/companies/{company}/"
-            for path, source in sorted(policy_set.modules.items()):
-                if path.startswith(prefix) or f"/{company}/" in path or path.endswith(f"/{company}.rego"):
-                    strings += rego_strings(source)
-            facts = privacy["companies"][company]["facts"]
-            leaves = list(json_leaves(facts))
-            fact_strings = [v for _, v in leaves if isinstance(v, str)]
-            strings += fact_strings
-            ages = sorted(
-                {
-                    int(v)
-                    for p, v in leaves
-                    if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v <= 120
-                    and any(t in ("age", "ages") for part in p for t in re.split(r"[_\-\s]", part.lower()))
-                }
-            )
-            names = sorted(
-                {
-                    s
-                    for s in fact_strings
-                    if s not in known_words and re.search(r"[A-Za-z]", s) and not _COUNTRY.fullmatch(s)
-                    and not _SUBDIVISION.fullmatch(s) and not re.fullmatch(r"[a-z0-9_.]+", s) and len(s) < 80
-                }
-            )
-            looks_like_key = {s for s in strings if re.fullmatch(r"(user|system|essential|marketing|analytics|functional|personalize|third_party_sharing|employment|finance|collect|operations|sales|train_ai_system)(\.[a-z0-9_]+)+", s)}
-            per_company[company] = CompanyFacts(
-                name=company,
-                categories=tuple(sorted({s for s in strings if s in cat_set})),
-                uses=tuple(sorted({s for s in strings if s in use_set})),
-                opt_outs=tuple(o for o in opt_outs if o in set(strings)),
-                legal_matters=tuple(m for m in matters if m in set(strings)),
-                names=tuple(names),
-                countries=tuple(sorted({s for s in strings if _COUNTRY.fullmatch(s)})),
-                subdivisions=tuple(sorted({s for s in strings if _SUBDIVISION.fullmatch(s)})),
-                ages=tuple(ages),
-                unknown_keys=tuple(sorted(looks_like_key - cat_set - use_set)),
-            )
-        return cls(
-            companies=companies,
-            categories=categories,
-            uses=uses,
-            kinds=tuple(reference.get("recipient_kinds", ())),
-            opt_outs=opt_outs,
-            legal_matters=matters,
-            eea=tuple(reference.get("eea", ())),
-            adequacy=tuple(reference.get("eu_adequacy", ())),
-            direct_identifiers=tuple(reference.get("direct_identifiers", ())),
-            reference=reference,
-            company=per_company,
-            global_categories=global_categories,
-            global_uses=global_uses,
-        )
-
-    # convenience views
-    def policy_categories(self, company: str | None = None) -> tuple[str, ...]:
-        keys = set(self.global_categories)
-        for c in [company] if company else self.companies:
-            keys |= set(self.company[c].categories)
-        return tuple(k for k in self.categories if k in keys)
-
-    def policy_uses(self, company: str | None = None) -> tuple[str, ...]:
-        keys = set(self.global_uses)
-        for c in [company] if company else self.companies:
-            keys |= set(self.company[c].uses)
-        return tuple(k for k in self.uses if k in keys)
-
-    def names(self) -> tuple[str, ...]:
-        return tuple(sorted({n for c in self.companies for n in self.company[c].names}))
-
-    def countries(self) -> tuple[str, ...]:
-        found = set(self.eea) | set(self.adequacy) | set(_EXTRA_COUNTRIES)
-        for c in self.companies:
-            found |= set(self.company[c].countries)
-        return tuple(sorted(found))
-
-    def subdivisions(self) -> tuple[str, ...]:
-        found = {"US-CA", "US-NY", "US-TX", "CA-QC", "DE-BY"}
-        for c in self.companies:
-            found |= set(self.company[c].subdivisions)
-        return tuple(sorted(found))
-
-    def age_thresholds(self, company: str | None = None) -> tuple[int, ...]:
-        found = {13, 16, 18}
-        for c in [company] if company else self.companies:
-            found |= set(self.company[c].ages)
-        return tuple(sorted(found))
-
-    def age_bands(self, company: str) -> dict[str, int | None]:
-        """unknown, child, teen, adult for this company: below its lowest age threshold,
-        below its highest one, and well above it (defaults 13 and 18 when the facts name none)."""
-        ages = sorted(self.company[company].ages) if company in self.company else []
-        low, high = (ages[0], ages[-1]) if ages else (13, 18)
-        if high == low:  # one threshold: a child well below it, a teen just below 18 (or it)
-            low, high = min(low, 13), max(high, 18)
-        return {"unknown": None, "child": max(low - 1, 0), "teen": high - 1, "adult": max(high + 12, 30)}
-
-
-# --- observing the policy -----------------------------------------------------------------
-
-OBSERVATION_PATH = "privacy_pdp_observe/observation"
-RULES_PATH = "privacy_pdp_observe/rules"
-OBSERVER_FILE = "privacy_pdp_observe.rego"
-OBSERVER_MODULE = """\
-package privacy_pdp_observe
-
-# Added in memory by privacy_pdp.assurance.invariants (never written to the policy directory): the
-# decision and the company's own rules, read by name as privacy.decision reads them, for
-# a valid input only (privacy.decision never evaluates a company's rules otherwise).
-
-import data.privacy
-import data.privacy.request
-
-# The company's rules are read only when the decision took the input as valid, as
-# privacy.decision reads them; the decision is worked out once per query.
-observation := {"decision": d, "rules": rules} if {
-	d := privacy.decision
-	not _rejected(d)
-} else := {"decision": privacy.decision, "rules": null}
-
-_rejected(d) if {
-	some r in d.reasons
-	r.code == "invalid_input"
-}
-
-# The company's rules alone (for inputs known to be valid, e.g. the bounded check),
-# read by static paths (appended per company by with_observer): a dynamic key
-# (data.privacy.companies[c]) makes regopy evaluate every company's rules.
-"""
-
-
-_RULES_FOR = """
-rules := {{
-	"permits": [r | some r in data.privacy.companies.{c}.permits],
-	"forbids": [r | some r in data.privacy.companies.{c}.forbids],
-	"obligations": [o | some o in data.privacy.companies.{c}.obligations],
-	"catch_all": [r | r := data.privacy.companies.{c}.catch_all],
-}} if request.company == "{c}"
-"""
-
-
-def observer_module(companies: Iterable[str]) -> str:
-    return OBSERVER_MODULE + "".join(_RULES_FOR.format(c=c) for c in companies if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", c))
-
-
-def with_observer(policy_set: PolicySet) -> PolicySet:
-    companies = Model.from_policy_set(policy_set).companies
-    return PolicySet({**policy_set.modules, OBSERVER_FILE: observer_module(companies)}, policy_set.data,
-                     policy_set.revision, dict(policy_set.test_modules))
-
-
-@dataclass(frozen=True)
-class Observation:
-    defined: bool
-    decision: Any = None
-    permits: list[Any] = field(default_factory=list)
-    forbids: list[Any] = field(default_factory=list)
-    obligations: list[Any] = field(default_factory=list)
-    catch_all: Any = None
-    error: str | None = None
-
-
-class Observer:
-    """Evaluates the observation (and the plain decision) with one engine."""
-
-    def __init__(self, engine: Any):
-        self.engine = engine
-        self._clauses: dict[str, Any] | None = None
-
-    @classmethod
-    def regopy(cls, policy_set: PolicySet) -> Observer:
-        return cls(RegoEngine(with_observer(policy_set), entrypoints=(OBSERVATION_PATH, RULES_PATH, "privacy/decision", "privacy/clauses")))
-
-    @classmethod
-    def opa(cls, policy_set: PolicySet) -> Observer:
-        return cls(OpaGoEngine(with_observer(policy_set)))
-
-    def observe(self, doc: Any) -> Observation:
-        result = _evaluated(self.engine, OBSERVATION_PATH, doc)
-        if isinstance(result, Observation):
-            return result
-        return observation_of(result.value["decision"], result.value["rules"])
-
-    def observe_valid(self, doc: Any, decision: Observation | None = None) -> Observation:
-        """For an input known to be valid: the decision (unless given) and the company's rules,
-        queried apart (cheaper under regopy than the combined observation)."""
-        decision = decision or self.decide(doc)
-        if not decision.defined:
-            return decision
-        try:
-            rules = self.engine.evaluate(RULES_PATH, doc)
-        except Exception as exc:  # noqa: BLE001
-            return Observation(False, error=f"engine error reading the company rules: {getattr(exc, 'message', exc)}")
-        return observation_of(decision.decision, rules.value if rules.defined else None)
-
-    def decide(self, doc: Any) -> Observation:
-        """The plain decision (privacy/decision), as production evaluates it."""
-        return decide_with(self.engine, doc)
-
-    def clauses(self) -> dict[str, Any]:
-        if self._clauses is None:
-            result = self.engine.evaluate("privacy/clauses")
-            self._clauses = result.value if result.defined else {}
-        return self._clauses
-
-
-def observation_of(decision: Any, rules: Any) -> Observation:
-    if not isinstance(rules, dict):
-        return Observation(True, decision)
-    catch_all = rules["catch_all"][0] if rules["catch_all"] else None
-    return Observation(True, decision, rules["permits"], rules["forbids"], rules["obligations"], catch_all)
-
-
-def decide_with(engine: Any, doc: Any) -> Observation:
-    result = _evaluated(engine, "privacy/decision", doc)
-    return result if isinstance(result, Observation) else Observation(True, result.value)
-
-
-def _evaluated(engine: Any, path: str, doc: Any) -> Any:
-    """The defined evaluation of path, or a failed Observation saying why there is none."""
-    try:
-        result = engine.evaluate(path, doc)
-    except EngineError as exc:
-        return Observation(False, error=f"engine error: {exc.message}")
-    except Exception as exc:  # noqa: BLE001 - e.g. regopy printing output that is not JSON
-        return Observation(False, error=f"engine failure: {type(exc).__name__}: {exc}")
-    if not result.defined:
-        return Observation(False, error="the decision is undefined")
-    return result
-
 
 # --- the request, normalised as privacy.request does ---------------------------------------
 
@@ -440,6 +73,7 @@ class Flow:
     opt_outs: tuple[str, ...]
     legal_request: dict[str, Any] | None
     identifiability: str
+    requested_by_subject: bool = False
 
 
 def flow_of(doc: dict[str, Any]) -> Flow:
@@ -455,6 +89,7 @@ def flow_of(doc: dict[str, Any]) -> Flow:
         opt_outs=tuple(_get(doc, "opt_outs", [])),
         legal_request=legal if isinstance(legal, dict) else None,
         identifiability=_get(doc, "identifiability", "identifiable"),
+        requested_by_subject=_get(doc, "requested_by_subject", False) is True,
     )
 
 
@@ -517,61 +152,67 @@ def _denied(rule: str, decision: Any) -> list[str]:
     return [f"{rule}, yet allowed: {short(decision.get('reasons'))}"] if _allowed(decision) else []
 
 
-def third_party_marketing(flow: Flow, decision: Any) -> list[str]:
-    """3. No third-party direct marketing without express consent (never for some companies)."""
-    if flow.kind in FIRST_PARTY_KINDS or not overlaps(flow.use, DIRECT_MARKETING):
+def third_party_marketing(flow: Flow, decision: Any, promises: Promises) -> list[str]:
+    """3. No third-party direct marketing without express consent (never, for a company
+    that reads its policy so)."""
+    reading = promises.of(flow.company).third_party_direct_marketing
+    if reading is None or flow.kind in promises.first_party_kinds or not overlaps(flow.use, promises.direct_marketing_use):
         return []
-    if flow.company in NO_THIRD_PARTY_MARKETING_EVEN_WITH_CONSENT:
+    if reading == "never":
         return _denied(f"{flow.company} gives no data to a {flow.kind} for direct marketing ({flow.use})", decision)
     if not any(covers(c, flow.use) for c in flow.consents):
         return _denied(f"direct marketing ({flow.use}) by a {flow.kind} without consent covering it", decision)
     return []
 
 
-def no_sale(flow: Flow, decision: Any) -> list[str]:
-    """4. No sale of identifiable personal data."""
-    if flow.action == "sell" and flow.identifiability == "identifiable":
+def no_sale(flow: Flow, decision: Any, promises: Promises) -> list[str]:
+    """4. No sale of identifiable personal data (every company)."""
+    if flow.action == promises.sale_action and flow.identifiability == promises.sale_identifiability:
         return _denied("sale of identifiable personal data", decision)
     return []
 
 
-def law_enforcement(flow: Flow, decision: Any) -> list[str]:
-    """5. Law enforcement needs a legal request (verified for some; never for others)."""
-    if flow.kind != LAW_ENFORCEMENT_KIND:
+def law_enforcement(flow: Flow, decision: Any, promises: Promises) -> list[str]:
+    """5. Law enforcement needs a legal request (a verified one, or none will do, as the
+    company reads its policy)."""
+    reading = promises.of(flow.company).law_enforcement
+    if reading is None or flow.kind != promises.law_enforcement_kind:
         return []
-    if flow.company in LAW_ENFORCEMENT_NEVER:
+    if reading == "never":
         return _denied(f"{flow.company} never discloses to law enforcement", decision)
     if flow.legal_request is None:
         return _denied("disclosure to law enforcement without a legal request", decision)
-    if flow.company in LAW_ENFORCEMENT_NEEDS_VERIFIED and flow.legal_request.get("verified") is not True:
+    if reading == "verified_request" and flow.legal_request.get("verified") is not True:
         return _denied(f"{flow.company} discloses to law enforcement only on a verified request", decision)
     return []
 
 
-def ad_partner_identifiers(flow: Flow, decision: Any, direct_identifiers: Iterable[str]) -> list[str]:
-    """6a. advertising_partner never gets direct identifiers (CallsApp: city and country excepted)."""
-    if flow.kind != AD_PARTNER_KIND:
+def ad_partner_identifiers(flow: Flow, decision: Any, promises: Promises) -> list[str]:
+    """6a. An advertising partner gets no direct identifiers (but the keys the company excepts)."""
+    excepted = promises.of(flow.company).advertising_partner_identifiers_except
+    if excepted is None or flow.kind != promises.advertising_partner_kind:
         return []
-    excepted = AD_PARTNER_IDENTIFIER_EXCEPTIONS.get(flow.company, frozenset())
-    hits = sorted({c for c in flow.categories if c not in excepted for d in direct_identifiers if overlaps(c, d)})
+    hits = sorted({c for c in flow.categories if c not in excepted for d in promises.direct_identifiers if overlaps(c, d)})
     return _denied(f"direct identifiers {hits} to an advertising partner", decision) if hits else []
 
 
-def card_numbers(flow: Flow, decision: Any) -> list[str]:
-    """6b. Card numbers go nowhere except for payment processing."""
-    hits = [c for c in flow.categories if overlaps(c, CARD_NUMBERS_KEY)]
-    if hits and not covers(PAYMENT_USE, flow.use):
+def card_numbers(flow: Flow, decision: Any, promises: Promises) -> list[str]:
+    """6b. Card numbers go nowhere except for payment processing (every company)."""
+    hits = [c for c in flow.categories if overlaps(c, promises.card_numbers_category)]
+    if hits and not covers(promises.card_numbers_use, flow.use):
         return _denied(f"card numbers ({hits}) for {flow.use}", decision)
     return []
 
 
-def private_content(flow: Flow, decision: Any) -> list[str]:
-    """7. CallsApp never discloses private content."""
-    key = PRIVATE_CONTENT_NEVER.get(flow.company)
-    if key is None:
-        return []
-    hits = [c for c in flow.categories if overlaps(c, key)]
-    return _denied(f"{flow.company} discloses private content ({hits})", decision) if hits else []
+def never_disclosed(flow: Flow, decision: Any, promises: Promises) -> list[str]:
+    """7. Categories a company never discloses (e.g. CallsApp's private content), outside
+    the flows its promise excepts."""
+    problems = []
+    for promise in promises.of(flow.company).never_disclosed:
+        hits = [c for c in flow.categories if any(overlaps(c, k) for k in promise.categories)]
+        if hits and not promise.excepts(flow):
+            problems += _denied(f"{flow.company} never discloses {hits} ({promise.clause})", decision)
+    return problems
 
 
 def explained(decision: Any, clauses: dict[str, Any]) -> list[str]:
@@ -620,12 +261,13 @@ def point_problems(model: Model, clauses: dict[str, Any], doc: dict[str, Any], o
     flow = flow_of(doc)
     decision = obs.decision
     note(DEFAULT_DENY, default_deny(obs))
-    note(THIRD_PARTY_MARKETING, third_party_marketing(flow, decision))
-    note(NO_SALE, no_sale(flow, decision))
-    note(LAW_ENFORCEMENT, law_enforcement(flow, decision))
-    note(AD_PARTNER_IDENTIFIERS, ad_partner_identifiers(flow, decision, model.direct_identifiers))
-    note(CARD_NUMBERS, card_numbers(flow, decision))
-    note(PRIVATE_CONTENT, private_content(flow, decision))
+    promises = model.promises
+    note(THIRD_PARTY_MARKETING, third_party_marketing(flow, decision, promises))
+    note(NO_SALE, no_sale(flow, decision, promises))
+    note(LAW_ENFORCEMENT, law_enforcement(flow, decision, promises))
+    note(AD_PARTNER_IDENTIFIERS, ad_partner_identifiers(flow, decision, promises))
+    note(CARD_NUMBERS, card_numbers(flow, decision, promises))
+    note(NEVER_DISCLOSED, never_disclosed(flow, decision, promises))
     note(EXPLAINED, explained(decision, clauses))
     return found
 

@@ -24,19 +24,18 @@ file:line, since each is a rule change nothing pins down.
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Sequence
 
 from privacy_pdp.assurance import invariants as inv
-from privacy_pdp.authoring import regotest
 from privacy_pdp.assurance import verify
+from privacy_pdp.authoring import regotest
+from privacy_pdp.core import regosource
 from privacy_pdp.core.engine import EngineError, OpaGoEngine
 from privacy_pdp.core.policyset import PolicySet
 
-_RULE_START = re.compile(r"^(forbids|permits)\s+contains\b")
-_SKIP_LINE = re.compile(r"^(some|every)\b|:=|(?<![=!<>])=(?!=)|\bwith\b")
+MUTATED_RULES = ("forbids", "permits")
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,7 @@ class Rule:
     end: int  # 0-based line of the last line
     body: tuple[int, ...]  # 0-based lines of plain condition expressions
     comment_start: int  # first line of the comment block just above the head
+    clause: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,93 +61,22 @@ class Mutant:
         return f"{self.file}:{self.line}"
 
 
-def _depths(source: str) -> list[tuple[int, int]]:
-    """For each line, the brace/bracket depth at its start and at its end (strings, raw
-    strings and comments skipped)."""
-    out = []
-    depth = 0
-    in_raw = False
-    for line in source.split("\n"):
-        start = depth
-        i = 0
-        in_str = False
-        while i < len(line):
-            ch = line[i]
-            if in_raw:
-                if ch == "`":
-                    in_raw = False
-            elif in_str:
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    in_str = False
-            elif ch == "#":
-                break
-            elif ch == '"':
-                in_str = True
-            elif ch == "`":
-                in_raw = True
-            elif ch in "{[(":
-                depth += 1
-            elif ch in "}])":
-                depth -= 1
-            i += 1
-        out.append((start, depth))
-    return out
-
-
-def _code(line: str) -> str:
-    """The line without a trailing comment (outside strings)."""
-    in_str = False
-    for i, ch in enumerate(line):
-        if ch == '"' and (i == 0 or line[i - 1] != "\\"):
-            in_str = not in_str
-        elif ch == "#" and not in_str:
-            return line[:i]
-    return line
+def _plain(expr: regosource.Expr) -> bool:
+    """A condition that can be negated in place: on one line, binding nothing, no `some`,
+    `every` or `with`."""
+    return (expr.span.start_line == expr.span.end_line and expr.keyword not in ("some", "every")
+            and not expr.binds and not expr.has_with)
 
 
 def rules(source: str) -> list[Rule]:
     """The forbids/permits rules of a module, with their body's plain condition lines."""
-    lines = source.split("\n")
-    depths = _depths(source)
     found = []
-    i = 0
-    while i < len(lines):
-        match = _RULE_START.match(lines[i])
-        if not match or depths[i][0] != 0:
-            i += 1
+    for rule in regosource.parse_module(source).rules:
+        if rule.name not in MUTATED_RULES or rule.kind != regosource.PARTIAL_SET:
             continue
-        start = i
-        # the rule ends where the depth comes back to 0 on a line that does not go on
-        # with `if {`, `} if {` or `else`
-        j = i
-        while j < len(lines):
-            code = _code(lines[j]).rstrip()
-            if depths[j][1] == 0 and not re.search(r"\bif\s*$|\bif\s*\{\s*$|\belse\b.*$", code) and code.strip():
-                # a head object closed by `} if {` raises the depth again on the same line
-                break
-            j += 1
-        end = min(j, len(lines) - 1)
-        # the body: lines after the line that opened `if {`
-        body_open = None
-        for k in range(start, end + 1):
-            if re.search(r"\bif\s*\{\s*$", _code(lines[k]).rstrip()):
-                body_open = k
-        body = []
-        if body_open is not None:
-            for k in range(body_open + 1, end):
-                text = _code(lines[k]).strip()
-                if not text or depths[k] != (1, 1):
-                    continue
-                if _SKIP_LINE.search(text):
-                    continue
-                body.append(k)
-        comment_start = start
-        while comment_start > 0 and lines[comment_start - 1].startswith("#"):
-            comment_start -= 1
-        found.append(Rule(match.group(1), start, end, tuple(body), comment_start))
-        i = end + 1
+        body = tuple(e.span.start_line - 1 for b in rule.bodies if b.braced for e in b.exprs if _plain(e))
+        above = rule.comments_start.start_line if rule.comments_start else rule.span.start_line
+        found.append(Rule(rule.name, rule.span.start_line - 1, rule.span.end_line - 1, body, above - 1, rule.clause))
     return found
 
 
@@ -166,19 +95,13 @@ def mutants_of(file: str, source: str) -> Iterator[Mutant]:
             yield Mutant(file, k + 1, "negate", f"{what}: {text}", "\n".join(new))
         blank = [""] * (rule.end - rule.comment_start + 1)
         new = lines[: rule.comment_start] + blank + lines[rule.end + 1 :]
-        clause = re.search(r"clause:\s*(\S+)", "\n".join(lines[rule.comment_start : rule.end + 1]))
-        label = f"{rule.name} rule" + (f" citing {clause.group(1)}" if clause else "")
+        label = f"{rule.name} rule" + (f" citing {rule.clause}" if rule.clause else "")
         yield Mutant(file, rule.start + 1, "drop", f"drop the {label}", "\n".join(new))
 
 
 def company_modules(policy_set: PolicySet) -> dict[str, str]:
     """company -> path of its main module."""
-    found = {}
-    for path in sorted(policy_set.modules):
-        m = re.fullmatch(r"privacy/companies/([^/]+)/\1\.rego", path)
-        if m:
-            found[m.group(1)] = path
-    return found
+    return {c: path for c in policy_set.companies if (path := policy_set.company_module(c)) in policy_set.modules}
 
 
 @dataclass
@@ -230,7 +153,7 @@ def run(
         path = modules.get(company)
         if path is None:
             continue
-        pattern = rf"^data\.privacy\.companies\.{re.escape(company)}_test\."
+        pattern = f"^data\\.privacy\\.companies\\.{company}_test\\."  # not Rego: a test ref (company is an identifier)
         base_tests = _test_failures(policy_set, pattern)
         base_violations = _violations(policy_set, company, sample, seed)
         report.baseline_failures += sorted(base_tests) + sorted(set(base_violations.values()))

@@ -5,8 +5,9 @@ companies are present. ``privacy-pdp verify`` prints its size per company.
 
 **Flows** (``--domain bounded``, the default): company x recipient kind (all 9) x data use
 x data category, over the keys the company's package and facts name plus the keys of the
-reference lists and of the invariants themselves (card numbers, private content, direct
-marketing, payment processing, city and country). A rule that matches keys by covers /
+reference lists and of the promises (``assurance.promises``: card numbers, payment
+processing, direct marketing, and what any company excepts or never discloses, today
+city, country and private content). A rule that matches keys by covers /
 overlaps can only tell apart keys it names, so these are the keys where decisions change.
 
 **Contexts**, in *cells* (a cell fixes everything but consent and opt-out):
@@ -200,7 +201,7 @@ def build_domain(model: inv.Model, mode: str = "bounded", companies: Sequence[st
             cell("subject in US-CA", {"subject": {"age": adult, "country": "US", "subdivision": "US-CA"}})
             cell("recipient in CN", {"recipient_country": "CN"})
             cell("not under contract", {"under_contract": False})
-            name = next((n for n in facts.names if not re.search(r"\d", n) and len(n) <= 40 and n[:1].isupper()), None)
+            name = next((n for n in facts.names if not re.search(r"\d", n) and len(n) <= 40 and n[:1].isupper()), None)  # not Rego: a name
             if name:
                 cell("recipient named " + name, {"recipient_name": name})
         else:

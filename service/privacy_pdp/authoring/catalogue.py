@@ -8,18 +8,16 @@ test, and that every ``not_decidable`` clause says why.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from privacy_pdp.core import regosource
 from privacy_pdp.core.policyset import PolicySet
 
-DECIDING_RULE = re.compile(r"^(forbids|permits|obligations)\s+contains\b|^catch_all\s*:?=")
-RULE_HEAD = re.compile(r"^([a-z_][a-z0-9_]*)\b")
-CLAUSE_LITERAL = re.compile(r'"clause"\s*:\s*"([^"]+)"')
+# The rules privacy.decision reads from a company package, and their kinds.
+DECIDING_SETS = ("forbids", "permits", "obligations")
+DECIDING_ONE = "catch_all"
 REQUIRED_FIELDS = ("company", "title", "summary", "source", "language", "status")
 MAX_QUOTE = 200
 GENERATED_DISPATCH = "privacy/dispatch.rego"
@@ -32,6 +30,8 @@ class AnnotatedRule:
     name: str
     metadata: dict[str, Any]
     body_clauses: tuple[str, ...]
+    deciding: bool = False
+    metadata_error: str | None = None
 
     @property
     def clause(self) -> str | None:
@@ -56,41 +56,23 @@ def catalogue_of(policy_set: PolicySet) -> dict[str, dict[str, Any]]:
     return merged
 
 
+def is_deciding(rule: regosource.Rule) -> bool:
+    """One of the rules privacy.decision reads: every such rule cites a clause."""
+    if rule.name in DECIDING_SETS:
+        return rule.kind == regosource.PARTIAL_SET
+    return rule.name == DECIDING_ONE and rule.kind in (regosource.COMPLETE, regosource.DEFAULT)
+
+
 def rules_of(file: str, source: str) -> list[AnnotatedRule]:
-    """Every top-level rule in source, with its METADATA block (empty if none)."""
-    lines = source.splitlines()
-    rules: list[AnnotatedRule] = []
-    metadata_lines: list[str] | None = None
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if line.strip() == "# METADATA":
-            metadata_lines = []
-            index += 1
-            while index < len(lines) and lines[index].startswith("#"):
-                metadata_lines.append(re.sub(r"^# ?", "", lines[index]))
-                index += 1
-            continue
-        head = RULE_HEAD.match(line)
-        if head and not line.startswith(("package", "import")):
-            end = index + 1
-            while end < len(lines) and not RULE_HEAD.match(lines[end]) and lines[end].strip() != "# METADATA":
-                end += 1
-            body = "\n".join(lines[index:end])
-            try:
-                metadata = yaml.safe_load("\n".join(metadata_lines)) if metadata_lines else {}
-            except yaml.YAMLError as exc:
-                metadata = {"_error": str(exc)}
-            rules.append(
-                AnnotatedRule(file, index + 1, head.group(1), metadata or {}, tuple(CLAUSE_LITERAL.findall(body)))
-            )
-            metadata_lines = None
-            index = end
-            continue
-        if line.strip() and not line.startswith("#"):
-            metadata_lines = None
-        index += 1
-    return rules
+    """Every top-level rule in source, with its METADATA block (empty if none) and the
+    clause ids its body writes as `"clause": "<id>"`."""
+    found = []
+    for rule in regosource.parse_module(source, file).rules:
+        metadata = rule.metadata.data if rule.metadata else {}
+        error = rule.metadata.error if rule.metadata else None
+        clauses = tuple(value for key, value in rule.string_pairs if key == "clause")
+        found.append(AnnotatedRule(file, rule.line, rule.name, metadata, clauses, is_deciding(rule), error))
+    return found
 
 
 def check(policy_set: PolicySet) -> Report:
@@ -104,10 +86,10 @@ def check(policy_set: PolicySet) -> Report:
             continue
         for rule in rules_of(file, source):
             where = f"{file}:{rule.line}"
-            if "_error" in rule.metadata:
-                problems.append(f"{where}: METADATA is not valid YAML: {rule.metadata['_error']}")
+            if rule.metadata_error:
+                problems.append(f"{where}: {rule.metadata_error}")
                 continue
-            deciding = bool(DECIDING_RULE.match(source.splitlines()[rule.line - 1]))
+            deciding = rule.deciding
             if deciding and not rule.metadata:
                 problems.append(f"{where}: rule {rule.name} decides but has no METADATA")
                 continue
@@ -127,7 +109,8 @@ def check(policy_set: PolicySet) -> Report:
                 elif deciding and rule.clause and literal != rule.clause:
                     problems.append(f"{where}: rule {rule.name} cites {rule.clause} in METADATA but {literal} in its reason")
 
-    tests_text = "\n".join(policy_set.test_modules.values())
+    # A test names a clause when one of its string literals is the clause id.
+    test_literals = {s for file, source in policy_set.test_modules.items() for s in regosource.parse_module(source, file).strings}
     for clause_id, entry in sorted(catalogue.items()):
         missing = [f for f in REQUIRED_FIELDS if f not in entry]
         if missing:
@@ -143,7 +126,7 @@ def check(policy_set: PolicySet) -> Report:
         if entry["status"] == "encoded":
             if clause_id not in cited:
                 problems.append(f"catalogue {clause_id}: encoded, but no rule's METADATA cites it")
-            if company != "all" and not re.search(rf"(?<![\w.]){re.escape(clause_id)}(?![\w.])", tests_text):
+            if company != "all" and clause_id not in test_literals:
                 problems.append(f"catalogue {clause_id}: encoded, but no test names it")
         elif entry["status"] == "not_decidable":
             if not str(entry.get("why") or "").strip():

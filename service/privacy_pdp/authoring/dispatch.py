@@ -15,12 +15,10 @@ DISPATCH_PATH = Path("privacy") / "dispatch.rego"
 RULES = ("forbids", "permits", "obligations", "catch_all")
 
 
-def companies(policy_set: PolicySet) -> list[str]:
-    found = policy_set.data.get("privacy", {}).get("companies", {})
-    return sorted(name for name, value in found.items() if isinstance(value, dict) and "facts" in value)
-
-
 def render(policy_set: PolicySet) -> str:
+    for company in policy_set.companies:
+        if not company.isidentifier() or not company.isascii():
+            raise ValueError(f"company folder {company!r}: the name must be a Rego identifier (letters, digits, _)")
     lines = [
         "# METADATA",
         "# title: Company dispatch",
@@ -32,7 +30,7 @@ def render(policy_set: PolicySet) -> str:
         "import data.privacy.request",
     ]
     for rule in RULES:
-        for company in companies(policy_set):
+        for company in policy_set.companies:
             lines += ["", f'{rule} := data.privacy.companies.{company}.{rule} if request.company == "{company}"']
     return "\n".join(lines) + "\n"
 

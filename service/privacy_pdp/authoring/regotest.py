@@ -11,8 +11,10 @@ of rules under ``with data.x as``. So a test that uses ``with`` runs under OPA, 
 document it substitutes for the input (``with input as D`` or
 ``with data.privacy.request.document as D``) is recorded and replayed: the decision
 entrypoint is evaluated on D by both engines, without ``with``, and the two documents must
-be identical. Tests without ``with`` run under both engines directly. regopy runs in a
-child process, so an abort inside rego-cpp fails the run instead of killing the runner.
+be identical. Tests without ``with`` run under both engines directly (regopy compiles the
+test modules with their with-rules blanked out: they would only slow it down). regopy runs
+in a child process, so an abort inside rego-cpp fails the run instead of killing the runner.
+Test modules are read with ``core.regosource``; only a test rule's own `with` is recorded.
 """
 
 from __future__ import annotations
@@ -28,10 +30,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from privacy_pdp.core.engine import Engine, EngineError, OpaGoEngine, RegoEngine
 from privacy_pdp.core.policyset import PolicySet
+from privacy_pdp.core.regosource import parse_module
 
-_PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
-_TEST_RULE = re.compile(r"^(test_\w+)\b", re.MULTILINE)
-_WITH = re.compile(r"\bwith\s+([\w.\[\]\"]+)\s+as\s+")
 CAPTURE = "__pdp_capture"
 # with-targets whose value is the decision input, and the document replayed on it
 INPUT_TARGETS = ("input", "data.privacy.request.document")
@@ -80,19 +80,32 @@ def discover(policy_set: PolicySet) -> list[RegoTest]:
     tests: list[RegoTest] = []
     seen: set[str] = set()
     for file, source in sorted(policy_set.test_modules.items()):
-        package = _PACKAGE.search(source)
-        if package is None:
+        module = parse_module(source, file)
+        if not module.package:
             continue
-        starts = [m.start() for m in re.finditer(r"^\S", source, re.MULTILINE)] + [len(source)]
-        for match in _TEST_RULE.finditer(source):
-            end = next(i for i in starts if i > match.start())
-            uses_with = _WITH.search(source, match.start(), end) is not None
-            line = source.count("\n", 0, match.start()) + 1
-            test = RegoTest(file, line, package.group(1), match.group(1), uses_with)
+        for rule in module.tests():
+            test = RegoTest(file, rule.line, module.package, rule.name, bool(rule.withs))
             if test.ref not in seen:  # a rule defined twice is one test, as in OPA
                 seen.add(test.ref)
                 tests.append(test)
     return tests
+
+
+def without_with_rules(source: str) -> str:
+    """The module with every rule that uses `with` blanked out (line numbers kept)."""
+    for rule in sorted(parse_module(source).rules, key=lambda r: r.span.start, reverse=True):
+        if rule.withs:
+            blank = "".join(ch if ch == "\n" else " " for ch in source[rule.span.start : rule.span.end])
+            source = source[: rule.span.start] + blank + source[rule.span.end :]
+    return source
+
+
+def direct_test_set(policy_set: PolicySet) -> PolicySet:
+    """What regopy compiles to run the tests without `with`: the policy and the test
+    modules without their with-rules (regopy's compile time explodes with the number of
+    rules under `with data.x as`, and those tests are replayed anyway)."""
+    tests = {name: without_with_rules(source) for name, source in policy_set.test_modules.items()}
+    return PolicySet({**policy_set.modules, **tests}, policy_set.data, policy_set.revision)
 
 
 def _outcome(engine: Engine, path: str) -> Outcome:
@@ -106,44 +119,16 @@ def _outcome(engine: Engine, path: str) -> Outcome:
 
 
 def with_capture(source: str) -> str:
-    """Wrap every with-value in a call that records it: `with T as E` -> `with T as CAPTURE("T", E)`.
-    A value ends at a line end, a `with` or a `}` outside brackets and strings."""
-    out, cursor = [], 0
-    heads = [(m.start(), m.group(1)) for m in _TEST_RULE.finditer(source)]
-    for m in _WITH.finditer(source):
-        line_start = source.rfind("\n", 0, m.start()) + 1
-        if m.start() < cursor or "#" in source[line_start:m.start()]:  # consumed, or in a comment
-            continue
-        end = _value_end(source, m.end())
-        value = source[m.end():end].rstrip()
-        test = next((name for start, name in reversed(heads) if start < m.start()), "")
-        out.append(source[cursor:m.end()] + f'{CAPTURE}("{test}", "{m.group(1)}", {value})')
-        cursor = m.end() + len(value)
-    return "".join(out) + source[cursor:]
-
-
-def _value_end(source: str, i: int) -> int:
-    depth, quote = 0, ""
-    while i < len(source):
-        ch = source[i]
-        if quote:
-            if ch == "\\" and quote == '"':
-                i += 2
-                continue
-            if ch == quote:
-                quote = ""
-        elif ch in "\"`":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            if depth == 0:
-                return i
-            depth -= 1
-        elif depth == 0 and (ch == "\n" or ch == ";" or source.startswith(" with ", i)):
-            return i
-        i += 1
-    return i
+    """Wrap every with-value of a test in a call that records it:
+    `with T as E` -> `with T as CAPTURE("test", "T", E)`."""
+    edits = [
+        (w.value_span.start, w.value_span.end, f'{CAPTURE}("{rule.name}", "{w.target}", {w.value})')
+        for rule in parse_module(source).tests()
+        for w in rule.withs
+    ]
+    for start, end, text in sorted(edits, reverse=True):
+        source = source[:start] + text + source[end:]
+    return source
 
 
 class _CapturingOpa:
@@ -238,8 +223,8 @@ def run(
     report: Callable[[TestResult], None] | None = None,
 ) -> list[TestResult]:
     """Run every discovered test (or those matching pattern) under the given engines."""
-    tests = [t for t in discover(policy_set) if pattern is None or re.search(pattern, t.ref)]
-    full = policy_set.with_tests()
+    tests = [t for t in discover(policy_set) if pattern is None or re.search(pattern, t.ref)]  # not Rego: a test ref
+    full = direct_test_set(policy_set)
     paths = [t.path for t in tests]
     by_engine: dict[str, dict[str, Outcome]] = {}
     captured: dict[str, list[Any]] = {}

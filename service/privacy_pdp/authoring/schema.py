@@ -25,9 +25,7 @@ def _optional(schema: dict[str, Any]) -> dict[str, Any]:
 def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
     privacy = policy_set.data["privacy"]
     taxonomy, reference = privacy["taxonomy"], privacy["reference"]
-    companies = sorted(
-        name for name, company in privacy.get("companies", {}).items() if isinstance(company.get("facts"), dict)
-    )
+    companies = list(policy_set.companies)
     use = {"type": "string", "enum": taxonomy["data_uses"]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -36,7 +34,7 @@ def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
         "required": ["company", "data_categories", "data_use", "recipient"],
         "properties": {
             "company": {"type": "string", "enum": companies},
-            "action": _optional({"type": "string", "enum": ["disclose", "sell"]}),
+            "action": _optional({"type": "string", "enum": reference["actions"]}),
             "data_categories": {
                 "type": "array",
                 "minItems": 1,
@@ -75,7 +73,7 @@ def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
                     },
                 }
             ),
-            "identifiability": _optional({"type": "string", "enum": ["identifiable", "pseudonymous", "aggregated"]}),
+            "identifiability": _optional({"type": "string", "enum": reference["identifiability"]}),
             "requested_by_subject": _optional({"type": "boolean"}),
         },
     }

@@ -19,6 +19,7 @@ def register(app: typer.Typer) -> None:
     app.command("eval")(eval_)
     app.command("generate")(generate)
     app.command()(check)
+    app.command("new-company")(new_company)
 
 
 
@@ -74,7 +75,28 @@ def generate(policies: PolicyDir = DEFAULT_POLICIES) -> None:
 
     typer.echo(f"wrote {taxonomy.write(policies)}")
     typer.echo(f"wrote {schema.write(policies, load(policies))}")
-    typer.echo(f"wrote {dispatch.write(policies, load(policies))}")
+    try:
+        typer.echo(f"wrote {dispatch.write(policies, load(policies))}")
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def new_company(
+    name: Annotated[str, typer.Argument(help="the company's name: lower-case letters, digits and _")],
+    policies: PolicyDir = DEFAULT_POLICIES,
+) -> None:
+    """Scaffold a company (package, tests, facts, catalogue) and regenerate the dispatch and schema."""
+    from privacy_pdp.authoring import scaffold
+
+    try:
+        written = scaffold.new_company(policies, name)
+    except scaffold.ScaffoldError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+    generate(policies)
 
 
 def check(policies: Annotated[Path, typer.Argument(help="policy directory")] = DEFAULT_POLICIES) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
@@ -73,31 +74,58 @@ def replace_lone_surrogates(value: Any) -> Any:
     return value
 
 
-_FLOAT_LIMIT = 1e308
+SIGNIFICANT_DIGITS = 15
+"""Input floats are decided on to this many significant digits, by both engines."""
+FLOAT_LIMIT = 1e308
+"""Larger floats are read as this (rego-cpp fails to re-read floats at the edge of the range)."""
+SMALLEST_FLOAT = sys.float_info.min
+"""Floats nearer zero (subnormals) are read as 0 (rego-cpp cannot read them at all)."""
 
 
-def _has_extreme_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return not -(2**63) <= value < 2**63
+def canonical_numbers(value: Any) -> Any:
+    """The input with every float rounded to 15 significant digits: what both engines decide on.
+
+    15 is DBL_DIG, the most digits any decimal keeps through a double. rego-cpp compares
+    floats at about 16 digits (it holds ``150.00000000000003 <= 150`` and ``0.1 + 0.2 ==
+    0.3``) while OPA compares them exactly, so two engines given a float with noise beyond
+    its 15th digit can decide differently (an age of 150.00000000000003 was valid under
+    regopy and out of range under OPA). Rounded, both read the same decimal, and a number
+    that differs from another only beyond the 15th digit is that other number. Floats
+    beyond 1e308 are read as 1e308 and subnormal ones as 0 (far outside, or at, the edge
+    of any valid field). Integers are left alone (they are exact in both)."""
     if isinstance(value, float):
-        return abs(value) > _FLOAT_LIMIT
+        if abs(value) > FLOAT_LIMIT:
+            return FLOAT_LIMIT if value > 0 else -FLOAT_LIMIT
+        if abs(value) < SMALLEST_FLOAT:
+            return 0.0
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
     if isinstance(value, list):
-        return any(_has_extreme_number(v) for v in value)
+        return [canonical_numbers(v) for v in value]
     if isinstance(value, dict):
-        return any(_has_extreme_number(v) for v in value.values())
-    return False
-
-
-def _clamp_floats(value: Any) -> Any:
-    if isinstance(value, float) and abs(value) > _FLOAT_LIMIT:
-        return _FLOAT_LIMIT if value > 0 else -_FLOAT_LIMIT
-    if isinstance(value, list):
-        return [_clamp_floats(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _clamp_floats(v) for k, v in value.items()}
+        return {k: canonical_numbers(v) for k, v in value.items()}
     return value
+
+
+def _numbers(value: Any, found: set[str]) -> set[str]:
+    """What kinds of number value holds: "float"; "big" (an integer past 64 bits, which
+    regopy's set_input wraps); "fine" (a float that set_input would round: it prints floats
+    with 6 decimals)."""
+    if isinstance(value, bool):
+        return found
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            found.add("big")
+    elif isinstance(value, float):
+        found.add("float")
+        if not (value != value or abs(value) == float("inf")) and float(f"{value:f}") != value:
+            found.add("fine")
+    elif isinstance(value, list):
+        for v in value:
+            _numbers(v, found)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _numbers(v, found)
+    return found
 
 
 def _is_surrogate(ch: str) -> bool:
@@ -116,9 +144,9 @@ def ref_for(path: str) -> str:
     """A Rego reference for a slash-separated document path (``a/b`` -> ``data.a.b``)."""
     ref = "data"
     for segment in path_segments(path):
-        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", segment):
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", segment):  # not Rego: a path segment
             ref += f".{segment}"
-        elif re.fullmatch(r"-?[0-9]+", segment):
+        elif re.fullmatch(r"-?[0-9]+", segment):  # not Rego: a path segment
             ref += f"[{int(segment)}]"
         else:
             ref += f"[{json.dumps(segment)}]"
@@ -166,35 +194,34 @@ class RegoEngine:
         # regopy has no "absent input": null is the closest, and no rule of ours tells them apart.
         # set_input builds the term directly: about 3x cheaper than parsing JSON with set_input_term.
         value = None if input is UNDEFINED else input
-        if _has_extreme_number(value):
-            # set_input wraps integers beyond 64 bits (the JSON parser keeps them), and rego-cpp
-            # fails to re-read floats at the very edge of the double range: pass such inputs as
-            # text, with those floats brought to 1e308 (still far outside any valid field).
-            interpreter.set_input_term(json.dumps(replace_lone_surrogates(_clamp_floats(value))))
+        if "float" in _numbers(value, set()):
+            value = canonical_numbers(value)
+        numbers = _numbers(value, set())
+        if "big" in numbers or "fine" in numbers:
+            # set_input wraps integers beyond 64 bits and prints floats with 6 decimals; the
+            # JSON parser keeps both.
+            interpreter.set_input_term(json.dumps(replace_lone_surrogates(value)))
         else:
             try:
                 interpreter.set_input(value)
             except UnicodeEncodeError:
                 interpreter.set_input(replace_lone_surrogates(value))
         path = path.strip("/")
-        ok, text = _regopy_query(interpreter, bundle if path in self.entrypoints else None, path)
+        ok, expressions = _regopy_query(interpreter, bundle if path in self.entrypoints else None, path)
         if not ok:
             raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}")
-        if text == "undefined":
-            return Evaluation(False)
-        try:
-            # strict=False: regopy writes control characters into strings unescaped
-            expressions = json.loads(text, strict=False).get("expressions") or []
-        except ValueError:  # regopy embeds an error term in otherwise good output
-            raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}: {text[:500]}") from None
         if not expressions:
             return Evaluation(False)
         return Evaluation(True, expressions[0])
 
 
-def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, str]:
-    """Query through regopy's C API, reading the output text ourselves: regopy's Output
-    parses it as strict JSON and raises on the control characters it leaves unescaped."""
+def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, list[Any]]:
+    """Query through regopy's C API: (ok, expressions; empty when undefined).
+
+    regopy's own Output parses its text as strict JSON, but rego-cpp writes strings unescaped
+    (control characters, and quotes and backslashes that came from the input): the text is
+    read leniently and, when it is not JSON at all, the value is read from the node tree.
+    """
     from regopy import rego_shared as c
 
     if bundle is not None:
@@ -202,10 +229,62 @@ def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, str]:
     else:
         impl = c.rego_query(interpreter._impl, ref_for(path))
     try:
-        ok = bool(c.rego_output_ok(impl))
-        return ok, c.rego_output_string(impl) if ok else ""
+        if not c.rego_output_ok(impl):
+            return False, []
+        text = c.rego_output_string(impl)
+        if text == "undefined":
+            return True, []
+        try:
+            return True, json.loads(text, strict=False).get("expressions") or []
+        except ValueError:
+            pass
+        try:
+            return True, _node_value(c, c.rego_output_expressions_at_index(impl, 0))
+        except (ValueError, c.RegoError):
+            raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}: {text[:500]}") from None
     finally:
         c.rego_free_output(impl)
+
+
+_SCALARS: dict[int, Callable[[str], Any]] = {
+    1008: int,  # Int
+    1009: float,  # Float
+    1010: lambda v: _string(v),  # String
+    1111: lambda v: v == "true",  # Boolean
+    1011: lambda v: True,  # True
+    1012: lambda v: False,  # False
+    1013: lambda v: None,  # Null
+}
+
+
+def _string(text: str) -> str:
+    """rego-cpp keeps some strings as quoted JSON text and others raw; its own writer quotes
+    only the raw ones, and so does this."""
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        try:
+            return json.loads(text, strict=False)
+        except ValueError:
+            return text[1:-1]
+    return text
+
+
+def _node_value(c: Any, node: Any) -> Any:
+    """A rego-cpp result node as a Python value."""
+    kind = c.rego_node_type(node)
+    if kind in _SCALARS:
+        return _SCALARS[kind](c.rego_node_value(node))
+    children = [c.rego_node_get(node, i) for i in range(c.rego_node_size(node))]
+    if kind in (1002, 1003):  # Term, Scalar: a wrapper around one value
+        return _node_value(c, children[0])
+    if kind in (1004, 1005, 1015):  # Array, Set, Terms
+        return [_node_value(c, child) for child in children]
+    if kind == 1006:  # Object of ObjectItem(key, value)
+        items = {}
+        for item in children:
+            key = _node_value(c, c.rego_node_get(item, 0))
+            items[key if isinstance(key, str) else json.dumps(key)] = _node_value(c, c.rego_node_get(item, 1))
+        return items
+    raise ValueError(f"unexpected rego-cpp node kind {kind}")
 
 
 class OpaGoEngine:
@@ -236,9 +315,9 @@ class OpaGoEngine:
         from opa_bindings import OpaUndefinedError
 
         dotted = ".".join(path_segments(path))
-        input = input if input is UNDEFINED else replace_lone_surrogates(input)
+        input = input if input is UNDEFINED else canonical_numbers(replace_lone_surrogates(input))
         try:
-            if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", s) for s in path_segments(path)):
+            if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", s) for s in path_segments(path)):  # not Rego: a path
                 value = self._engine.eval_document(dotted, None if input is UNDEFINED else input)
             else:
                 rows = self._engine.eval_query(f"x := {ref_for(path)}", None if input is UNDEFINED else input)
@@ -252,9 +331,9 @@ class OpaGoEngine:
         return Evaluation(True, value)
 
 
-_REGOPY_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")
-_REGOPY_MESSAGE = re.compile(r"\(errormsg \d+:(?P<message>[^)]*)\)")
-_OPA_LOCATION = re.compile(r"(?P<file>[\w./-]+\.rego):(?P<row>\d+)(?::(?P<col>\d+))?")
+_REGOPY_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")  # not Rego: an error
+_REGOPY_MESSAGE = re.compile(r"\(errormsg \d+:(?P<message>[^)]*)\)")  # not Rego: an error
+_OPA_LOCATION = re.compile(r"(?P<file>[\w./-]+\.rego):(?P<row>\d+)(?::(?P<col>\d+))?")  # not Rego: an error
 
 
 def _compile_error(text: str, modules: dict[str, str]) -> CompileError:

@@ -25,6 +25,27 @@ class PolicySet:
     revision: str = ""
     test_modules: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def companies(self) -> tuple[str, ...]:
+        """The companies of the set, sorted: every ``privacy/companies/<c>/`` with a
+        ``facts/data.json`` (privacy.validation knows a company by the same mark). The one
+        place the tools (dispatch, schema, invariants, mutation, verify) learn them from."""
+        found = self.data.get("privacy", {}).get("companies", {})
+        if not isinstance(found, dict):
+            return ()
+        return tuple(sorted(c for c, v in found.items() if isinstance(v, dict) and isinstance(v.get("facts"), dict)))
+
+    @staticmethod
+    def company_module(company: str) -> str:
+        """Where a company's package lives in the set."""
+        return f"privacy/companies/{company}/{company}.rego"
+
+    def has_package(self, package: str) -> bool:
+        """Some module of the set declares this package (e.g. ``system.log``)."""
+        from privacy_pdp.core.outline import package_of
+
+        return any(package_of(source) == package for source in self.modules.values())
+
     def with_tests(self) -> PolicySet:
         """The same set with its test modules counted as modules."""
         return PolicySet({**self.modules, **self.test_modules}, self.data, self.revision)

@@ -1,214 +1,94 @@
-"""HTTP: OPA's Data API over the policy runtime. No policy logic lives here.
+"""The app factory: settings in, a FastAPI app speaking OPA's REST API out. No policy logic.
 
-Routes follow OPA's REST API (v1/server/server.go): ``/v1/data/{path}`` (GET, POST),
-``/v0/data/{path}`` and ``/`` (raw input, bare value), ``/health``, ``/v1/policies``.
+Routes (one router per area): Data API v1/v0 and the default decision, batch, document
+queries, health and metrics, status and config, policies. The OpenAPI document (/docs) describes the privacy
+decision's input and answer.
 """
 
 from __future__ import annotations
 
-import json
-import time
-import uuid
+import asyncio
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, AsyncIterator
 
-import yaml
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.utils import get_openapi
+from pydantic.json_schema import models_json_schema
 
 from privacy_pdp import __version__
-from privacy_pdp.server.settings import Settings
-from privacy_pdp.core.engine import UNDEFINED, EngineError, Evaluation, path_segments
-from privacy_pdp.core.outline import module_ast
-from privacy_pdp.server.errors import (
-    INTERNAL_ERROR,
-    INVALID_PARAMETER,
-    RESOURCE_NOT_FOUND,
-    UNDEFINED_DOCUMENT,
-    error_response,
-)
+from privacy_pdp.core import policyset
 from privacy_pdp.core.policyset import PolicySet
+from privacy_pdp.server import models
+from privacy_pdp.server.decision_events import DecisionLogPort, open_decision_log
+from privacy_pdp.server.errors import install_handlers
+from privacy_pdp.server.decision_log.mask import policy_mask
+from privacy_pdp.server.metrics import Metrics, OpaHttpMiddleware
+from privacy_pdp.server.routes import batch, data, health, policies, query, status
 from privacy_pdp.server.runtime import PolicyRuntime
+from privacy_pdp.server.services import Services
+from privacy_pdp.server.settings import Settings
 
-MISSING_INPUT_WARNING = {"code": "api_usage_warning", "message": "'input' key missing from the request"}
-
-
-class BadRequest(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def bool_param(request: Request, name: str) -> bool:
-    """OPA's getBoolParam: present and empty, or any value equal to 'true' ignoring case."""
-    values = request.query_params.getlist(name)
-    return any(v == "" or v.lower() == "true" for v in values)
+DESCRIPTION = """Privacy disclosure decisions over Open Policy Agent's REST API: point an OPA
+client at this service. Ask `POST /v1/data/privacy/decision` with `{"input": ...}`; the answer
+says allow or deny, the clauses of the company's own policy that decided, and what an allowed
+flow must also do. `POST /v1/batch/data/privacy/decision` answers many flows at once."""
 
 
-def json_response(body: Any, request: Request, status: int = 200) -> Response:
-    indent = 2 if bool_param(request, "pretty") else None
-    separators = None if indent else (",", ":")
-    text = json.dumps(body, indent=indent, separators=separators, ensure_ascii=False) + "\n"
-    return Response(text, status_code=status, media_type="application/json")
+def create_app(
+    settings: Settings,
+    policy_set: PolicySet | None = None,
+    decision_log: DecisionLogPort | None = None,
+) -> FastAPI:
+    """An app serving ``policy_set`` (default: the settings' policy directory).
 
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-async def read_document(request: Request, max_bytes: int) -> Any:
-    """The request body as a JSON (or YAML) value; UNDEFINED when the body is empty."""
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > max_bytes:
-        raise BadRequest("request body too large")
-    raw = await request.body()
-    if len(raw) > max_bytes:
-        raise BadRequest("request body too large")
-    if not raw.strip():
-        return UNDEFINED
-    try:
-        if "yaml" in request.headers.get("content-type", ""):
-            return yaml.safe_load(raw)
-        return json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise BadRequest(f"body contains malformed input document: {exc}") from None
-
-
-def create_app(policy_set: PolicySet, settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    runtime = PolicyRuntime(policy_set, workers=settings.workers)
+    With a bundle configured (``PDP_BUNDLE_PATH``/``PDP_BUNDLE_URL``) and no policy set given,
+    the app starts not ready; the bundle loader activates through ``runtime.activate``.
+    ``decision_log`` replaces the one the settings choose (tests use an in-memory log).
+    """
+    if policy_set is None and settings.bundle_path is None and settings.bundle_url is None:
+        policy_set = policyset.load_directory(settings.policies)
+    runtime = PolicyRuntime(policy_set, workers=settings.workers)  # compiles now: fail at start-up
+    metrics = Metrics()
+    log = decision_log if decision_log is not None else open_decision_log(settings, mask=policy_mask(runtime.evaluation))
+    services = Services(settings=settings, runtime=runtime, decision_log=log, metrics=metrics)
+    metrics.watch(services)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        runtime.warm_up()
-        yield
-        runtime.close()
-
-    app = FastAPI(
-        title="privacy-pdp",
-        version=__version__,
-        description="Privacy disclosure decisions over OPA's Data API",
-        lifespan=lifespan,
-    )
-    app.state.runtime = runtime
-    app.state.settings = settings
-
-    @app.exception_handler(BadRequest)
-    async def bad_request(request: Request, exc: BadRequest) -> JSONResponse:
-        return error_response(400, INVALID_PARAMETER, exc.message)
-
-    @app.exception_handler(EngineError)
-    async def engine_error(request: Request, exc: EngineError) -> JSONResponse:
-        return error_response(
-            500,
-            INTERNAL_ERROR,
-            "error(s) occurred while evaluating query",
-            [{"code": "eval_error", "message": exc.message}],
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 405:
-            return Response(status_code=405)
-        if exc.status_code == 404:
-            return error_response(404, RESOURCE_NOT_FOUND, f"{request.url.path} not found")
-        return error_response(exc.status_code, INTERNAL_ERROR, str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(500, INTERNAL_ERROR, f"unexpected error: {type(exc).__name__}")
-
-    @app.middleware("http")
-    async def opa_path_rules(request: Request, call_next):
-        path = request.url.path
-        if request.method == "HEAD":
-            return Response(status_code=405)
-        if path != "/" and path.endswith("/"):  # OPA answers 301 to the path without the slash
-            return RedirectResponse(path.rstrip("/") or "/", status_code=301)
-        return await call_next(request)
-
-    async def answer_v1(request: Request, path: str, input: Any, warn: bool) -> Response:
-        started = time.perf_counter_ns()
-        if '"' in path:
-            raise BadRequest(f"invalid path {path!r}")
-        evaluation: Evaluation = await runtime.evaluate(path, input)
-        body: dict[str, Any] = {}
-        if bool_param(request, "provenance"):
-            body["provenance"] = {"version": __version__, "bundles": {"privacy": {"revision": runtime.revision}}}
-        if bool_param(request, "metrics") or bool_param(request, "instrument"):
-            body["metrics"] = {"timer_server_handler_ns": time.perf_counter_ns() - started}
-        if evaluation.defined:
-            body["result"] = evaluation.value
-        if warn:
-            body["warning"] = MISSING_INPUT_WARNING
-        body["decision_id"] = str(uuid.uuid4())
-        return json_response(body, request)
-
-    @app.get("/v1/data")
-    @app.get("/v1/data/{path:path}")
-    async def get_data(request: Request, path: str = "") -> Response:
-        input: Any = UNDEFINED
-        raw_inputs = request.query_params.getlist("input")
-        if raw_inputs:
-            try:
-                input = json.loads(raw_inputs[-1], parse_constant=_reject_constant)
-            except ValueError as exc:
-                raise BadRequest(f"parameter contains malformed input document: {exc}") from None
-        return await answer_v1(request, path, input, warn=False)
-
-    @app.post("/v1/data")
-    @app.post("/v1/data/{path:path}")
-    async def post_data(request: Request, path: str = "") -> Response:
-        document = await read_document(request, settings.max_body_bytes)
-        if document is UNDEFINED or document is None:
-            return await answer_v1(request, path, UNDEFINED, warn=True)
-        if not isinstance(document, dict):
-            kind = {list: "array", str: "string", bool: "bool"}.get(type(document), "number")
-            raise BadRequest(f"body contains malformed input document: cannot use {kind} as the request object")
-        input = document.get("input")
-        if input is None:
-            return await answer_v1(request, path, UNDEFINED, warn=True)
-        return await answer_v1(request, path, input, warn=False)
-
-    async def answer_v0(request: Request, path: str) -> Response:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await services.decision_log.start()
+        await runtime.warm_up()
         try:
-            document = await read_document(request, settings.max_body_bytes)
-        except BadRequest as exc:
-            raise BadRequest(f"unexpected parse error for input: {exc.message}") from None
-        evaluation = await runtime.evaluate(path, None if document is UNDEFINED else document)
-        if not evaluation.defined:
-            ref = "data." + ".".join(path_segments(path))
-            return error_response(404, UNDEFINED_DOCUMENT, f"document undefined: {ref}")
-        return json_response(evaluation.value, request)
+            yield
+        finally:
+            await services.decision_log.close()  # flush every accepted event before exit
+            await asyncio.to_thread(runtime.close)
 
-    @app.post("/")
-    async def default_decision(request: Request) -> Response:
-        return await answer_v0(request, settings.default_decision)
-
-    @app.post("/v0/data/{path:path}")
-    async def post_v0(request: Request, path: str) -> Response:
-        return await answer_v0(request, path)
-
-    @app.get("/health")
-    async def health(request: Request) -> Response:
-        try:
-            await runtime.evaluate("privacy/clauses")
-        except EngineError:
-            return JSONResponse({"error": "unable to perform evaluation"}, status_code=500)
-        return JSONResponse({})
-
-    @app.get("/v1/policies")
-    async def list_policies(request: Request) -> Response:
-        modules = runtime.policy_set.modules
-        policies = [{"id": name, "raw": modules[name], "ast": module_ast(modules[name])} for name in sorted(modules)]
-        return json_response({"result": policies}, request)
-
-    @app.get("/v1/policies/{policy_id:path}")
-    async def get_policy(request: Request, policy_id: str) -> Response:
-        raw = runtime.policy_set.modules.get(policy_id)
-        if raw is None:
-            return error_response(404, RESOURCE_NOT_FOUND, f"storage_not_found_error: policy id {policy_id!r}")
-        return json_response({"result": {"id": policy_id, "raw": raw, "ast": module_ast(raw)}}, request)
-
+    app = FastAPI(title="privacy-pdp", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.services = services
+    install_handlers(app)
+    for area in (data, batch, query, health, status, policies):
+        app.include_router(area.router)
+    # OPA gzips answers of 1 KiB or more for clients that accept it (server.encoding.gzip).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(OpaHttpMiddleware, metrics=metrics)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+# Bodies the routes read themselves are documented by reference to these models.
+_BODY_MODELS = (models.DecisionRequest, models.DecisionInput, models.DataRequest, models.BatchRequest,
+                models.QueryRequest)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        _, extra = models_json_schema(
+            [(model, "validation") for model in _BODY_MODELS], ref_template="#/components/schemas/{model}"
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, definition in extra.get("$defs", {}).items():
+            components.setdefault(name, definition)
+        app.openapi_schema = schema
+    return app.openapi_schema

@@ -1,22 +1,92 @@
-"""Service settings, from the environment (with the CLI's options taking precedence)."""
+"""Service settings: ``PDP_*`` environment variables, overridden by the CLI's options.
+
+Built once (by ``privacy-pdp serve`` or a test) and handed to ``create_app``; nothing else
+reads the environment. A wrong value fails at start-up naming the variable.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pydantic import Field, PositiveFloat, PositiveInt, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "PDP_"
 
 
 def _cpu_count() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-@dataclass(frozen=True)
-class Settings:
-    policies: Path = field(default_factory=lambda: Path(os.environ.get("PDP_POLICIES", "policies")))
-    # POST / answers this document, as OPA's default_decision does (OPA's own default is system/main).
-    default_decision: str = field(default_factory=lambda: os.environ.get("PDP_DEFAULT_DECISION", "privacy/decision"))
-    # One regopy interpreter per worker thread: decisions are CPU-bound, so one per core.
-    workers: int = field(default_factory=lambda: int(os.environ.get("PDP_WORKERS", _cpu_count())))
-    # OPA's server.decoding.max_length default is 128 MiB; a decision input is small.
-    max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("PDP_MAX_BODY_BYTES", 1 << 20)))
+class SettingsError(ValueError):
+    """Settings that cannot be used; the message names each variable and what is wrong."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
+
+    # --- policies and evaluation
+    policies: Path = Field(Path("policies"), description="policy directory (an OPA bundle layout)")
+    default_decision: str = Field(
+        "privacy/decision", description="document POST / answers, as OPA's default_decision (OPA's own: system/main)"
+    )
+    workers: PositiveInt = Field(default_factory=_cpu_count, description="evaluation threads, one regopy interpreter each")
+
+    # --- request limits (answered as OPA does: 400 invalid_parameter)
+    max_body_bytes: PositiveInt = Field(1 << 20, description="largest request body, after gzip decompression")
+    max_nesting_depth: PositiveInt = Field(64, description="deepest JSON nesting accepted in a request body")
+    max_batch_inputs: PositiveInt = Field(1000, description="most inputs in one batch request")
+
+    # --- policies API writes (PUT/DELETE /v1/policies): off unless enabled with a token
+    policy_api_writes: bool = Field(False, description="allow PUT/DELETE /v1/policies with the bearer token")
+    policy_api_token: SecretStr | None = Field(None, description="bearer token for policy writes")
+
+    # --- decision log (server/decision_log/config.py reads these by name and says what each means)
+    decision_log_enabled: bool = True
+    decision_log_dir: Path = Path("var/decision-logs")
+    decision_log_max_file_bytes: PositiveInt = 64 << 20
+    decision_log_flush_seconds: PositiveFloat = 1.0
+    decision_log_queue_max_events: PositiveInt = 10_000
+    decision_log_buffer_max_bytes: PositiveInt = 256 << 20
+    decision_log_backpressure_seconds: PositiveFloat = 2.0
+    decision_log_upload_url: str | None = None
+    decision_log_upload_token: SecretStr | None = None
+    decision_log_upload_min_delay: PositiveFloat = 1.0
+    decision_log_upload_max_delay: PositiveFloat = 10.0
+    decision_log_upload_batch_bytes: PositiveInt = 256 << 10
+    decision_log_upload_timeout: PositiveFloat = 10.0
+    decision_log_upload_drain_seconds: PositiveFloat = 5.0
+
+    # --- bundles (server/bundle reads these); unset = serve the policy directory
+    bundle_path: Path | None = None
+    bundle_url: str | None = None
+    bundle_poll_min_seconds: PositiveFloat = 60.0
+    bundle_poll_max_seconds: PositiveFloat = 120.0
+    bundle_verification_key: Path | None = None
+    bundle_verification_key_id: str = "default"
+
+    @model_validator(mode="after")
+    def _writes_need_a_token(self) -> Settings:
+        if self.policy_api_writes and not (self.policy_api_token and self.policy_api_token.get_secret_value()):
+            raise ValueError(f"{ENV_PREFIX}POLICY_API_WRITES needs {ENV_PREFIX}POLICY_API_TOKEN")
+        return self
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment with ``overrides`` (e.g. CLI options) on top.
+
+    Raises SettingsError naming each offending variable (``PDP_WORKERS: ...``).
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            origin = "option" if field in given else "variable"
+            name = f"--{field.replace('_', '-')}" if origin == "option" else f"{ENV_PREFIX}{field.upper()}"
+            problems.append(f"{name}: {error['msg']}" if field else error["msg"])
+        raise SettingsError("; ".join(problems)) from None

@@ -198,7 +198,9 @@ forbids contains {
 #   L210: a user may withdraw "nga e gjithë korrespondenca e ardhshme nga ne" (from all
 #   future correspondence from us), so service notices stop as well as marketing. A
 #   request for the service as a whole (essential.service) is not correspondence: only
-#   the notification branch of the service and marketing communications are.
+#   the notification branch of the service and marketing communications are. Notices
+#   stop where they come "from us" (Callbridge, its affiliates, its processors); a
+#   notice to other users about the subject (a meeting invitation) is not mail to them.
 # custom:
 #   clause: callbridge.marketing.email
 forbids contains {
@@ -266,7 +268,9 @@ forbids contains {
 # title: Sub-processors only in the listed countries
 # description: >-
 #   A processor whose country is given may hold the data only in a country that the matrix
-#   lists for a row able to carry this data for this use.
+#   lists for a row able to carry this data for this use. The matrix lists "Llojet e të
+#   dhënave personale" (types of personal data); aggregated data is not personal
+#   information (L12, L85) and may go to any third party, so it is not bound here.
 # custom:
 #   clause: callbridge.subprocessors
 forbids contains {
@@ -275,6 +279,7 @@ forbids contains {
 	"message": "the sub-processor matrix lists no such processor in this country for this data and use",
 } if {
 	request.recipient_kind == "service_provider"
+	request.identifiability != "aggregated"
 	country := request.recipient_country
 	some row in _facts.subprocessors
 	_row_might_serve(row)
@@ -631,10 +636,14 @@ _the_company if {
 }
 
 # E-mail and other messages to the user: marketing (matched broadly) and service notices
-# (matched under the notification branch, so the service itself is not correspondence).
+# sent by Callbridge or those acting for it (matched under the notification branch, so
+# the service itself is not correspondence).
 _correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
 
-_correspondence_use if request.use_under(_facts.correspondence.notice_uses)
+_correspondence_use if {
+	request.use_under(_facts.correspondence.notice_uses)
+	request.recipient_kind in _facts.correspondence.notice_senders
+}
 
 # An unnamed affiliate is trusted as declared; a named one must be in the facts.
 _known_group_member if not request.recipient_name

@@ -375,6 +375,19 @@ test_hosting_provider_in_unlisted_country_is_denied if {
 }
 
 # clause: callbridge.subprocessors
+# L12, L85: aggregated data is not personal information and may go to any third party; the
+# matrix (L114 "Llojet e të dhënave personale") does not bind it.
+test_aggregated_data_to_processor_in_unlisted_country_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "BR", "under_contract": true}, {
+		"data_categories": ["user.behavior"],
+		"data_use": "analytics.reporting",
+		"identifiability": "aggregated",
+	})
+	testing.allowed_by(d, "callbridge.aggregate.sale")
+	testing.not_cited(d, "callbridge.subprocessors")
+}
+
+# clause: callbridge.subprocessors
 test_dial_in_carrier_in_any_country_gets_call_records if {
 	d := privacy.decision with data.privacy.request.document as _processor({"country": "BR"}, {
 		"data_categories": ["user.behavior.call_detail_records"],
@@ -753,6 +766,30 @@ test_all_correspondence_opt_out_stops_the_campaign_processor if {
 		"opt_outs": ["all_correspondence"],
 	})
 	testing.denied_by(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+# L210 "e gjithë korrespondenca e ardhshme nga ne": mail from us to the user, not a meeting
+# invitation other users receive with the subject's name and address (L104).
+test_all_correspondence_opt_out_does_not_stop_notices_to_other_users if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.email"],
+		"data_use": "essential.service.notifications.email",
+		"recipient": {"kind": "other_users"},
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
+	testing.not_cited(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+# L210: notices a processor sends for Callbridge are correspondence from us.
+test_all_correspondence_opt_out_stops_notices_sent_by_a_processor if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {
+		"data_use": "essential.service.notifications.email",
+		"opt_outs": ["all_correspondence"],
+	})
+	testing.denied_with(d, "all_correspondence_opted_out")
 }
 
 # clause: callbridge.marketing.email

@@ -127,7 +127,8 @@ forbids contains {
 #   Calls, messages and private media are end-to-end encrypted with keys only on the
 #   users' devices, so no one outside the conversation can be given them. Chats with
 #   bots and public accounts are not end-to-end encrypted (L15) and are left to
-#   callsapp.content.bots_not_e2ee.
+#   callsapp.content.bots_not_e2ee; a message or call the user sends to another user
+#   is the conversation itself (_conversation_delivery).
 # custom:
 #   clause: callsapp.content.e2ee
 forbids contains {
@@ -138,6 +139,7 @@ forbids contains {
 	request.recipient_kind != "first_party"
 	request.any_category_overlaps(_facts.private_content)
 	not _bot_chat
+	not _conversation_delivery
 }
 
 # METADATA
@@ -145,8 +147,10 @@ forbids contains {
 # description: >-
 #   Private messages, calls and media are never read or listened to by CallsApp,
 #   so no recipient, CallsApp included, gets them for any use, whatever the consent.
-#   The one exception is the text's own (L15): a chat the user writes to a bot or
-#   public account goes to that account's owner, for the service.
+#   The exceptions are the text's own: a chat the user writes to a bot or public
+#   account goes to that account's owner (L15), and what the user shares privately
+#   reaches the people it is shared with (L8 "the content you are sharing privately",
+#   L13 messages "delivered to their destination"); CallsApp reads neither.
 # custom:
 #   clause: callsapp.content.no_access
 forbids contains {
@@ -156,6 +160,7 @@ forbids contains {
 } if {
 	request.any_category_overlaps(_facts.private_content)
 	not _bot_chat
+	not _conversation_delivery
 }
 
 # METADATA
@@ -465,6 +470,27 @@ permits contains {
 }
 
 # METADATA
+# title: A message or call reaches the other users in the conversation
+# description: >-
+#   L1 "share the things that matter to you most with your friends, family", L5 calls,
+#   one-on-one and group messages are end-to-end encrypted with keys "only on the
+#   clients' devices", L13 messages are "delivered to their destination", L78 a deleted
+#   message is deleted "for you, your friend and our service": what the user sends
+#   (requested_by_subject) goes to the other CallsApp users in the conversation, with
+#   the sender's name and photo (L19), for the service. Only other_users: a non-member
+#   or an outside tool cannot be told from any third party.
+# custom:
+#   clause: callsapp.content.e2ee
+permits contains {
+	"code": "conversation_delivery",
+	"clause": "callsapp.content.e2ee",
+	"message": "the message or call the user sent reaches the other users in the conversation, end-to-end encrypted",
+} if {
+	_conversation_delivery
+	request.all_categories_under(_facts.conversation.categories)
+}
+
+# METADATA
 # title: Merger or acquisition
 # description: The data may go to a business CallsApp merges with or is acquired by, for the uses the policy describes.
 # custom:
@@ -698,7 +724,9 @@ permits contains {
 # description: >-
 #   Advertising partners, advertisers and their agencies, and advertising service
 #   providers (L62 names them too), may receive the non-attributable advertising
-#   identifier with language, country, city and device data, for advertising.
+#   identifier with language, country, city and device data, for advertising. L62
+#   "your language preference, country, city": the user's city and country, asked either
+#   as the contact address's city and country or as imprecise location.
 # custom:
 #   clause: callsapp.sharing.advertising_id
 permits contains {
@@ -912,6 +940,13 @@ _bot_chat if {
 	request.recipient_kind in _facts.bots.owner_recipients
 	request.requested_by_subject
 	request.use_under(_facts.bots.chat_uses)
+}
+
+# What the user sends to other users in a conversation (L5, L13), on its way to them.
+_conversation_delivery if {
+	request.recipient_kind in _facts.conversation.recipients
+	request.requested_by_subject
+	request.use_under(_facts.conversation.uses)
 }
 
 # Advertising partners, and service providers when the use is advertising (L62:

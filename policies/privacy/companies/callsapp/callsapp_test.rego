@@ -698,6 +698,25 @@ test_ad_partner_gets_ad_id_and_technical_data_is_allowed if {
 }
 
 # clause: callsapp.sharing.advertising_id
+# L62 "your language preference, country, city": city and country asked as imprecise location.
+test_ad_partner_gets_city_as_imprecise_location_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _ad({"data_categories": [
+		"user.device.advertising_id", "user.location.imprecise",
+	]})
+	testing.allowed_by(d, "callsapp.sharing.advertising_id")
+}
+
+# clause: callsapp.sharing.advertising_id
+# L62 names city and country, not a precise position.
+test_ad_partner_precise_location_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _ad({"data_categories": [
+		"user.device.advertising_id", "user.location.precise",
+	]})
+	d.allow == false
+	testing.not_cited(d, "callsapp.sharing.advertising_id")
+}
+
+# clause: callsapp.sharing.advertising_id
 test_ad_partner_identifiable_flow_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _ad({"identifiability": "identifiable"})
 	testing.catch_all_only(d, "callsapp.consent.by_use")
@@ -1080,14 +1099,51 @@ test_private_content_to_third_party_on_request_is_denied if {
 	testing.denied_by(d, "callsapp.content.no_access")
 }
 
-# clause: callsapp.content.bots_not_e2ee
-test_private_content_to_other_users_on_request_is_denied if {
+# clause: callsapp.content.e2ee
+# L1, L5, L13: a message the user sends reaches the other users in the conversation.
+test_message_sent_to_other_users_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
-		"data_categories": ["user.content.private"],
+		"data_categories": ["user.content.private", "user.name"],
 		"recipient": {"kind": "other_users"},
 		"requested_by_subject": true,
 	})
+	testing.allowed_by(d, "callsapp.content.e2ee")
+	testing.not_cited(d, "callsapp.content.no_access")
+}
+
+# clause: callsapp.content.e2ee
+# L8, L13: private content the user did not send goes to no other user.
+test_private_content_to_other_users_not_sent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"recipient": {"kind": "other_users"},
+	})
 	testing.denied_by(d, "callsapp.content.e2ee")
+	testing.denied_by(d, "callsapp.content.no_access")
+}
+
+# clause: callsapp.content.e2ee
+# L5, L13: the conversation is the service; other users get no content for analytics.
+test_message_to_other_users_for_analytics_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "other_users"},
+		"requested_by_subject": true,
+	})
+	testing.denied_by(d, "callsapp.content.no_access")
+}
+
+# clause: callsapp.content.e2ee
+# L19: the conversation carries the sender's name and photo, not the e-mail address.
+test_message_with_email_to_other_users_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private", "user.contact.email"],
+		"recipient": {"kind": "other_users"},
+		"requested_by_subject": true,
+	})
+	d.allow == false
+	testing.not_cited(d, "callsapp.content.e2ee")
 }
 
 # clause: callsapp.bots.messaging

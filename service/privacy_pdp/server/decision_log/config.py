@@ -44,6 +44,8 @@ class LogConfig:
         values = {}
         for f in fields(cls):
             value = getattr(settings, f"decision_log_{f.name}", None)
+            if hasattr(value, "get_secret_value"):  # pydantic SecretStr (the upload token)
+                value = value.get_secret_value()
             if value is not None:
                 values[f.name] = value
         config = cls(**values)

@@ -67,3 +67,35 @@ def test_numbers_strings_and_nesting_survive_the_round_trip(engine_type) -> None
     engine = engine_type(PolicySet({"p.rego": "package p\n\nx := input\n"}, {}))
     value = {"i": 12345678901, "f": 1.5, "b": False, "n": None, "s": "é\u2028", "l": [1, [2, {"k": "v"}]]}
     assert engine.evaluate("p/x", value).value == value
+
+
+def test_input_floats_are_read_to_15_significant_digits() -> None:
+    from privacy_pdp.core.engine import canonical_numbers
+
+    assert canonical_numbers({"a": [150.00000000000003, 0.30000000000000004, 1e-20, 7, True, "1.5"]}) == {
+        "a": [150.0, 0.3, 1e-20, 7, True, "1.5"]
+    }
+    assert canonical_numbers([1.7e308, -1.7e308, 2.225073858507203e-309]) == [1e308, -1e308, 0.0]
+
+
+# rego-cpp compares floats at about 16 digits, OPA exactly; regopy's set_input prints floats
+# with 6 decimals. Both engines must still read these the same way.
+EDGE_FLOATS = [150.00000000000003, 149.99999999999997, 150.0000001, 150.000000000001, 0.3000001, 1e-7, -1e-20, 30.5,
+               2.225073858507203e-309, 1.7e308]
+
+
+@pytest.mark.parametrize("number", EDGE_FLOATS)
+def test_engines_compare_edge_floats_alike(number: float) -> None:
+    source = "package p\n\nr := [input.a <= 150, input.a < 150, input.a >= 0, input.a == 0.3, input.a > 0]\n"
+    policy = PolicySet({"p.rego": source}, {})
+    assert RegoEngine(policy).evaluate("p/r", {"a": number}).value == OpaGoEngine(policy).evaluate("p/r", {"a": number}).value
+
+
+def test_an_age_a_hair_above_150_is_decided_alike(rego, opa) -> None:
+    # found by tests/assurance/test_differential.py: regopy took it as 150, OPA as above 150
+    doc = {"company": "callbridge", "data_categories": ["system"], "data_use": "analytics",
+           "recipient": {"kind": "first_party"}, "subject": {"age": 150.00000000000003}}
+    assert rego.evaluate("privacy/decision", doc).value == opa.evaluate("privacy/decision", doc).value
+    above = {**doc, "subject": {"age": 150.0000001}}
+    for engine in (rego, opa):
+        assert engine.evaluate("privacy/decision", above).value["reasons"][0]["field"] == "subject.age"

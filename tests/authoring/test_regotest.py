@@ -135,3 +135,11 @@ def test_disagreement_is_a_failure() -> None:
     assert result.status == "DISAGREE"
     assert not result.passed
     assert regotest.summary([result]) == "0 passed, 1 failed"
+
+
+def test_regopy_runs_direct_tests_without_the_with_rules() -> None:
+    source = "package t_test\n\ntest_a if {\n\ttrue\n}\n\ntest_b if {\n\tx with input as 1\n}\n\nhelper := 1\n"
+    stripped = regotest.without_with_rules(source)
+    assert stripped.count("\n") == source.count("\n")
+    assert "test_a if" in stripped and "helper := 1" in stripped
+    assert "test_b" not in stripped and "with" not in stripped

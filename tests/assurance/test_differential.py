@@ -95,3 +95,18 @@ def test_at_least_2000_inputs_were_compared() -> None:
     if COUNT["disagreements"]:
         pytest.skip("a disagreement above stopped a property early")
     assert COUNT["compared"] >= 2000 * min(1.0, float(__import__("os").environ.get("PRIVACY_HYPOTHESIS_SCALE", "1")))
+
+
+SEVERAL_ERRORS = [
+    {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "marketing",
+     "recipient": {"kind": "public", "name": 1, "country": "Germany", "under_contract": "yes"}},
+    {"company": "kallu", "data_categories": ["user.nope", 3, "user.name"], "data_use": "nope", "recipient": {"kind": "x"},
+     "consents": ["a", "b"], "opt_outs": ["c"], "action": "rent", "identifiability": "anon", "subject": {"age": 200}},
+    {"subject": [], "legal_request": {"verified": "no"}},
+]
+
+
+@pytest.mark.parametrize("doc", SEVERAL_ERRORS)
+def test_engines_agree_on_inputs_with_several_errors(rego, opa, doc) -> None:
+    # found by policies/privacy/validation_test.rego: the engines ordered the errors differently
+    agree(rego, opa, doc)

@@ -33,10 +33,10 @@ from strategies import (
     valid_requests,
 )
 
-THIRD_PARTY_KINDS = [k for k in MODEL.kinds if k not in inv.FIRST_PARTY_KINDS]
-MARKETING_USES = [u for u in MODEL.uses if inv.overlaps(u, inv.DIRECT_MARKETING)]
+THIRD_PARTY_KINDS = [k for k in MODEL.kinds if k not in MODEL.promises.first_party_kinds]
+MARKETING_USES = [u for u in MODEL.uses if inv.overlaps(u, MODEL.promises.direct_marketing_use)]
 DIRECT_IDENTIFIER_CATEGORIES = overlapping(MODEL.categories, MODEL.direct_identifiers)
-CARD_CATEGORIES = overlapping(MODEL.categories, [inv.CARD_NUMBERS_KEY])
+CARD_CATEGORIES = overlapping(MODEL.categories, [MODEL.promises.card_numbers_category])
 PRIVATE_CATEGORIES = overlapping(MODEL.categories, ["user.content.private"])
 
 
@@ -176,7 +176,7 @@ def test_mutant_default_deny_is_caught(policies, observer) -> None:
 @examples(300)
 @given(doc=valid_requests(kinds=THIRD_PARTY_KINDS, uses=MARKETING_USES))
 def test_no_third_party_direct_marketing_without_express_consent(rego, doc) -> None:
-    holds(inv.third_party_marketing(inv.flow_of(doc), decide(rego, doc)), doc)
+    holds(inv.third_party_marketing(inv.flow_of(doc), decide(rego, doc), MODEL.promises), doc)
 
 
 def test_mutant_third_party_marketing_is_caught(policies, observer) -> None:
@@ -191,7 +191,7 @@ def test_mutant_third_party_marketing_is_caught(policies, observer) -> None:
         for u in ("marketing.communications.email", "marketing.communications")
         for cat in ("user.contact.email", "user.name")
     ]
-    found = first_caught(mutant, candidates, lambda d, o: inv.third_party_marketing(inv.flow_of(d), o.decision), original)
+    found = first_caught(mutant, candidates, lambda d, o: inv.third_party_marketing(inv.flow_of(d), o.decision, MODEL.promises), original)
     assert found, "the mutant went unnoticed"
 
 
@@ -201,7 +201,7 @@ def test_mutant_third_party_marketing_is_caught(policies, observer) -> None:
 @examples(200)
 @given(doc=valid_requests(actions=["sell"], identifiability=["identifiable"]))
 def test_no_sale_of_identifiable_personal_data(rego, doc) -> None:
-    holds(inv.no_sale(inv.flow_of(doc), decide(rego, doc)), doc)
+    holds(inv.no_sale(inv.flow_of(doc), decide(rego, doc), MODEL.promises), doc)
 
 
 def test_mutant_no_sale_is_caught(policies, observer) -> None:
@@ -220,7 +220,7 @@ def test_mutant_no_sale_is_caught(policies, observer) -> None:
         ]
     ]
     candidates = [{**d, "recipient": {**d["recipient"], "under_contract": True}} for d in candidates]
-    found = first_caught(mutant, candidates, lambda d, o: inv.no_sale(inv.flow_of(d), o.decision), original)
+    found = first_caught(mutant, candidates, lambda d, o: inv.no_sale(inv.flow_of(d), o.decision, MODEL.promises), original)
     assert found, "the mutant went unnoticed"
 
 
@@ -228,9 +228,9 @@ def test_mutant_no_sale_is_caught(policies, observer) -> None:
 
 
 @examples(200)
-@given(doc=valid_requests(kinds=[inv.LAW_ENFORCEMENT_KIND]))
+@given(doc=valid_requests(kinds=[MODEL.promises.law_enforcement_kind]))
 def test_law_enforcement_gets_nothing_without_a_legal_request(rego, doc) -> None:
-    holds(inv.law_enforcement(inv.flow_of(doc), decide(rego, doc)), doc)
+    holds(inv.law_enforcement(inv.flow_of(doc), decide(rego, doc), MODEL.promises), doc)
 
 
 def test_mutant_law_enforcement_is_caught(policies, observer) -> None:
@@ -248,7 +248,7 @@ def test_mutant_law_enforcement_is_caught(policies, observer) -> None:
         for u in ("essential.legal_obligation", "third_party_sharing.legal_obligation", "essential.fraud_detection")
         for cat in ("user.contact.email", "user.name", "user.behavior.call_detail_records", "user.account")
     ]
-    found = first_caught(mutant, candidates, lambda d, o: inv.law_enforcement(inv.flow_of(d), o.decision), original)
+    found = first_caught(mutant, candidates, lambda d, o: inv.law_enforcement(inv.flow_of(d), o.decision, MODEL.promises), original)
     assert found, "the mutant went unnoticed"
 
 
@@ -256,15 +256,15 @@ def test_mutant_law_enforcement_is_caught(policies, observer) -> None:
 
 
 @examples(300)
-@given(doc=valid_requests(kinds=[inv.AD_PARTNER_KIND], include_one_of=DIRECT_IDENTIFIER_CATEGORIES))
+@given(doc=valid_requests(kinds=[MODEL.promises.advertising_partner_kind], include_one_of=DIRECT_IDENTIFIER_CATEGORIES))
 def test_advertising_partner_never_gets_direct_identifiers(rego, doc) -> None:
-    holds(inv.ad_partner_identifiers(inv.flow_of(doc), decide(rego, doc), MODEL.direct_identifiers), doc)
+    holds(inv.ad_partner_identifiers(inv.flow_of(doc), decide(rego, doc), MODEL.promises), doc)
 
 
 @examples(300)
 @given(doc=valid_requests(include_one_of=CARD_CATEGORIES))
 def test_card_numbers_go_nowhere_but_payment_processing(rego, doc) -> None:
-    holds(inv.card_numbers(inv.flow_of(doc), decide(rego, doc)), doc)
+    holds(inv.card_numbers(inv.flow_of(doc), decide(rego, doc), MODEL.promises), doc)
 
 
 def _forbids_ignored(policies: PolicySet) -> PolicySet:
@@ -286,8 +286,8 @@ def test_mutant_advertising_partner_identifiers_is_caught(policies, observer) ->
     original = observer
     # deny no longer overrides: a permit wins over the forbidding clause
     mutant = inv.Observer.regopy(_forbids_ignored(policies))
-    candidates = _marketing_candidates(["user.contact.email", "user.name", "user.contact"], [inv.AD_PARTNER_KIND])
-    check = lambda d, o: inv.ad_partner_identifiers(inv.flow_of(d), o.decision, MODEL.direct_identifiers)  # noqa: E731
+    candidates = _marketing_candidates(["user.contact.email", "user.name", "user.contact"], [MODEL.promises.advertising_partner_kind])
+    check = lambda d, o: inv.ad_partner_identifiers(inv.flow_of(d), o.decision, MODEL.promises)  # noqa: E731
     assert first_caught(mutant, candidates, check, original), "the mutant went unnoticed"
 
 
@@ -295,7 +295,7 @@ def test_mutant_card_numbers_is_caught(policies, observer) -> None:
     original = observer
     mutant = inv.Observer.regopy(_forbids_ignored(policies))
     candidates = _marketing_candidates(["user.financial.credit_card", "user.financial"], ["third_party", "advertising_partner", "corporate_family"])
-    check = lambda d, o: inv.card_numbers(inv.flow_of(d), o.decision)  # noqa: E731
+    check = lambda d, o: inv.card_numbers(inv.flow_of(d), o.decision, MODEL.promises)  # noqa: E731
     assert first_caught(mutant, candidates, check, original), "the mutant went unnoticed"
 
 
@@ -307,7 +307,7 @@ def test_mutant_card_numbers_is_caught(policies, observer) -> None:
                           include_one_of=PRIVATE_CATEGORIES))
 def test_callsapp_never_discloses_private_content(rego, doc) -> None:
     requires("callsapp")
-    holds(inv.private_content(inv.flow_of(doc), decide(rego, doc)), doc)
+    holds(inv.never_disclosed(inv.flow_of(doc), decide(rego, doc), MODEL.promises), doc)
 
 
 def test_mutant_callsapp_private_content_is_caught(policies, observer) -> None:
@@ -323,7 +323,7 @@ def test_mutant_callsapp_private_content_is_caught(policies, observer) -> None:
         for k in ("advertising_partner", "service_provider", "corporate_family", "third_party")
         for u in ("marketing.advertising.third_party.targeted", "marketing.advertising", "analytics", "essential.fraud_detection")
     ]
-    check = lambda d, o: inv.private_content(inv.flow_of(d), o.decision)  # noqa: E731
+    check = lambda d, o: inv.never_disclosed(inv.flow_of(d), o.decision, MODEL.promises)  # noqa: E731
     assert first_caught(mutant, candidates, check, original), "the mutant went unnoticed"
 
 

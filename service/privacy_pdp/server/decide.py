@@ -1,0 +1,115 @@
+"""One decision, from parsed input to recorded event: shared by the Data and Batch APIs.
+
+Evaluate on the worker threads, build the decision-log event, record it (waiting if the log
+pushes back), count it. If the log cannot take the event the decision is not answered: the
+caller gets 503 (fail closed), because an unlogged decision cannot be audited.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from privacy_pdp import __version__
+from privacy_pdp.core.engine import UNDEFINED, EngineError, Evaluation
+from privacy_pdp.server.decision_events import BUNDLE_NAME, decision_event, rfc3339
+from privacy_pdp.server.errors import Unavailable, engine_error_detail, log
+from privacy_pdp.server.runtime import NotReady
+from privacy_pdp.server.services import Services
+
+
+@dataclass(frozen=True)
+class Decided:
+    decision_id: str
+    evaluation: Evaluation | None  # None when evaluation failed
+    error: EngineError | None
+    revision: str
+    metrics: dict[str, int]
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+async def decide(
+    services: Services,
+    path: str,
+    input: Any,
+    *,
+    requested_by: str,
+    parse_ns: int = 0,
+    started_ns: int | None = None,
+    batch_decision_id: str | None = None,
+) -> Decided:
+    """Evaluate ``path`` and record the decision; EngineError is returned, not raised."""
+    started_ns = time.perf_counter_ns() if started_ns is None else started_ns
+    decision_id = new_id()
+    evaluation: Evaluation | None
+    error: EngineError | None = None
+    eval_ns = 0
+    revision = services.runtime.revision
+    try:
+        answer = await services.runtime.evaluate(path, input)
+        evaluation, revision, eval_ns = answer.evaluation, answer.revision, answer.eval_ns
+    except NotReady:
+        evaluation = Evaluation(False)  # OPA before its first bundle: every document undefined
+    except EngineError as exc:
+        evaluation, error = None, exc
+    metrics = {
+        "timer_rego_input_parse_ns": parse_ns,
+        "timer_rego_query_eval_ns": eval_ns,
+        "timer_server_handler_ns": time.perf_counter_ns() - started_ns,
+    }
+    event = decision_event(
+        decision_id=decision_id,
+        path=path,
+        input=input,
+        result=evaluation.value if evaluation and evaluation.defined else UNDEFINED,
+        revision=revision,
+        labels=services.labels,
+        requested_by=requested_by,
+        metrics=metrics,
+        batch_decision_id=batch_decision_id,
+        error=engine_error_detail(error) if error else None,
+    )
+    await record(services, [event])
+    _count(services, input, evaluation, error, eval_ns)
+    return Decided(decision_id, evaluation, error, revision, metrics)
+
+
+async def record(services: Services, events: list[dict[str, Any]]) -> None:
+    try:
+        for event in events:
+            await services.decision_log.record(event)
+    except Exception as exc:  # whatever the log's reason, an unrecorded decision is not answered
+        log.warning("decision log refused an event: %s", exc)
+        raise Unavailable(f"decision log unavailable: {exc}") from None
+
+
+def _count(services: Services, input: Any, evaluation: Evaluation | None, error: EngineError | None, eval_ns: int) -> None:
+    company = input.get("company") if isinstance(input, dict) else None
+    label = company if isinstance(company, str) and company in services.companies() else "unknown"
+    if error is not None or evaluation is None:
+        outcome = "error"
+    elif not evaluation.defined:
+        outcome = "undefined"
+    elif isinstance(evaluation.value, dict) and isinstance(evaluation.value.get("allow"), bool):
+        outcome = "allow" if evaluation.value["allow"] else "deny"
+    else:
+        outcome = "document"
+    services.metrics.decisions.labels(company=label, outcome=outcome).inc()
+    if eval_ns:
+        services.metrics.evaluation.observe(eval_ns / 1e9)
+
+
+def provenance(services: Services, revision: str) -> dict[str, Any]:
+    """OPA's ProvenanceV1; build_timestamp is when this server started (RFC 3339, as clients check)."""
+    return {
+        "version": __version__,
+        "build_commit": "",
+        "build_timestamp": rfc3339(services.started_at),
+        "build_hostname": services.hostname,
+        "bundles": {BUNDLE_NAME: {"revision": revision}},
+    }

@@ -1,0 +1,151 @@
+"""Prometheus metrics: one registry per app, so two apps in one process never share counts.
+
+HTTP metrics carry OPA's handler names (``v1/data``, ``health``, ...), a bounded set; decision
+metrics carry the company only when it is one the active policy set knows.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, InfoMetricFamily
+from starlette.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from privacy_pdp.server.services import Services
+
+# OPA's default http_request_duration_seconds buckets (docs/configuration).
+DURATION_BUCKETS = (1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 1e-2, 1e-1, 1.0)
+EVAL_BUCKETS = (1e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 1e-1, 0.5, 1.0)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.request_duration = Histogram(
+            "http_request_duration_seconds",
+            "A histogram of duration for requests.",
+            ["code", "handler", "method"],
+            buckets=DURATION_BUCKETS,
+            registry=self.registry,
+        )
+        self.requests = Counter(
+            "pdp_http_requests", "HTTP requests by handler and status code.", ["code", "handler", "method"],
+            registry=self.registry,
+        )
+        self.decisions = Counter(
+            "pdp_decisions", "Decisions by company and outcome (allow, deny, undefined, error, document).",
+            ["company", "outcome"], registry=self.registry,
+        )
+        self.evaluation = Histogram(
+            "pdp_evaluation_duration_seconds", "Time the engine spent on one evaluation.", buckets=EVAL_BUCKETS,
+            registry=self.registry,
+        )
+        self.batch_items = Counter("pdp_batch_items", "Inputs answered through the batch API.", registry=self.registry)
+
+    def watch(self, services: Services) -> None:
+        """Read the runtime's and the decision log's state at each scrape."""
+        self.registry.register(_StateCollector(services))
+
+    def exposition(self) -> Response:
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+class _StateCollector:
+    def __init__(self, services: Services):
+        self._services = services
+
+    def describe(self) -> list[Any]:
+        return []  # values come at collect time; nothing to pre-register
+
+    def collect(self) -> Iterable[Any]:
+        runtime = self._services.runtime
+        info = InfoMetricFamily("pdp_policy_revision", "The active policy set's revision.")
+        info.add_metric([], {"revision": runtime.revision})
+        yield info
+        yield GaugeMetricFamily("pdp_ready", "1 once a policy set is active.", value=1 if runtime.ready else 0)
+        yield CounterMetricFamily("pdp_policy_activations", "Policy sets activated.", value=runtime.activations)
+        stats = self._services.decision_log.stats()
+        yield GaugeMetricFamily(
+            "pdp_decision_log_queue_depth", "Decision-log events accepted but not yet written.",
+            value=stats.get("queue_depth", 0),
+        )
+        yield CounterMetricFamily(
+            "pdp_decision_log_dropped", "Decision-log events lost (must stay 0).", value=stats.get("dropped", 0)
+        )
+        yield CounterMetricFamily(
+            "pdp_decision_log_written", "Decision-log events written.", value=stats.get("written", 0)
+        )
+
+
+def handler_label(path: str) -> str:
+    """OPA's handler names: a bounded label whatever the path."""
+    for prefix, label in _HANDLERS:
+        if path == prefix or path.startswith(prefix + "/"):
+            return label
+    return "index" if path == "/" else "catchall"
+
+
+_HANDLERS = (
+    ("/v1/batch/data", "v1/batch/data"),
+    ("/v1/data", "v1/data"),
+    ("/v0/data", "v0/data"),
+    ("/v1/policies", "v1/policies"),
+    ("/v1/status", "v1/status"),
+    ("/v1/config", "v1/config"),
+    ("/v1/query", "v1/query"),
+    ("/v1/compile", "v1/compile"),
+    ("/health", "health"),
+    ("/metrics", "metrics"),
+    ("/docs", "docs"),
+    ("/openapi.json", "docs"),
+)
+
+
+_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
+class OpaHttpMiddleware:
+    """OPA's path rules (301 without a trailing slash, HEAD is 405) and request metrics.
+
+    A plain ASGI middleware: no per-request task or body buffering.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, clock: Callable[[], float] = time.perf_counter):
+        self.app = app
+        self.metrics = metrics
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = self.clock()
+        path: str = scope["path"]
+        method: str = scope["method"]
+        status = {"code": 500}
+
+        async def send_and_note(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        if method == "HEAD":
+            response: Response | None = Response(status_code=405)
+        elif path != "/" and path.endswith("/"):  # OPA answers 301 to the path without the slash
+            response = RedirectResponse(path.rstrip("/") or "/", status_code=301)
+        else:
+            response = None
+        try:
+            if response is not None:
+                await response(scope, receive, send_and_note)
+            else:
+                await self.app(scope, receive, send_and_note)
+        finally:
+            verb = method.lower() if method in _METHODS else "other"
+            labels = {"code": str(status["code"]), "handler": handler_label(path), "method": verb}
+            self.metrics.request_duration.labels(**labels).observe(self.clock() - started)
+            self.metrics.requests.labels(**labels).inc()

@@ -1,0 +1,108 @@
+"""Batch decisions as Enterprise OPA answers them: ``POST /v1/batch/data/{path}``.
+
+``{"inputs": {"<id>": input, ...}, "common_input": {...}}``: common fields are deep-merged
+into each object input (the item's keys win). One decision id and one decision-log event per
+item, all carrying the batch's id. 200 all answered, 207 mixed (items say
+``http_status_code`` "200"/"500"), 500 all failed, 400 malformed request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from privacy_pdp.core.engine import UNDEFINED
+from privacy_pdp.server.body import read_document
+from privacy_pdp.server.decide import Decided, decide, new_id, provenance
+from privacy_pdp.server.errors import INTERNAL_ERROR, BadRequest
+from privacy_pdp.server.models import ERRORS, BatchResponse
+from privacy_pdp.server.params import DataOptions, data_options, json_response
+from privacy_pdp.server.routes.data import body_schema, check_path, kind_of, requested_by
+from privacy_pdp.server.services import Services, ServicesDep
+
+router = APIRouter(tags=["batch"])
+
+MISSING_INPUTS_WARNING = {"code": "api_usage_warning", "message": "'inputs' key missing from the request"}
+_BATCH_RESPONSES = {207: {"model": BatchResponse, "description": "some items failed"}, **ERRORS}
+
+
+def merge(common: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """Deep merge; the item's value wins wherever both are not objects."""
+    merged = dict(common)
+    for key, value in item.items():
+        base = merged.get(key)
+        merged[key] = merge(base, value) if isinstance(base, dict) and isinstance(value, dict) else value
+    return merged
+
+
+async def read_batch(services: Services, request: Request) -> tuple[dict[str, Any] | None, Any]:
+    """(inputs, common_input); inputs is None when the key is missing."""
+    settings = services.settings
+    document = await read_document(request, settings.max_body_bytes, settings.max_nesting_depth)
+    if document is UNDEFINED or document is None:
+        return None, None
+    if not isinstance(document, dict):
+        raise BadRequest(f"body contains malformed input document: cannot unmarshal {kind_of(document)} into the batch request")
+    inputs = document.get("inputs")
+    common = document.get("common_input")
+    if inputs is not None and not isinstance(inputs, dict):
+        raise BadRequest(f"body contains malformed input document: 'inputs' must be an object of id to input, not {kind_of(inputs)}")
+    if inputs is not None and len(inputs) > settings.max_batch_inputs:
+        raise BadRequest(f"too many inputs: {len(inputs)} (at most {settings.max_batch_inputs} in one batch)")
+    return inputs, common
+
+
+def item_body(services: Services, decided: Decided, options: DataOptions) -> dict[str, Any]:
+    if decided.error is not None:
+        return {"code": INTERNAL_ERROR, "message": f"eval_error: {decided.error.message}", "decision_id": decided.decision_id}
+    body: dict[str, Any] = {}
+    if options.provenance:
+        body["provenance"] = provenance(services, decided.revision)
+    if options.with_metrics:
+        body["metrics"] = decided.metrics
+    if decided.evaluation is not None and decided.evaluation.defined:
+        body["result"] = decided.evaluation.value
+    body["decision_id"] = decided.decision_id
+    return body
+
+
+@router.post("/v1/batch/data", response_model=BatchResponse, responses=_BATCH_RESPONSES, operation_id="batch_root",
+             openapi_extra=body_schema("BatchRequest"))
+@router.post("/v1/batch/data/{path:anypath}", response_model=BatchResponse, responses=_BATCH_RESPONSES,
+             operation_id="batch", openapi_extra=body_schema("BatchRequest"))
+async def batch(request: Request, services: ServicesDep, path: str = "") -> Response:
+    """Many inputs, one request: e.g. every data flow a service is about to make."""
+    started = time.perf_counter_ns()
+    options = data_options(request)
+    check_path(path)
+    inputs, common = await read_batch(services, request)
+    parse_ns = time.perf_counter_ns() - started
+    batch_id = new_id()
+    who = requested_by(request)
+    ids = list(inputs or {})
+
+    async def one(key: str) -> Decided:
+        value = inputs[key]  # type: ignore[index]
+        if isinstance(common, dict) and isinstance(value, dict):
+            value = merge(common, value)
+        return await decide(services, path, value, requested_by=who, batch_decision_id=batch_id)
+
+    decided = await asyncio.gather(*(one(key) for key in ids))
+    services.metrics.batch_items.inc(len(ids))
+    failed = sum(1 for d in decided if d.error is not None)
+    answered = len(decided) - failed
+    responses = {key: item_body(services, d, options) for key, d in zip(ids, decided)}
+    if failed and answered:
+        for key, d in zip(ids, decided):
+            responses[key]["http_status_code"] = "500" if d.error is not None else "200"
+    body: dict[str, Any] = {"batch_decision_id": batch_id, "responses": responses}
+    if options.with_metrics:
+        body["metrics"] = {"timer_rego_input_parse_ns": parse_ns, "timer_server_handler_ns": time.perf_counter_ns() - started}
+    if inputs is None:
+        body["warning"] = MISSING_INPUTS_WARNING
+    status = 500 if failed and not answered else 207 if failed else 200
+    return json_response(body, options.pretty, status)

@@ -1,0 +1,125 @@
+"""OPA's Policy API. Reads always; writes (PUT/DELETE) only when enabled and with the bearer
+token, and only through ``runtime.activate``: a module that does not compile changes nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from privacy_pdp.core.engine import CompileError, EngineError
+from privacy_pdp.core.outline import module_ast
+from privacy_pdp.core.policyset import PolicySet
+from privacy_pdp.server.body import read_bytes
+from privacy_pdp.server.errors import COMPILE_MESSAGE, ApiError, BadRequest, NotFound, Unauthorized
+from privacy_pdp.server.models import Empty, ErrorV1, PolicyGet, PolicyList
+from privacy_pdp.server.params import bool_param, json_response
+from privacy_pdp.server.services import Services, ServicesDep
+
+router = APIRouter(tags=["policies"])
+
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorV1}, 401: {"model": ErrorV1}, 404: {"model": ErrorV1}, 503: {"model": ErrorV1},
+}
+
+
+class NotReady(ApiError):
+    status = 503
+
+
+def _policy(policy_id: str, raw: str) -> dict[str, Any]:
+    return {"id": policy_id, "raw": raw, "ast": module_ast(raw)}
+
+
+def _modules(services: Services) -> dict[str, str]:
+    policy_set = services.runtime.policy_set
+    return policy_set.modules if policy_set else {}
+
+
+@router.get("/v1/policies", response_model=PolicyList, operation_id="list_policies")
+async def list_policies(request: Request, services: ServicesDep) -> Response:
+    modules = _modules(services)
+    result = [_policy(name, modules[name]) for name in sorted(modules)]
+    return json_response({"result": result}, bool_param(request, "pretty"))
+
+
+@router.get("/v1/policies/{policy_id:anypath}", response_model=PolicyGet, responses={404: {"model": ErrorV1}},
+            operation_id="get_policy")
+async def get_policy(request: Request, services: ServicesDep, policy_id: str) -> Response:
+    raw = _modules(services).get(policy_id)
+    if raw is None:
+        raise NotFound(f"storage_not_found_error: policy id {policy_id!r}")
+    return json_response({"result": _policy(policy_id, raw)}, bool_param(request, "pretty"))
+
+
+def authorize(request: Request, services: Services) -> None:
+    settings = services.settings
+    token = settings.policy_api_token.get_secret_value() if settings.policy_api_token else ""
+    if not settings.policy_api_writes or not token:
+        raise Unauthorized("policy writes are disabled (PDP_POLICY_API_WRITES)")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise Unauthorized("request rejected by administrative policy")
+
+
+async def _activate(services: Services, current: PolicySet, modules: dict[str, str]) -> None:
+    blob = json.dumps([modules, current.data], sort_keys=True, separators=(",", ":")).encode()
+    revision = hashlib.sha256(blob).hexdigest()[:16]
+    try:
+        await services.runtime.activate_async(dataclasses.replace(current, modules=modules, revision=revision))
+    except CompileError as exc:
+        lines = exc.message.splitlines() or [exc.message]
+        locations = [*exc.locations, *([None] * len(lines))]
+        errors = []
+        for line, where in zip(lines, locations):
+            error: dict[str, Any] = {"code": "rego_compile_error", "message": line}
+            if where is not None:
+                error["location"] = {"file": where.file, "row": where.row, "col": where.col}
+            errors.append(error)
+        raise BadRequest(COMPILE_MESSAGE, errors) from None
+    except EngineError as exc:
+        raise BadRequest(COMPILE_MESSAGE, [{"code": "rego_compile_error", "message": exc.message}]) from None
+
+
+def _current(services: Services) -> PolicySet:
+    current = services.runtime.policy_set
+    if current is None:
+        raise NotReady("no policy set is active")
+    return current
+
+
+@router.put("/v1/policies/{policy_id:anypath}", response_model=Empty, responses=_WRITE_ERRORS, operation_id="put_policy",
+            openapi_extra={"requestBody": {"content": {"text/plain": {"schema": {"type": "string"}}}}})
+async def put_policy(request: Request, services: ServicesDep, policy_id: str) -> Response:
+    """Add or replace a module (enabled writes and the bearer token only)."""
+    authorize(request, services)
+    raw = await read_bytes(request, services.settings.max_body_bytes)
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("module is not valid UTF-8") from None
+    if not source.strip():
+        raise BadRequest("empty module")
+    async with services.policy_writes:  # one write at a time: none is lost to a race
+        current = _current(services)
+        if current.modules.get(policy_id) != source:
+            await _activate(services, current, {**current.modules, policy_id: source})
+    return json_response({}, bool_param(request, "pretty"))
+
+
+@router.delete("/v1/policies/{policy_id:anypath}", response_model=Empty, responses=_WRITE_ERRORS,
+               operation_id="delete_policy")
+async def delete_policy(request: Request, services: ServicesDep, policy_id: str) -> Response:
+    """Remove a module (enabled writes and the bearer token only)."""
+    authorize(request, services)
+    async with services.policy_writes:
+        current = _current(services)
+        if policy_id not in current.modules:
+            raise NotFound(f"storage_not_found_error: policy id {policy_id!r}")
+        await _activate(services, current, {k: v for k, v in current.modules.items() if k != policy_id})
+    return json_response({}, bool_param(request, "pretty"))

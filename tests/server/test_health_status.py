@@ -1,0 +1,76 @@
+"""Health, readiness, status and config: OPA's shapes, and what they say before and after a
+policy set is active."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+
+
+def test_health_and_its_parameters_when_serving(client: httpx.Client) -> None:
+    for query in ("", "?bundles", "?bundles=true", "?plugins", "?bundles=false&plugins=false", "?bundles=True"):
+        response = client.get("/health" + query)
+        assert response.status_code == 200, query
+        assert response.json() == {}
+    assert client.get("/health/live").json() == {}
+    assert client.get("/health/ready").json() == {}
+
+
+def test_not_ready_until_a_policy_set_is_active(make_app, policies) -> None:
+    with make_app(policy_set=None, bundle_path="unused.tar.gz") as (client, _):
+        assert client.get("/health").status_code == 200  # it can evaluate; OPA says the same
+        bundles = client.get("/health?bundles")
+        assert bundles.status_code == 500
+        assert bundles.json()["error"] == "one or more bundles are not activated"
+        assert bundles.json()["code"] == "internal_error"
+        assert client.get("/health?plugins").status_code == 500
+        assert client.get("/health?plugins&exclude-plugin=bundle").status_code == 200
+        assert client.get("/health/ready").status_code == 500
+        assert client.get("/health/live").status_code == 200
+        status = client.get("/v1/status").json()["result"]
+        assert status["plugins"]["bundle"]["state"] == "NOT_READY"
+        assert status["bundles"]["privacy"]["active_revision"] == ""
+        # before activation every document is undefined, as in OPA before its first bundle
+        answer = client.post("/v1/data/privacy/decision", json={"input": {}}).json()
+        assert "result" not in answer and answer["decision_id"]
+        runtime = client.app.state.services.runtime
+        asyncio.run(runtime.activate_async(policies))
+        assert client.get("/health?bundles").status_code == 200
+        assert client.get("/health/ready").status_code == 200
+        assert client.post("/v1/data/privacy/decision", json={"input": {}}).json()["result"]["allow"] is False
+
+
+def test_decision_log_state_reaches_health_and_status(make_app) -> None:
+    with make_app() as (client, log):
+        log.state = "ERROR"
+        assert client.get("/health").status_code == 200
+        plugins = client.get("/health?plugins")
+        assert plugins.status_code == 500 and plugins.json()["error"] == "one or more plugins are not up"
+        assert client.get("/health?plugins&exclude-plugin=decision_logs").status_code == 200
+        assert client.get("/health/ready").status_code == 500
+        assert client.get("/v1/status").json()["result"]["plugins"]["decision_logs"]["state"] == "ERROR"
+
+
+def test_status_in_opas_shape(client: httpx.Client, policies) -> None:
+    response = client.get("/v1/status")
+    assert response.status_code == 200
+    status = response.json()["result"]
+    assert set(status["labels"]) >= {"id", "version"}
+    bundle = status["bundles"]["privacy"]
+    assert bundle["name"] == "privacy"
+    assert bundle["active_revision"] == policies.revision
+    assert bundle["last_successful_activation"].endswith("Z")
+    assert {name: p["state"] for name, p in status["plugins"].items()} == {
+        "bundle": "OK", "decision_logs": "OK", "status": "OK"
+    }
+    assert status["metrics"]["prometheus"]["counter_decision_logs_dropped"] == 0
+
+
+def test_config_shows_labels_and_default_decision_but_no_secret(make_app) -> None:
+    with make_app(policy_api_writes=True, policy_api_token="s3cret-token") as (client, _):
+        response = client.get("/v1/config")
+        assert response.status_code == 200
+        config = response.json()["result"]
+        assert config["default_decision"] == "/privacy/decision"
+        assert "s3cret-token" not in response.text

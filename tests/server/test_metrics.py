@@ -1,0 +1,64 @@
+"""/metrics in Prometheus text format, read back with prometheus_client's own parser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from privacy_pdp.server.metrics import handler_label
+
+DENY = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "marketing.communications.email",
+        "recipient": {"kind": "third_party"}}
+ALLOW = {**DENY, "consents": ["marketing"]}
+
+
+def samples(text: str) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found.setdefault(sample.name, []).append(sample)
+    return found
+
+
+def value(found: dict[str, list[Any]], name: str, **labels: str) -> float:
+    matches = [s.value for s in found.get(name, []) if all(s.labels.get(k) == v for k, v in labels.items())]
+    assert len(matches) == 1, (name, labels, matches)
+    return matches[0]
+
+
+def test_exposition_counts_requests_decisions_and_log_state(make_app, policies) -> None:
+    with make_app() as (client, log):
+        for _ in range(3):
+            client.post("/v1/data/privacy/decision", json={"input": DENY})
+        client.post("/v1/data/privacy/decision", json={"input": ALLOW})
+        client.post("/v1/data/privacy/decision", json={"input": {**DENY, "company": "evil\"corp"}})
+        client.post("/v1/batch/data/privacy/decision", json={"inputs": {"a": DENY, "b": ALLOW}})
+        client.post("/v1/data/privacy/decision", content=b"{")
+        response = client.get("/metrics")
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/plain")
+        found = samples(response.text)
+    assert value(found, "pdp_decisions_total", company="kallu", outcome="deny") == 4
+    assert value(found, "pdp_decisions_total", company="kallu", outcome="allow") == 2
+    assert value(found, "pdp_decisions_total", company="unknown", outcome="deny") == 1  # no label from input text
+    assert value(found, "pdp_http_requests_total", handler="v1/data", code="200", method="post") == 5
+    assert value(found, "pdp_http_requests_total", handler="v1/data", code="400", method="post") == 1
+    assert value(found, "pdp_http_requests_total", handler="v1/batch/data", code="200", method="post") == 1
+    assert value(found, "http_request_duration_seconds_count", handler="v1/data", code="200", method="post") == 5
+    assert value(found, "http_request_duration_seconds_bucket", handler="v1/data", code="200", method="post", le="+Inf") == 5
+    assert value(found, "pdp_policy_revision_info", revision=policies.revision) == 1
+    assert value(found, "pdp_ready") == 1
+    assert value(found, "pdp_decision_log_queue_depth") == 0
+    assert value(found, "pdp_decision_log_dropped_total") == 0
+    assert value(found, "pdp_decision_log_written_total") == len(log.events) == 7
+    assert value(found, "pdp_batch_items_total") == 2
+    assert value(found, "pdp_evaluation_duration_seconds_count") == 7
+
+
+def test_handler_labels_are_bounded() -> None:
+    assert handler_label("/v1/data/privacy/decision") == "v1/data"
+    assert handler_label("/v1/batch/data/x") == "v1/batch/data"
+    assert handler_label("/v1/dataxyz") == "catchall"
+    assert handler_label("/") == "index"
+    assert handler_label("/anything/else") == "catchall"

@@ -1,0 +1,71 @@
+"""Atomic activation: compile first, keep the last good set, finish in-flight work on the old."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+
+import pytest
+
+from privacy_pdp.core.engine import EngineError
+from privacy_pdp.core.policyset import PolicySet
+from privacy_pdp.server.runtime import NotReady, PolicyRuntime
+
+
+def variant(policies: PolicySet, answer: int, revision: str) -> PolicySet:
+    module = f"package probe\n\nimport rego.v1\n\nanswer := {answer}\n"
+    return dataclasses.replace(policies, modules={**policies.modules, "probe.rego": module}, revision=revision)
+
+
+def test_activate_swaps_and_a_broken_set_keeps_the_last_good(policies: PolicySet) -> None:
+    runtime = PolicyRuntime(workers=1)
+    try:
+        assert not runtime.ready and runtime.revision == ""
+        with pytest.raises(NotReady):
+            asyncio.run(runtime.evaluate("probe/answer"))
+        runtime.activate(variant(policies, 1, "one"))
+        assert runtime.ready and runtime.revision == "one"
+        assert asyncio.run(runtime.evaluate("probe/answer")).evaluation.value == 1
+        broken = dataclasses.replace(policies, modules={**policies.modules, "bad.rego": "package bad\nx := {"},
+                                     revision="broken")
+        with pytest.raises(EngineError):
+            runtime.activate(broken)
+        assert runtime.revision == "one" and runtime.last_failure and runtime.last_failure.revision == "broken"
+        answer = asyncio.run(runtime.evaluate("probe/answer"))
+        assert (answer.evaluation.value, answer.revision) == (1, "one")
+        asyncio.run(runtime.activate_async(variant(policies, 2, "two")))
+        assert runtime.last_failure is None and runtime.activations == 2
+        assert asyncio.run(runtime.evaluate("probe/answer")).evaluation.value == 2
+    finally:
+        runtime.close()
+
+
+def test_a_request_in_flight_finishes_on_the_set_it_started_with(policies: PolicySet) -> None:
+    runtime = PolicyRuntime(variant(policies, 1, "one"), workers=1)
+    started, release = threading.Event(), threading.Event()
+    old_engine = runtime.active.engine  # type: ignore[union-attr]
+    evaluate = old_engine.evaluate
+
+    def slow(path, input=None):  # holds the evaluation until the swap has happened
+        started.set()
+        release.wait(10)
+        return evaluate(path, input)
+
+    old_engine.evaluate = slow  # type: ignore[method-assign]
+
+    async def run() -> tuple:
+        in_flight = asyncio.create_task(runtime.evaluate("probe/answer"))
+        await asyncio.to_thread(started.wait, 10)
+        runtime.activate(variant(policies, 2, "two"))
+        release.set()
+        old = await in_flight
+        new = await runtime.evaluate("probe/answer")
+        return old, new
+
+    try:
+        old, new = asyncio.run(run())
+    finally:
+        runtime.close()
+    assert (old.evaluation.value, old.revision) == (1, "one")
+    assert (new.evaluation.value, new.revision) == (2, "two")
