@@ -64,6 +64,12 @@ CASES = [
     ("kallu L54 information to others for fraud prevention",
      req("kallu", ["user.contact.email"], "essential.fraud_detection", "service_provider",
          legal_request={"verified": False, "matter": "fraud_prevention"}), True, "kallu.disclosure.legal", None),
+    # third reading: L54 sharing for fraud prevention is Kallu's own act and waits for no request.
+    ("kallu L54 information to a fraud prevention agency, unasked",
+     req("kallu", ["user.name", "user.contact.email"], "essential.fraud_detection", "third_party"),
+     True, "kallu.disclosure.legal", None),
+    ("kallu L52-55 no request, no fraud purpose: nothing to an outside party",
+     req("kallu", ["user.name", "user.contact.email"], LEGAL, "third_party"), False, None, None),
     ("kallu L55 any person likely to obtain a disclosure order",
      req("kallu", ["user.contact.email"], LEGAL, "other_users",
          legal_request={"verified": False, "matter": "court_order"}), True, "kallu.disclosure.likely_order", None),
@@ -80,6 +86,9 @@ CASES = [
     ("kallu L38 anonymous statistics to a business customer",
      req("kallu", ["user.behavior"], "analytics.reporting", "business_customer", identifiability="aggregated"),
      True, "kallu.sharing.statistics", None),
+    ("kallu L38 L45 statistics carry no marketing to the public without consent",
+     req("kallu", ["user.device.advertising_id"], "marketing.communications", "public", identifiability="aggregated"),
+     False, "kallu.sharing.direct_marketing", None),
     ("kallu L49 L57 identifiable data to a business customer",
      req("kallu", ["user.contact.email"], "essential.service", "business_customer"), False, "kallu.disclosure.default_deny", None),
 ]

@@ -276,19 +276,39 @@ permits contains {
 }
 
 # METADATA
+# title: A tracking service tracks site traffic on CallmatikPro's behalf
+# description: >-
+#   "We may also use trusted third-party services that track this information on our
+#   behalf" (L91): to track site traffic and interactions a service acting for
+#   CallmatikPro receives the pseudonymous cookie and browsing data it compiles into
+#   aggregates. Identifiable data is not tracking data.
+# custom:
+#   clause: callmatikpro.cookies
+permits contains {
+	"code": "traffic_tracking_on_behalf",
+	"clause": "callmatikpro.cookies",
+	"message": "a tracking service acting for CallmatikPro may receive pseudonymous site-traffic data to compile it",
+} if {
+	request.recipient_kind == "service_provider"
+	request.identifiability == "pseudonymous"
+	request.all_categories_under(_facts.tracker_categories)
+	request.use_under(_facts.tracker_uses)
+}
+
+# METADATA
 # title: Email marketing service acting for CallmatikPro
 # description: >-
-#   A contracted email marketing service may send CallmatikPro's own commercial email;
-#   CallmatikPro monitors it for CAN-SPAM compliance.
+#   "Monitor third-party email marketing services for compliance, if one is used"
+#   (L159): an email marketing service may send CallmatikPro's own commercial email,
+#   monitored for CAN-SPAM compliance. The text asks for monitoring, not a contract.
 # custom:
 #   clause: callmatikpro.email.unsubscribe
 permits contains {
 	"code": "email_service_for_callmatikpro",
 	"clause": "callmatikpro.email.unsubscribe",
-	"message": "a contracted email marketing service may send CallmatikPro's own email, monitored for CAN-SPAM compliance",
+	"message": "an email marketing service may send CallmatikPro's own email, monitored for CAN-SPAM compliance",
 } if {
 	request.recipient_kind == "service_provider"
-	request.under_contract == true
 	request.all_categories_under(_facts.email_service_categories)
 	request.use_under(_facts.email_service_uses)
 }
@@ -316,7 +336,10 @@ permits contains {
 
 # METADATA
 # title: Payment gateway
-# description: A contracted gateway provider processes transactions, with the card data they need.
+# description: >-
+#   "All transactions are processed through a gateway provider" (L79): the gateway
+#   receives the card and payment data it needs to process the transaction. The text
+#   names no contract as a condition.
 # custom:
 #   clause: callmatikpro.payment
 permits contains {
@@ -325,8 +348,25 @@ permits contains {
 	"message": "the payment gateway provider may receive the data it needs to process the transaction",
 } if {
 	_gateway_flow
-	request.under_contract == true
 	request.all_categories_under(_facts.gateway_categories)
+}
+
+# METADATA
+# title: Kept to meet legal obligations or assert rights
+# description: >-
+#   "To satisfy its legal obligations or in order to have the necessary elements to
+#   assert its rights, CallmatikPro will be able to retain the data" (L57): CallmatikPro
+#   itself may keep and use the data it collects for a legal obligation.
+# custom:
+#   clause: callmatikpro.retention
+permits contains {
+	"code": "kept_for_legal_obligations",
+	"clause": "callmatikpro.retention",
+	"message": "CallmatikPro may keep the data to satisfy its legal obligations or assert its rights",
+} if {
+	request.recipient_kind == "first_party"
+	request.all_categories_under(_facts.collected_categories)
+	request.use_under(_facts.legal_retention_uses)
 }
 
 # METADATA
@@ -362,6 +402,25 @@ permits contains {
 	request.recipient_kind == "first_party"
 	request.all_categories_under(_facts.collected_categories)
 	request.use_under(_facts.first_party_uses)
+}
+
+# METADATA
+# title: CallmatikPro checks its customers' passwords
+# description: >-
+#   Customers protect their accounts by "choosing a robust password, keeping the
+#   password private" (L49), and access goes "via authentication measures" (L45):
+#   CallmatikPro itself uses account credentials to authenticate users and secure the
+#   accounts, and for nothing else.
+# custom:
+#   clause: callmatikpro.use.purposes
+permits contains {
+	"code": "first_party_authentication",
+	"clause": "callmatikpro.use.purposes",
+	"message": "CallmatikPro uses account credentials itself to authenticate users and secure their accounts",
+} if {
+	request.recipient_kind == "first_party"
+	request.all_categories_under(_facts.authentication_categories)
+	request.use_under(_facts.authentication_uses)
 }
 
 # --- obligations

@@ -157,6 +157,33 @@ test_first_party_unlisted_category_is_denied if {
 	testing.catch_all_only(d, _catch_all)
 }
 
+# L45 "via authentication measures", L49 "choosing a robust password, keeping the
+# password private": CallmatikPro checks the password itself.
+# clause: callmatikpro.use.purposes (004 L45, L49)
+test_own_authentication_with_password_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.contact.email", "user.authorization.password"],
+		"data_use": "essential.service.authentication",
+	})
+	testing.allowed_by(d, "callmatikpro.use.purposes")
+}
+
+# Passwords serve authentication only: not marketing, and no other recipient gets them.
+# clause: callmatikpro.use.purposes (004 L49, L101)
+test_password_outside_authentication_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.authorization.password"],
+		"data_use": "marketing.communications.email",
+	})
+	testing.catch_all_only(d, _catch_all)
+	t := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.authorization.password"],
+		"data_use": "essential.service.authentication",
+		"recipient": {"kind": "third_party", "name": "Login Co"},
+	})
+	testing.catch_all_only(t, _catch_all)
+}
+
 # --- callmatikpro.security.access ------------------------------------------------
 
 # clause: callmatikpro.security.access
@@ -215,14 +242,26 @@ test_card_to_gateway_for_broad_service_use_is_denied if {
 	testing.denied_by(d, "callmatikpro.payment")
 }
 
-# clause: callmatikpro.payment
-test_card_to_gateway_without_contract_is_denied if {
+# L79 "All transactions are processed through a gateway provider" names no contract.
+# clause: callmatikpro.payment (004 L79)
+test_card_to_gateway_without_contract_flag_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
-		"data_categories": ["user.financial.credit_card"],
+		"data_categories": ["user.financial.credit_card", "user.name"],
 		"data_use": "essential.service.payment_processing",
 		"recipient": {"kind": "service_provider", "name": "Pay Gateway Inc"},
 	})
-	testing.catch_all_only(d, _catch_all)
+	testing.allowed_by(d, "callmatikpro.payment")
+}
+
+# The gateway processes transactions; no contract flag opens any other use of card data.
+# clause: callmatikpro.payment (004 L79)
+test_card_to_gateway_without_contract_flag_for_other_use_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "essential.service",
+		"recipient": {"kind": "service_provider", "name": "Pay Gateway Inc"},
+	})
+	testing.denied_by(d, "callmatikpro.payment")
 }
 
 # clause: callmatikpro.payment
@@ -443,15 +482,6 @@ test_email_marketing_service_under_contract_is_allowed if {
 }
 
 # clause: callmatikpro.email.unsubscribe
-test_email_marketing_service_without_contract_is_denied if {
-	d := privacy.decision with data.privacy.request.document as _req({
-		"data_use": "marketing.communications.email",
-		"recipient": {"kind": "service_provider", "name": "Sendinblue"},
-	})
-	testing.catch_all_only(d, _catch_all)
-}
-
-# clause: callmatikpro.email.unsubscribe
 test_unsubscribe_does_not_block_order_notifications_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_use": "essential.service.notifications.email",
@@ -516,6 +546,29 @@ test_order_notification_carries_all_correspondence_obligation if {
 	o.code == "honour_opt_out"
 	o.clause == "callmatikpro.email.unsubscribe"
 	o.opt_out == "all_correspondence"
+}
+
+# L159 "Monitor third-party email marketing services for compliance, if one is used":
+# monitoring, not a contract, is the condition.
+# clause: callmatikpro.email.unsubscribe (004 L159)
+test_email_marketing_service_without_contract_flag_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"recipient": {"kind": "service_provider", "name": "Mailer Ltd"},
+	})
+	testing.allowed_by(d, "callmatikpro.email.unsubscribe")
+}
+
+# The email service sends email: a phone number for SMS marketing is not its job.
+# clause: callmatikpro.email.unsubscribe (004 L159)
+test_email_marketing_service_without_contract_flag_for_sms_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.phone_number"],
+		"data_use": "marketing.communications.sms",
+		"recipient": {"kind": "service_provider", "name": "Mailer Ltd"},
+	})
+	testing.catch_all_only(d, _catch_all)
 }
 
 # --- callmatikpro.collection.facebook --------------------------------------------
@@ -660,6 +713,31 @@ test_google_remarketing_carries_opt_out_obligation if {
 
 # --- callmatikpro.cookies --------------------------------------------------------
 
+# L91 "trusted third-party services that track this information on our behalf": the
+# tracking service gets the pseudonymous visit data it compiles.
+# clause: callmatikpro.cookies (004 L91)
+test_pseudonymous_traffic_to_tracking_service_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.device.cookie_id", "user.behavior.browsing_history"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "service_provider", "name": "Analytics Co"},
+		"identifiability": "pseudonymous",
+	})
+	testing.allowed_by(d, "callmatikpro.cookies")
+}
+
+# Identifiable data is not tracking data, and a tracker not under contract gets none.
+# clause: callmatikpro.cookies (004 L91)
+test_identifiable_traffic_to_tracking_service_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.device.cookie_id", "user.behavior.browsing_history"],
+		"data_use": "analytics.reporting",
+		"recipient": {"kind": "service_provider", "name": "Analytics Co"},
+		"identifiability": "identifiable",
+	})
+	testing.catch_all_only(d, _catch_all)
+}
+
 # clause: callmatikpro.cookies
 test_aggregated_traffic_to_tracker_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
@@ -695,6 +773,27 @@ test_aggregated_traffic_to_third_party_is_denied if {
 }
 
 # --- callmatikpro.retention ------------------------------------------------------
+
+# L57 "To satisfy its legal obligations ... CallmatikPro will be able to retain the data".
+# clause: callmatikpro.retention (004 L57)
+test_own_retention_for_legal_obligation_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.email", "user.behavior.purchase_history"],
+		"data_use": "essential.legal_obligation",
+	})
+	testing.allowed_by(d, "callmatikpro.retention")
+}
+
+# L57 is about CallmatikPro keeping data, not handing it to an authority (L101).
+# clause: callmatikpro.retention (004 L57, L101)
+test_legal_obligation_use_by_an_authority_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.legal_obligation",
+		"recipient": {"kind": "law_enforcement", "name": "Police"},
+		"legal_request": {"verified": true, "matter": "required_by_law"},
+	})
+	testing.catch_all_only(d, _catch_all)
+}
 
 # clause: callmatikpro.retention
 test_contact_data_flow_carries_retention_limit if {

@@ -240,7 +240,9 @@ permits contains {
 # description: >-
 #   Defending Kallu's rights includes "providing information to others for the purposes
 #   of fraud prevention and reducing credit risk" (L54): authorities, fraud and credit
-#   agencies, and processors or group companies doing it for Kallu.
+#   agencies, and processors or group companies doing it for Kallu. Kallu gives it on
+#   its own initiative: L54 waits for no request, so none is needed (authorities still
+#   need an accepted ground, by the forbid above).
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains {
@@ -249,7 +251,6 @@ permits contains {
 	"message": "Kallu may give the information to others to prevent fraud and reduce credit risk",
 } if {
 	request.recipient_kind in _facts.legal.fraud_recipients
-	request.legal_matter in _facts.legal.fraud_matters
 	request.use_under(_facts.legal.fraud_uses)
 }
 

@@ -121,6 +121,32 @@ test_group_marketing_without_consent_is_denied if {
 	testing.denied_by(d, "kallu.sharing.direct_marketing")
 }
 
+# L45 "any third party" takes in whoever reads what is published: statistics (L38) do not
+# carry marketing to the public without express consent.
+# clause: kallu.sharing.direct_marketing (001 L38, L45)
+test_aggregated_marketing_to_public_without_consent_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _marketing({
+		"data_categories": ["user.device.advertising_id"],
+		"data_use": "marketing.communications",
+		"identifiability": "aggregated",
+		"recipient": {"kind": "public"},
+	})
+	testing.denied_by(d, "kallu.sharing.direct_marketing")
+}
+
+# Statistics for reporting still reach the public (L38): the marketing rule does not apply.
+# clause: kallu.sharing.direct_marketing (001 L38)
+test_aggregated_reporting_to_public_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior"],
+		"data_use": "analytics.reporting",
+		"identifiability": "aggregated",
+		"recipient": {"kind": "public"},
+	})
+	testing.allowed_by(d, "kallu.sharing.statistics")
+	testing.not_cited(d, "kallu.sharing.direct_marketing")
+}
+
 # L45 "to any third party": a business customer, or another user, is one.
 # clause: kallu.sharing.direct_marketing
 test_business_customer_marketing_without_consent_is_denied if {
@@ -561,6 +587,32 @@ test_fraud_prevention_to_public_is_denied if {
 	})
 	d.allow == false
 	testing.not_cited(d, "kallu.disclosure.legal")
+}
+
+# L54 "providing information to others for the purposes of fraud prevention and reducing
+# credit risk": Kallu gives it unasked, so no legal request is needed.
+# clause: kallu.disclosure.legal (001 L54)
+test_fraud_prevention_without_a_legal_request_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "third_party", "name": "Fraud prevention agency"},
+		"data_use": "essential.fraud_detection",
+	})
+	testing.allowed_by(d, "kallu.disclosure.legal")
+}
+
+# L54 opens fraud prevention only: without a request the same agency gets nothing for
+# another use, and authorities still need an accepted ground (L52-55).
+# clause: kallu.disclosure.legal (001 L52-55)
+test_unrequested_disclosure_outside_fraud_prevention_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _legal({
+		"recipient": {"kind": "third_party", "name": "Fraud prevention agency"},
+		"data_use": "essential.legal_obligation",
+	})
+	d.allow == false
+	testing.not_cited(d, "kallu.disclosure.legal")
+	p := privacy.decision with data.privacy.request.document as _legal({"data_use": "essential.fraud_detection"})
+	p.allow == false
+	testing.denied_by(p, "kallu.disclosure.legal")
 }
 
 # clause: kallu.disclosure.legal
