@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
     app.command("generate")(generate)
     app.command()(check)
     app.command("new-company")(new_company)
+    app.command()(lint)
 
 
 
@@ -170,3 +171,16 @@ def check(policies: Annotated[Path, typer.Argument(help="policy directory")] = D
         typer.echo(f"{len(report.problems)} catalogue problem(s)")
         raise typer.Exit(1)
     typer.echo("catalogue ok")
+
+
+def lint(policies: Annotated[Path, typer.Argument(help="policy directory")] = DEFAULT_POLICIES) -> None:
+    """Lint the policies: METADATA and clauses, unused helpers, rego.v1 syntax, names, section order."""
+    from privacy_pdp.authoring import lint as lint_
+
+    findings = lint_.lint(load(policies))
+    for line in lint_.format_findings(findings, str(policies)):
+        typer.echo(line)
+    if findings:
+        typer.echo(f"{len(findings)} lint finding{'s' if len(findings) != 1 else ''}")
+        raise typer.Exit(1)
+    typer.echo("lint ok")
