@@ -16,6 +16,9 @@ Two figures, over the policy modules (test modules left out: they are not the po
   covered when everything OPA placed on it ran, and not covered when something there never
   did. (Stricter than ``opa test --coverage``, which counts such a line on both sides.)
   Each line is run or not: there are no hit counts and no branch coverage.
+
+The runner evaluates a test package as one document, so a run narrowed with ``--run``
+counts every test of the packages the chosen tests belong to.
 """
 
 from __future__ import annotations

@@ -38,8 +38,10 @@ class Failure:
         if self.actual is not None and self.expected is not None:
             out.append(f"  actual   {_side(self.actual, limit)}")
             out.append(f"  expected {_side(self.expected, limit)}")
+        shown = self.actual[0] if self.actual is not None else None
         for name, value in self.values.items():
-            out.append(f"  {name} = {_dump(value, limit)}")
+            if name != shown:
+                out.append(f"  {name} = {_dump(value, limit)}")
         return out
 
 
@@ -130,14 +132,10 @@ def _is_constant(text: str) -> bool:
 
 
 def _side(side: tuple[str, Any], limit: int | None) -> str:
-    """`text = value`, or the value alone when the text is that value written out."""
+    """`text = value`, or the value alone when the text is a constant (the value written out)."""
     text, value = side
     dumped = _dump(value, limit)
-    try:
-        same = json.loads(text) == value
-    except ValueError:
-        same = False
-    return dumped if same else f"{text} = {dumped}"
+    return dumped if _is_constant(text) else f"{_one_line(text)} = {dumped}"
 
 
 def _one_line(text: str) -> str:
