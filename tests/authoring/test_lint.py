@@ -292,3 +292,15 @@ def test_the_command_prints_file_line_check_message(tmp_path: Path, company: str
         assert result.stdout.splitlines()[-1] == "1 lint finding"
     else:
         assert result.stdout.strip() == "lint ok"
+
+
+def test_a_scaffolded_company_is_clean(tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import POLICIES
+    from privacy_pdp.authoring import scaffold
+    from privacy_pdp.core.policyset import load_directory
+
+    shutil.copytree(POLICIES, tmp_path, dirs_exist_ok=True)
+    scaffold.new_company(tmp_path, "acme")
+    assert [str(f) for f in lint.lint(load_directory(tmp_path))] == []
