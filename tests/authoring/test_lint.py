@@ -304,3 +304,10 @@ def test_a_scaffolded_company_is_clean(tmp_path: Path) -> None:
     shutil.copytree(POLICIES, tmp_path, dirs_exist_ok=True)
     scaffold.new_company(tmp_path, "acme")
     assert [str(f) for f in lint.lint(load_directory(tmp_path))] == []
+
+
+def test_a_clause_comment_may_note_the_seed_lines_in_parentheses() -> None:
+    from privacy_pdp.authoring.testclauses import _ids
+
+    assert _ids(" kallu.cookies (004 L91, L93), kallu.sale.never") == ["kallu.cookies", "kallu.sale.never"]
+    assert _ids(" (only a note)") == []

@@ -23,8 +23,20 @@ def comment_clauses(source: str, rule: Rule) -> list[str] | None:
     for line in rule.comments_start.text(source).splitlines():
         text = line.strip().lstrip("#").strip()
         if text.startswith(MARKER):
-            found = (found or []) + [c.strip() for c in text[len(MARKER):].split(",") if c.strip()]
+            found = (found or []) + _ids(text[len(MARKER):])
     return found
+
+
+def _ids(text: str) -> list[str]:
+    """Clause ids in a comment's text: a note in parentheses (the seed lines) is not an id,
+    and ids are separated by commas or blanks."""
+    kept, depth = [], 0
+    for ch in text:
+        depth += ch == "("
+        if depth == 0:
+            kept.append(ch)
+        depth -= ch == ")" and depth > 0
+    return [token for token in "".join(kept).replace(",", " ").split() if token]
 
 
 def named_clauses(source: str, rule: Rule, catalogue: Iterable[str]) -> list[str]:
