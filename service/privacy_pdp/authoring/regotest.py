@@ -15,6 +15,10 @@ be identical. Tests without ``with`` run under both engines directly (regopy com
 test modules with their with-rules blanked out: they would only slow it down). regopy runs
 in a child process, so an abort inside rego-cpp fails the run instead of killing the runner.
 Test modules are read with ``core.regosource``; only a test rule's own `with` is recorded.
+
+Under OPA the runner can also gather coverage (``authoring.coverage``: OPA's coverage of
+each test package's evaluation) and, for a test that fails there, show the expression that
+failed and the values it saw (``authoring.failure``: from OPA's trace of that test).
 """
 
 from __future__ import annotations
@@ -28,14 +32,18 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from privacy_pdp.core.engine import Engine, EngineError, OpaGoEngine, RegoEngine
+from privacy_pdp.authoring import failure as failures
+from privacy_pdp.authoring.coverage import Collector
+from privacy_pdp.core.engine import UNDEFINED, Engine, EngineError, Evaluation, OpaGoEngine, RegoEngine, path_segments
 from privacy_pdp.core.policyset import PolicySet
-from privacy_pdp.core.regosource import parse_module
+from privacy_pdp.core.regosource import is_identifier, parse_module
 
 CAPTURE = "__pdp_capture"
 # with-targets whose value is the decision input, and the document replayed on it
 INPUT_TARGETS = ("input", "data.privacy.request.document")
 REPLAY_ENTRYPOINT = "privacy/decision"
+# Failed tests explained from OPA's trace, at most (each costs one traced evaluation).
+MAX_EXPLAINED = 25
 
 Outcome = tuple[str, str, float]  # pass | fail | error, error message, seconds
 
@@ -63,6 +71,7 @@ class TestResult:
     outcomes: dict[str, str]  # engine name -> pass | fail | error
     errors: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    failure: failures.Failure | None = None  # what failed under OPA, when it could be told
 
     @property
     def status(self) -> str:
@@ -131,23 +140,67 @@ def with_capture(source: str) -> str:
     return source
 
 
+class _TracingOpa(OpaGoEngine):
+    """The OPA Go evaluator, also handing back its coverage report or trace of an evaluation."""
+
+    def traced(self, path: str, coverage: bool = False, trace: bool = False
+               ) -> tuple[Evaluation, dict[str, Any] | None, list[dict[str, Any]] | None]:
+        """Evaluate the document at path (no input). Paths of plain names only (test paths)."""
+        from opa_bindings import OpaUndefinedError
+
+        segments = path_segments(path)
+        if not all(is_identifier(s) for s in segments):
+            return self.evaluate(path), None, None
+        try:
+            evaluation = Evaluation(True, self._engine.eval_document(".".join(segments), None,
+                                                                     coverage=coverage, trace=trace))
+        except OpaUndefinedError:
+            evaluation = Evaluation(False)
+        except self._error_type as exc:
+            raise EngineError(exc.message) from None
+        return evaluation, self._engine.last_coverage, self._engine.last_trace
+
+    def side(self, query: str) -> Any:
+        """The value a query binds to failure.SIDE (raises when it binds none)."""
+        return self._engine.eval_query(query)[0][failures.SIDE]
+
+
 class _CapturingOpa:
     """OPA with test modules rewritten to record the documents they substitute for the input."""
 
     name = "opa"
 
-    def __init__(self, policy_set: PolicySet):
-        from opa_bindings import OpaError
-
+    def __init__(self, policy_set: PolicySet, coverage: Collector | None = None):
         self.captured: dict[str, list[Any]] = {}
+        self.coverage = coverage
+        self.test_sources = policy_set.test_modules
         modules = dict(policy_set.modules)
         for name, source in policy_set.test_modules.items():
             modules[name] = with_capture(source)
-        self._engine = OpaGoEngine(
+        self._engine = _TracingOpa(
             PolicySet(modules, policy_set.data, policy_set.revision),
             builtins={CAPTURE: self._capture},
         )
-        self._error_type = OpaError
+
+    def evaluate(self, path: str, input: Any = UNDEFINED) -> Evaluation:
+        """As OpaGoEngine.evaluate; the coverage of the evaluation goes to the collector."""
+        if self.coverage is None or input is not UNDEFINED:
+            return self._engine.evaluate(path, input)
+        evaluation, report, _ = self._engine.traced(path, coverage=True)
+        self.coverage.add(report)
+        return evaluation
+
+    def explain(self, test: RegoTest) -> failures.Failure | None:
+        """What failed in a test that does not hold under OPA (None if the trace cannot tell)."""
+        kept = self.captured
+        try:
+            _, _, trace = self._engine.traced(test.path, trace=True)
+        except EngineError:
+            return None
+        finally:
+            self.captured = kept  # the traced run captures its inputs again
+        source = self.test_sources.get(test.file, "")
+        return failures.explain(trace, test.file, source, test.name, self._engine.side)
 
     def _capture(self, test: str, target: str, value: Any) -> Any:
         if target in INPUT_TARGETS:
@@ -167,7 +220,7 @@ class _CapturingOpa:
             self.captured = {}
             started = time.perf_counter()
             try:
-                result = self._engine.evaluate(package.replace(".", "/"))
+                result = self.evaluate(package.replace(".", "/"))
                 document = result.value if result.defined and isinstance(result.value, dict) else {}
             except EngineError:
                 document = {}
@@ -176,7 +229,7 @@ class _CapturingOpa:
                 if document.get(test.name) is True:
                     outcomes[test.path] = ("pass", "", seconds)
                 else:
-                    outcomes[test.path] = _outcome(self._engine, test.path)
+                    outcomes[test.path] = _outcome(self, test.path)
                 captured[test.path] = self.captured.get(test.name, [])
         return outcomes, captured
 
@@ -221,20 +274,29 @@ def run(
     pattern: str | None = None,
     engines: Sequence[str] = ("regopy", "opa"),
     report: Callable[[TestResult], None] | None = None,
+    coverage: Collector | None = None,
+    explain: int = MAX_EXPLAINED,
 ) -> list[TestResult]:
-    """Run every discovered test (or those matching pattern) under the given engines."""
+    """Run every discovered test (or those matching pattern) under the given engines.
+    With a coverage collector, OPA's coverage of the tests goes to it (needs "opa"); the
+    first `explain` tests that fail under OPA are explained (TestResult.failure)."""
     tests = [t for t in discover(policy_set) if pattern is None or re.search(pattern, t.ref)]  # not Rego: a test ref
     full = direct_test_set(policy_set)
     paths = [t.path for t in tests]
     by_engine: dict[str, dict[str, Outcome]] = {}
     captured: dict[str, list[Any]] = {}
+    explained: dict[str, failures.Failure] = {}
     if "opa" in engines:
         try:
-            opa = _CapturingOpa(policy_set)
+            opa = _CapturingOpa(policy_set, coverage)
         except EngineError as exc:
             by_engine["opa"] = {p: ("error", exc.message, 0.0) for p in paths}
         else:
             by_engine["opa"], captured = opa.run(tests)
+            for test in [t for t in tests if by_engine["opa"][t.path][0] == "fail"][:explain]:
+                found = opa.explain(test)
+                if found is not None:
+                    explained[test.path] = found
     if "regopy" in engines and paths:
         by_engine["regopy"] = _regopy_outcomes(policy_set, full, tests, captured)
         for test in tests:  # a replay that agrees takes the reference's verdict on the assertions
@@ -249,6 +311,7 @@ def run(
             {name: o[0] for name, o in outcomes.items()},
             {name: o[1] for name, o in outcomes.items() if o[1]},
             sum(o[2] for o in outcomes.values()),
+            explained.get(test.path),
         )
         results.append(result)
         if report is not None:
@@ -312,6 +375,8 @@ def format_result(result: TestResult) -> str:
         line += "  " + ", ".join(f"{name}={o}" for name, o in sorted(result.outcomes.items()))
     for name, message in sorted(set(result.errors.items())):
         line += f"\n         {name}: {message}"
+    if result.failure is not None and not result.passed:
+        line += "".join(f"\n         {text}" for text in result.failure.lines())
     return line
 
 

@@ -30,7 +30,8 @@ import data.privacy.request
 
 # --- facts
 
-_facts := data.privacy.companies.{name}.facts
+# Aliases of the company's data, once a rule reads it (an unused one fails the lint):
+# _facts := data.privacy.companies.{name}.facts
 
 # --- catch-all
 
@@ -82,6 +83,7 @@ _req(extra) := object.union({{
 
 # --- catch-all
 
+# clause: {name}.disclosure.default_deny
 test_a_flow_no_clause_permits_is_denied_by_the_catch_all if {{
 	d := privacy.decision with data.privacy.request.document as _req({{}})
 	testing.catch_all_only(d, "{name}.disclosure.default_deny")

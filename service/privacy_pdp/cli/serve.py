@@ -29,6 +29,22 @@ def serve(
     decision_log_dir: Annotated[
         Optional[Path], typer.Option(help="decision-log directory [PDP_DECISION_LOG_DIR]")
     ] = None,
+    bundle: Annotated[
+        Optional[str], typer.Option(help="serve a bundle: a .tar.gz file (watched) or an http(s) URL (polled) "
+                                         "[PDP_BUNDLE_PATH / PDP_BUNDLE_URL]")
+    ] = None,
+    verification_key: Annotated[
+        Optional[Path], typer.Option(help="PEM public key, HMAC secret file or <kid>.pem directory; bundles must "
+                                          "be signed [PDP_BUNDLE_VERIFICATION_KEY]")
+    ] = None,
+    verification_key_id: Annotated[
+        Optional[str], typer.Option(help="key id to verify with, whatever the bundle names [PDP_BUNDLE_VERIFICATION_KEY_ID]")
+    ] = None,
+    signing_alg: Annotated[Optional[str], typer.Option(help="JWS algorithm of the key [PDP_BUNDLE_SIGNING_ALG, default: RS256]")] = None,
+    max_staleness: Annotated[
+        Optional[float], typer.Option(help="seconds without an answer from the bundle source before decisions "
+                                           "fail closed [PDP_BUNDLE_MAX_STALENESS_SECONDS]")
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Serve decisions over OPA's Data API (settings: PDP_* variables; options win)."""
@@ -40,12 +56,29 @@ def serve(
     from privacy_pdp.server.settings import SettingsError, load_settings
 
     try:
+        remote = bundle is not None and bundle.startswith(("http://", "https://"))
         settings = load_settings(
-            policies=policies, workers=workers, default_decision=default_decision, decision_log_dir=decision_log_dir
+            policies=policies, workers=workers, default_decision=default_decision, decision_log_dir=decision_log_dir,
+            bundle_url=bundle if remote else None, bundle_path=Path(bundle) if bundle and not remote else None,
+            bundle_verification_key=verification_key, bundle_verification_key_id=verification_key_id,
+            bundle_signing_alg=signing_alg, bundle_max_staleness_seconds=max_staleness,
         )
         app = create_app(settings)
     except (SettingsError, PolicySetError, EngineError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    _log_to_stderr(log_level)
     # Graceful shutdown on SIGTERM/SIGINT runs the app's lifespan end: the decision log flushes.
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10)
+
+
+def _log_to_stderr(level: str) -> None:
+    """The service's own log lines (bundle activations and refusals, decision-log trouble)
+    beside uvicorn's, with a time and the logger's name."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    package = logging.getLogger("privacy_pdp")
+    package.addHandler(handler)
+    package.setLevel(getattr(logging, level.upper(), logging.INFO))

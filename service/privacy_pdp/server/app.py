@@ -20,6 +20,7 @@ from privacy_pdp import __version__
 from privacy_pdp.core import policyset
 from privacy_pdp.core.policyset import PolicySet
 from privacy_pdp.server import models
+from privacy_pdp.server.bundle import BundleService
 from privacy_pdp.server.decision_events import DecisionLogPort, open_decision_log
 from privacy_pdp.server.errors import install_handlers
 from privacy_pdp.server.decision_log.mask import policy_mask
@@ -51,16 +52,21 @@ def create_app(
     runtime = PolicyRuntime(policy_set, workers=settings.workers)  # compiles now: fail at start-up
     metrics = Metrics()
     log = decision_log if decision_log is not None else open_decision_log(settings, mask=policy_mask(runtime.evaluation))
-    services = Services(settings=settings, runtime=runtime, decision_log=log, metrics=metrics)
+    bundles = BundleService(settings, runtime) if policy_set is None else None
+    services = Services(settings=settings, runtime=runtime, decision_log=log, metrics=metrics, bundles=bundles)
     metrics.watch(services)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await services.decision_log.start()
         await runtime.warm_up()
+        if bundles is not None:
+            await bundles.start()
         try:
             yield
         finally:
+            if bundles is not None:
+                await bundles.stop()
             await services.decision_log.close()  # flush every accepted event before exit
             await asyncio.to_thread(runtime.close)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from privacy_pdp import __version__
 from privacy_pdp.core.engine import UNDEFINED, EngineError, Evaluation
+from privacy_pdp.server.bundle import decision_paths, fail_closed_decision
 from privacy_pdp.server.decision_events import BUNDLE_NAME, decision_event, rfc3339
 from privacy_pdp.server.errors import Unavailable, engine_error_detail, log
 from privacy_pdp.server.runtime import NotReady
@@ -50,9 +51,13 @@ async def decide(
     error: EngineError | None = None
     eval_ns = 0
     revision = services.runtime.revision
+    stale = services.bundles.stale_reason() if services.bundles is not None else None
     try:
-        answer = await services.runtime.evaluate(path, input)
-        evaluation, revision, eval_ns = answer.evaluation, answer.revision, answer.eval_ns
+        if stale is not None and path.strip("/") in decision_paths(services.settings):
+            evaluation = Evaluation(True, fail_closed_decision(stale))  # too old to trust: deny, saying why
+        else:
+            answer = await services.runtime.evaluate(path, input)
+            evaluation, revision, eval_ns = answer.evaluation, answer.revision, answer.eval_ns
     except NotReady:
         evaluation = Evaluation(False)  # OPA before its first bundle: every document undefined
     except EngineError as exc:

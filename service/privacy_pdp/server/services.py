@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from privacy_pdp import __version__
+from privacy_pdp.server.bundle import BundleService
 from privacy_pdp.server.decision_events import DecisionLogPort
 from privacy_pdp.server.metrics import Metrics
 from privacy_pdp.server.runtime import PolicyRuntime
@@ -24,6 +25,7 @@ class Services:
     runtime: PolicyRuntime
     decision_log: DecisionLogPort
     metrics: Metrics
+    bundles: BundleService | None = None  # set when serving a bundle (file or bundle server)
     # OPA's labels: a unique id per running instance and the version.
     labels: dict[str, str] = field(default_factory=lambda: {"id": str(uuid.uuid4()), "version": __version__})
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))

@@ -13,6 +13,8 @@ from typing import Any
 from pydantic import Field, PositiveFloat, PositiveInt, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from privacy_pdp.bundle.keys import ALGORITHMS
+
 ENV_PREFIX = "PDP_"
 
 
@@ -59,13 +61,33 @@ class Settings(BaseSettings):
     decision_log_upload_timeout: PositiveFloat = 10.0
     decision_log_upload_drain_seconds: PositiveFloat = 5.0
 
-    # --- bundles (server/bundle reads these); unset = serve the policy directory
-    bundle_path: Path | None = None
-    bundle_url: str | None = None
+    # --- bundles (server/bundle.py reads these); unset = serve the policy directory
+    bundle_path: Path | None = Field(None, description="bundle file to serve and watch (serve --bundle FILE)")
+    bundle_url: str | None = Field(None, description="bundle server URL to poll (serve --bundle URL)")
     bundle_poll_min_seconds: PositiveFloat = 60.0
     bundle_poll_max_seconds: PositiveFloat = 120.0
-    bundle_verification_key: Path | None = None
-    bundle_verification_key_id: str = "default"
+    bundle_verification_key: Path | None = Field(
+        None, description="PEM public key, HMAC secret file or <kid>.pem directory; makes signatures mandatory")
+    bundle_verification_key_id: str | None = Field(None, description="key id to use whatever the token names")
+    bundle_signing_alg: str = Field("RS256", description="the verification key's JWS algorithm (OPA's --signing-alg)")
+    bundle_scope: str = ""
+    bundle_persist_dir: Path = Field(Path("var/bundles"), description="last good downloaded bundle, for restarts")
+    bundle_max_staleness_seconds: PositiveFloat | None = Field(
+        None, description="fail closed when the bundle source has not answered for this long")
+
+    @model_validator(mode="after")
+    def _one_bundle_source(self) -> Settings:
+        if self.bundle_path is not None and self.bundle_url is not None:
+            raise ValueError(f"set {ENV_PREFIX}BUNDLE_PATH or {ENV_PREFIX}BUNDLE_URL, not both")
+        if self.bundle_url is not None and not self.bundle_url.startswith(("http://", "https://")):
+            raise ValueError(f"{ENV_PREFIX}BUNDLE_URL must be an http(s) URL")
+        if self.bundle_poll_min_seconds > self.bundle_poll_max_seconds:
+            raise ValueError(f"{ENV_PREFIX}BUNDLE_POLL_MIN_SECONDS is above {ENV_PREFIX}BUNDLE_POLL_MAX_SECONDS")
+        if self.bundle_signing_alg not in ALGORITHMS:
+            raise ValueError(f"{ENV_PREFIX}BUNDLE_SIGNING_ALG: use one of {', '.join(ALGORITHMS)}")
+        if self.bundle_verification_key is not None and not self.bundle_verification_key.exists():
+            raise ValueError(f"{ENV_PREFIX}BUNDLE_VERIFICATION_KEY: {self.bundle_verification_key} does not exist")
+        return self
 
     @model_validator(mode="after")
     def _writes_need_a_token(self) -> Settings:

@@ -20,6 +20,8 @@ _ZERO_TIME = "0001-01-01T00:00:00Z"  # Go's zero time, as OPA reports "never"
 
 
 def bundle_status(services: Services) -> dict[str, Any]:
+    if services.bundles is not None:  # served from a bundle: the watcher's own account
+        return services.bundles.status()
     runtime = services.runtime
     active = runtime.active
     status: dict[str, Any] = {

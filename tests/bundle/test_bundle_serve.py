@@ -1,0 +1,109 @@
+"""The service serving a bundle (in process): not ready until a verified bundle is active,
+signatures mandatory with a key, the revision in provenance, status and the decision log,
+fail closed when the bundle is too stale, and a restart served from the persisted bundle."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from fastapi.testclient import TestClient
+
+from privacy_pdp.bundle.build import build_bundle
+from privacy_pdp.server.app import create_app
+from privacy_pdp.server.settings import Settings
+
+from bundle.conftest import POLICIES
+from bundle.nginx import free_port
+from bundle.support import publish
+from server.doubles import MemoryDecisionLog
+
+SELL = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "essential.service",
+        "recipient": {"kind": "third_party"}, "action": "sell"}
+SERVICE = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "essential.service",
+           "recipient": {"kind": "first_party"}}
+
+
+@contextmanager
+def serving(**settings: Any) -> Iterator[tuple[TestClient, MemoryDecisionLog]]:
+    log = MemoryDecisionLog()
+    options = {"workers": 1, "decision_log_enabled": False, "bundle_poll_min_seconds": 0.05,
+               "bundle_poll_max_seconds": 0.1, **settings}
+    with TestClient(create_app(Settings(**options), decision_log=log)) as client:
+        yield client, log
+
+
+def eventually(check: Callable[[], bool], timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def bundle_status(client: TestClient) -> dict[str, Any]:
+    return client.get("/v1/status").json()["result"]["bundles"]["privacy"]
+
+
+def test_not_ready_until_a_verified_bundle_is_active(revisions, keydir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "privacy.tar.gz"
+    with serving(bundle_path=path, bundle_verification_key=keydir / "signer.pem") as (client, log):
+        assert client.get("/health/ready").status_code == 500
+        assert client.get("/health?bundles").status_code == 500
+        assert client.post("/v1/data/privacy/decision", json={"input": SELL}).json().get("result") is None
+        publish(path, build_bundle(POLICIES, revision="unsigned").archive)
+        assert eventually(lambda: bundle_status(client).get("stage") == "verify")
+        assert client.get("/health/ready").status_code == 500  # unsigned: refused, still not ready
+        publish(path, revisions["r1"])
+        assert eventually(lambda: client.get("/health/ready").status_code == 200)
+        answer = client.post("/v1/data/privacy/decision", params={"provenance": "true"}, json={"input": SELL}).json()
+        assert answer["result"]["allow"] is False
+        assert answer["provenance"]["bundles"] == {"privacy": {"revision": "r1"}}
+        assert log.by_id(answer["decision_id"])["bundles"] == {"privacy": {"revision": "r1"}}
+        status = bundle_status(client)
+        assert status["active_revision"] == "r1" and status["signed_by"] == "signer" and "code" not in status
+        publish(path, revisions["tampered"])
+        assert eventually(lambda: bundle_status(client).get("code") == "bundle_error")
+        assert bundle_status(client)["active_revision"] == "r1"
+        assert client.get("/health/ready").status_code == 200  # the last good revision keeps serving
+        publish(path, revisions["r2"])
+        assert eventually(lambda: bundle_status(client)["active_revision"] == "r2")
+        answer = client.post("/v1/data/privacy/decision", params={"provenance": "true"}, json={"input": SELL}).json()
+        assert answer["provenance"]["bundles"]["privacy"]["revision"] == "r2"
+
+
+def test_a_stale_bundle_fails_closed_citing_the_clause(revisions, tmp_path: Path) -> None:
+    path = tmp_path / "privacy.tar.gz"
+    publish(path, build_bundle(POLICIES, revision="fresh").archive)
+    with serving(bundle_path=path, bundle_max_staleness_seconds=1.0) as (client, log):
+        assert eventually(lambda: client.get("/health/ready").status_code == 200)
+        assert client.post("/v1/data/privacy/decision", json={"input": SERVICE}).json()["result"]["allow"] is True
+        path.unlink()  # the source stops answering
+        assert eventually(lambda: bundle_status(client).get("stale") is True)
+        answer = client.post("/v1/data/privacy/decision", json={"input": SERVICE}).json()
+        assert answer["result"]["allow"] is False
+        [reason] = answer["result"]["reasons"]
+        assert reason["clause"] == "privacy.fail_closed" and reason["code"] == "policy_stale"
+        assert "revision fresh" in reason["message"]
+        assert log.by_id(answer["decision_id"])["result"]["allow"] is False  # the log says what was answered
+        assert client.post("/", json=SERVICE).json()["allow"] is False  # the default decision too
+        assert client.get("/v1/data/privacy/clauses").json()["result"]  # other documents are still served
+        publish(path, build_bundle(POLICIES, revision="fresh").archive)
+        assert eventually(lambda: "stale" not in bundle_status(client))
+        assert client.post("/v1/data/privacy/decision", json={"input": SERVICE}).json()["result"]["allow"] is True
+
+
+def test_a_restart_while_the_bundle_server_is_down_serves_the_persisted_bundle(revisions, keydir: Path, tmp_path: Path) -> None:
+    persisted = tmp_path / "var/bundles/privacy"
+    persisted.mkdir(parents=True)
+    (persisted / "bundle.tar.gz").write_bytes(revisions["r2"])
+    down = f"http://127.0.0.1:{free_port()}/bundles/privacy.tar.gz"  # nothing listens there
+    with serving(bundle_url=down, bundle_verification_key=keydir / "signer.pem",
+                 bundle_persist_dir=tmp_path / "var/bundles") as (client, _):
+        assert client.get("/health/ready").status_code == 200
+        assert bundle_status(client)["active_revision"] == "r2"
+        assert eventually(lambda: bundle_status(client).get("stage") == "download")
+        assert client.post("/v1/data/privacy/decision", json={"input": SELL}).json()["result"]["allow"] is False
