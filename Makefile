@@ -50,7 +50,7 @@ imports: $(STAMP)
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 pytest: $(STAMP) $(NODE_STAMP) nginx chromium
-	$(PY) -m pytest
+	$(PY) -m pytest --junitxml=$(REPORTS)/pytest-junit.xml
 
 node-deps: $(NODE_STAMP)
 

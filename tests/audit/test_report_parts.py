@@ -47,3 +47,24 @@ def test_clause_index_finds_rules_by_metadata_and_tests_by_comment(policies: Pol
     # a test belongs to the comment right above it, not to the one above its neighbour
     assert "test_all_correspondence_opt_out_leaves_service_mail" not in tests
     assert not any(r.name.startswith("test_") for refs in implementing.values() for r in refs)
+
+
+def test_the_rego_run_summary_is_read_once(tmp_path: Path) -> None:
+    summary = {
+        "schema_version": 1, "generated_at": "2026-11-29T20:16:23+0000", "policies": "policies",
+        "revision": "2b9008518b83e4ca", "engines": ["regopy", "opa"], "run": None,
+        "totals": {"total": 473, "passed": 471, "failed": 1, "errors": 0, "disagreements": 1, "seconds": 4.6},
+        "tests": [],
+        "coverage": {"rules": {"covered": 338, "total": 343, "percent": 98.5},
+                     "lines": {"covered": 1513, "total": 1519, "percent": 99.6}, "thresholds": {}, "files": []},
+    }
+    (tmp_path / "test-summary.json").write_text(json.dumps(summary))
+    (tmp_path / "rego-junit.xml").write_text(JUNIT)  # repeats the summary: not counted again
+    (tmp_path / "rego-coverage.xml").write_text(COBERTURA)
+    (tmp_path / "pytest-junit.xml").write_text(JUNIT)
+    results = read_results(tmp_path)
+    assert [(s.name, s.tests, s.failures) for s in results.tests] == [
+        ("Rego tests (regopy, opa)", 473, 2), ("pytest", 3, 1)]
+    assert [(c.percent, c.covered, c.valid) for c in results.coverage] == [(98.5, 338, 343), (99.6, 1513, 1519)]
+    assert results.tested_revisions == ["2b9008518b83e4ca"]
+    assert [s.tests for s in results.invariants] == [1]

@@ -165,17 +165,26 @@ def _results(data: ReportData) -> str:
         return f'<span class="{cls}" data-result="{what}">{total - bad} of {total} passed</span> <small>{detail}</small>'
 
     if results.coverage:
-        coverage = "; ".join(f"{c.percent:.1f}% of lines ({_e(c.file)})" for c in results.coverage)
+        coverage = "; ".join(f"{c.percent:.1f}%" + (f" ({c.covered}/{c.valid})" if c.valid else "") + f" <small>{_e(c.file)}</small>"
+                             for c in results.coverage)
         coverage = f'<span data-result="coverage">{coverage}</span>'
     else:
         coverage = '<span class="status-none" data-result="coverage">not run</span>'
-    problems = "".join(f"<li>{_e(p)}</li>" for p in results.problems)
-    return (f'<h2 id="results">Test, coverage and invariant results</h2><p>Results of the last test run{where}; '
-            f"the tests themselves were read from {_e(data.tests_from)}.</p>"
+    problems = [*results.problems]
+    tested = ""
+    if results.tested_revisions:
+        when = f" at {_e(results.generated_at[0])}" if results.generated_at else ""
+        tested = f" The Rego tests ran on policy revision <code>{_e(results.tested_revisions[0])}</code>{when}."
+        if data.source.kind == "directory" and data.source.revision not in results.tested_revisions:
+            problems.append(f"the results are of revision {results.tested_revisions[0]}, not of this policy set "
+                            f"({data.source.revision}): run the tests again")
+    items = "".join(f'<li class="status-bad">{_e(p)}</li>' for p in problems)
+    return (f'<h2 id="results">Test, coverage and invariant results</h2><p>Results of the last test run{where}.{tested} '
+            f"The tests named under each clause were read from {_e(data.tests_from)}.</p>"
             f"<table><tr><th>tests</th><td>{suites(results.tests, 'tests')}</td></tr>"
             f"<tr><th>coverage</th><td>{coverage}</td></tr>"
             f"<tr><th>invariants</th><td>{suites(results.invariants, 'invariants')}</td></tr></table>"
-            + (f"<ul>{problems}</ul>" if problems else ""))
+            + (f"<ul>{items}</ul>" if items else ""))
 
 
 def _matrix(data: ReportData) -> str:

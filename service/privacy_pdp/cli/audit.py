@@ -191,7 +191,7 @@ def diff(
     _finish_impact(impact, as_json, examples)
 
 
-DEFAULT_RESULTS = Path("bundles/dist/test-results")
+DEFAULT_RESULTS = Path("var/reports")  # where make test writes its reports
 
 
 def report(
