@@ -1,12 +1,9 @@
-"""Built bundles for the audit tests, when this build has the bundle package: the audit
-tools must read a .tar.gz (verified with a key) as they read a policy directory."""
+"""Built bundles for the audit tests: the audit tools read a .tar.gz (verified with a key)
+as they read a policy directory."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-
-HAVE_BUNDLES = importlib.util.find_spec("privacy_pdp.bundle") is not None
 
 
 def write_key_pair(directory: Path, stem: str) -> tuple[Path, Path]:

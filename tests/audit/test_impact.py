@@ -16,7 +16,7 @@ from privacy_pdp.audit.impact import ALLOW_TO_DENY, DENY_TO_ALLOW, REASONS_CHANG
 from privacy_pdp.audit.replay import replay
 from privacy_pdp.core.policyset import PolicySet, load_directory
 
-from .bundles import HAVE_BUNDLES, build
+from .bundles import build
 from .synthetic_log import write_log
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,10 +57,7 @@ def changed_policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def changed_bundle(changed_policies: Path) -> Path:
-    """The changed set as a bundle file, as a CI job would replay it (a directory in builds
-    without the bundle package)."""
-    if not HAVE_BUNDLES:
-        return changed_policies
+    """The changed set as a bundle file, as a CI job would replay it."""
     return build(changed_policies, changed_policies.parent / "changed.tar.gz")
 
 

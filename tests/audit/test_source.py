@@ -9,10 +9,9 @@ import pytest
 
 from privacy_pdp.audit.source import SourceError, VerificationKey, load_source
 
-from .bundles import HAVE_BUNDLES, build, write_key_pair
+from .bundles import build, write_key_pair
 
 ROOT = Path(__file__).resolve().parents[2]
-needs_bundles = pytest.mark.skipif(not HAVE_BUNDLES, reason="this build has no bundle package")
 
 
 def test_directory_source(tmp_path: Path) -> None:
@@ -25,7 +24,6 @@ def test_directory_source(tmp_path: Path) -> None:
         load_source(tmp_path / "notes.txt")
 
 
-@needs_bundles
 def test_bundle_sources_report_digest_and_signature(tmp_path: Path) -> None:
     private, public = write_key_pair(tmp_path, "signer")
     _, wrong = write_key_pair(tmp_path, "intruder")

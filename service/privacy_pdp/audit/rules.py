@@ -3,7 +3,7 @@
 A rule implements the clause its METADATA ``custom.clause`` names; a test names a clause
 when the clause id appears in the test or in the comment lines right above it (the
 ``# clause: <id>`` convention of the company test files). The source is read through
-``core.regosource`` (the one reader of Rego source) when this build has it.
+``core.regosource``, the one reader of Rego source.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
-import yaml
-
+from privacy_pdp.core import regosource
 from privacy_pdp.core.policyset import PolicySet
 
 _CLAUSE_ID = r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+"
@@ -60,53 +59,9 @@ def clause_index(policy_set: PolicySet, tests: Mapping[str, str] | None = None,
 
 
 def _rules(file: str, source: str) -> Iterable[_Rule]:
-    try:
-        from privacy_pdp.core import regosource  # type: ignore[attr-defined]
-    except ImportError:
-        yield from _scan(file, source)
-        return
     module = regosource.parse_module(source, file)
     for rule in module.rules:
         above = rule.comments_start.text(source) if rule.comments_start else ""
         title = rule.metadata.data.get("title") if rule.metadata else None
         yield _Rule(RuleRef(file, rule.line, rule.name, title if isinstance(title, str) else None), rule.clause,
                     above + "\n" + rule.span.text(source))
-
-
-# --- a minimal reader, for builds without core.regosource ------------------------------------
-
-_HEAD = re.compile(r"^(?:default\s+)?([a-z_][A-Za-z0-9_]*)\b")
-
-
-def _scan(file: str, source: str) -> Iterable[_Rule]:
-    """Top-level statements start at column 0; a statement's METADATA and comments are the
-    comment lines right above it."""
-    lines = source.splitlines()
-    starts = [i for i, line in enumerate(lines)
-              if _HEAD.match(line) and not line.startswith(("package", "import", "else"))]
-    tops = []
-    for start in starts:
-        top = start
-        while top > 0 and lines[top - 1].startswith("#"):
-            top -= 1
-        tops.append(top)
-    for n, (start, top) in enumerate(zip(starts, tops)):
-        end = tops[n + 1] if n + 1 < len(starts) else len(lines)  # the next rule's comments are its own
-        metadata = _metadata(lines[top:start])
-        custom = metadata.get("custom") if isinstance(metadata.get("custom"), dict) else {}
-        clause = custom.get("clause") if isinstance(custom.get("clause"), str) else None
-        title = metadata.get("title") if isinstance(metadata.get("title"), str) else None
-        name = _HEAD.match(lines[start]).group(1)  # type: ignore[union-attr]
-        yield _Rule(RuleRef(file, start + 1, name, title), clause, "\n".join(lines[top:end]))
-
-
-def _metadata(comments: list[str]) -> dict[str, Any]:
-    for i, line in enumerate(comments):
-        if line.strip() == "# METADATA":
-            block = [re.sub(r"^# ?", "", c) for c in comments[i + 1:]]
-            try:
-                value = yaml.safe_load("\n".join(block))
-            except yaml.YAMLError:
-                return {}
-            return value if isinstance(value, dict) else {}
-    return {}

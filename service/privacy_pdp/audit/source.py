@@ -62,11 +62,10 @@ def load_source(path: Path | str, key: VerificationKey | None = None) -> PolicyS
 
 
 def _load_bundle(path: Path, key: VerificationKey | None) -> PolicySource:
-    try:
-        from privacy_pdp.bundle import BundleError, BundleVerificationError
-        from privacy_pdp.bundle.load import load_bundle_file
-    except ImportError:  # pragma: no cover - only before the bundle package exists
-        raise SourceError(f"{path}: this build cannot read bundles; pass a policy directory") from None
+    # Imported here: explain and replay over a directory need no bundle machinery.
+    from privacy_pdp.bundle import BundleError, BundleVerificationError
+    from privacy_pdp.bundle.load import load_bundle_file
+
     keys: Any = None
     try:
         if key is not None:

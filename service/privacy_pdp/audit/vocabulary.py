@@ -30,7 +30,7 @@ class Vocabulary:
         reference = _dict(privacy.get("reference"))
         taxonomy = _dict(privacy.get("taxonomy"))
         return cls(
-            companies=companies_of(policy_set),
+            companies=policy_set.companies,
             recipient_kinds=tuple(reference.get("recipient_kinds") or ()),
             opt_outs=tuple(reference.get("opt_outs") or ()),
             legal_matters=tuple(reference.get("legal_matters") or ()),
@@ -44,12 +44,6 @@ class Vocabulary:
         parts = use.split(".")
         keys = [".".join(parts[:n]) for n in range(len(parts), 0, -1)]
         return [k for k in keys if k in self.data_uses or k == use]
-
-
-def companies_of(policy_set: PolicySet) -> tuple[str, ...]:
-    """Companies are the folders under privacy/companies with facts (as privacy.validation knows them)."""
-    found = _dict(_dict(policy_set.data.get("privacy")).get("companies"))
-    return tuple(sorted(c for c, v in found.items() if isinstance(v, dict) and isinstance(v.get("facts"), dict)))
 
 
 def promises_of(policy_set: PolicySet, company: str) -> dict[str, Any]:
