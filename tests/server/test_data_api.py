@@ -307,3 +307,15 @@ def test_large_answers_are_gzipped_for_clients_that_accept_it(client: httpx.Clie
     assert "kallu.sharing.direct_marketing" in response.json()["result"]  # httpx inflates it
     small = client.post("/v1/data/privacy/decision", json={"input": {}}, headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers
+
+
+def test_explain_clauses_adds_each_reasons_clause_with_its_quote(client: httpx.Client) -> None:
+    document = {"company": "kallu", "data_categories": ["user.contact.email"],
+                "data_use": "marketing.communications.email", "recipient": {"kind": "third_party"}}
+    plain = client.post("/v1/data/privacy/decision", json={"input": document}).json()
+    explained = client.post("/v1/data/privacy/decision?explain=clauses", json={"input": document}).json()
+    assert "explanation" not in plain
+    assert explained["result"] == plain["result"]  # the explanation never changes the answer
+    clauses = {r["clause"]["id"]: r["clause"] for r in explained["explanation"]["reasons"]}
+    assert "kallu.sharing.direct_marketing" in clauses
+    assert "express consent" in clauses["kallu.sharing.direct_marketing"]["quote"]

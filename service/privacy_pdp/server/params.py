@@ -12,6 +12,8 @@ from fastapi.responses import Response
 from privacy_pdp.server.errors import BadRequest
 
 EXPLAIN_MODES = ("notes", "fails", "full", "debug")
+# Not one of OPA's trace modes: the decision's clauses, titled, summarised and quoted.
+EXPLAIN_CLAUSES = "clauses"
 
 
 def bool_param(request: Request, name: str) -> bool:
@@ -31,6 +33,7 @@ class DataOptions:
     instrument: bool = False
     provenance: bool = False
     strict_builtin_errors: bool = False
+    explain_clauses: bool = False
 
     @property
     def with_metrics(self) -> bool:
@@ -52,6 +55,7 @@ def data_options(request: Request) -> DataOptions:
         provenance=bool_param(request, "provenance"),
         # regopy reports a failing built-in as an evaluation error in either mode: strict is what it does.
         strict_builtin_errors=bool_param(request, "strict-builtin-errors"),
+        explain_clauses=EXPLAIN_CLAUSES in request.query_params.getlist("explain"),
     )
 
 

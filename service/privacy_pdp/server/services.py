@@ -7,11 +7,12 @@ import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Annotated
+from typing import Any, Annotated
 
 from fastapi import Depends, Request
 
 from privacy_pdp import __version__
+from privacy_pdp.audit.explain import catalogue_of
 from privacy_pdp.server.bundle import BundleService
 from privacy_pdp.server.decision_events import DecisionLogPort
 from privacy_pdp.server.metrics import Metrics
@@ -32,6 +33,7 @@ class Services:
     hostname: str = field(default_factory=socket.gethostname)
     policy_writes: asyncio.Lock = field(default_factory=asyncio.Lock)
     _companies: tuple[str, frozenset[str]] = ("", frozenset())
+    _catalogue: tuple[str, dict[str, Any]] = ("", {})
 
     def companies(self) -> frozenset[str]:
         """Companies of the active policy set (bounds the metrics' company label)."""
@@ -41,6 +43,16 @@ class Services:
             data = policy_set.data.get("privacy", {}).get("companies", {}) if policy_set else {}
             self._companies = (revision, frozenset(data) if isinstance(data, dict) else frozenset())
         return self._companies[1]
+
+    def catalogue(self, revision: str) -> dict[str, Any] | None:
+        """The clause catalogue of ``revision`` if it is still the active one (an explanation
+        must come from the same policy set as the decision); None after a swap."""
+        if self._catalogue[0] != revision:
+            policy_set = self.runtime.policy_set
+            if policy_set is None or self.runtime.revision != revision:
+                return None
+            self._catalogue = (revision, catalogue_of(policy_set))
+        return self._catalogue[1]
 
 
 def get_services(request: Request) -> Services:

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from privacy_pdp.audit.explain import explain
 from privacy_pdp.core.engine import UNDEFINED, ref_for
 from privacy_pdp.server.body import check_depth, parse_json, read_document
 from privacy_pdp.server.decide import decide, provenance
@@ -19,6 +20,8 @@ from privacy_pdp.server.errors import UNDEFINED_DOCUMENT, BadRequest, engine_err
 from privacy_pdp.server.models import ERRORS, DataResponse, DecisionResponse, ErrorV1
 from privacy_pdp.server.params import bool_param, data_options, json_response
 from privacy_pdp.server.services import ServicesDep, Services
+
+DECISION_PATH = "privacy/decision"
 
 router = APIRouter(tags=["data"])
 
@@ -61,6 +64,10 @@ async def answer_v1(services: Services, request: Request, path: str, input: Any,
         body["metrics"] = decided.metrics
     if decided.evaluation is not None and decided.evaluation.defined:
         body["result"] = decided.evaluation.value
+        if options.explain_clauses and path.strip("/") == DECISION_PATH:
+            catalogue = services.catalogue(decided.revision)
+            if catalogue is not None:
+                body["explanation"] = explain(decided.evaluation.value, catalogue).model_dump(mode="json")
     if warn:
         body["warning"] = MISSING_INPUT_WARNING
     body["decision_id"] = decided.decision_id
