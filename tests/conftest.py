@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -53,18 +54,21 @@ class Server:
     def __init__(self, policy_dir: Path, env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # Output goes to a file, never an unread pipe: a full pipe would block the server's
+        # access log, and with it every request, after a few thousand requests.
+        self.output = tempfile.TemporaryFile(mode="w+t")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "privacy_pdp", "serve", "--port", str(self.port), "--policies", str(policy_dir)],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
-            stdout=subprocess.PIPE,
+            stdout=self.output,
             stderr=subprocess.STDOUT,
             text=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stdout.read()}")
+                raise RuntimeError(f"server exited: {self.read_output()}")
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
                     return
@@ -72,6 +76,10 @@ class Server:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("server did not become healthy within 60 s")
+
+    def read_output(self) -> str:
+        self.output.seek(0)
+        return self.output.read()
 
     def stop(self) -> None:
         self.process.terminate()
