@@ -63,13 +63,13 @@ $(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 clean:
 	rm -rf $(VENV) bundles/dist $(REPORTS) .pytest_cache .hypothesis
 
-# Benchmarks: in-process decisions/s, then HTTP latency against a server started here.
+# Benchmarks (issue 11): in process (regopy and OPA Go, cache off and on, by stage) and over
+# HTTP with wrk (installed here from Debian when missing), next to a raw ASGI floor; a table
+# on stdout and bench-result.json. BENCH_ARGS passes options (e.g. --seconds 10).
 bench: $(STAMP)
-	$(PY) -m privacy_pdp bench --policies policies
-	@$(PY) -m privacy_pdp serve --port 18999 --policies policies > /dev/null 2>&1 & pid=$$!; \
-	  for i in $$(seq 1 100); do curl -sf localhost:18999/health > /dev/null && break; sleep 0.2; done; \
-	  $(PY) -m privacy_pdp bench --policies policies --seconds 1 --url http://127.0.0.1:18999; rc=$$?; \
-	  kill $$pid; exit $$rc
+	@command -v wrk > /dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) \
+	  || echo "wrk could not be installed: the bench falls back to its Python load generator" >&2
+	$(PY) -m privacy_pdp bench --policies policies $(BENCH_ARGS)
 
 # Exhaustive bounded check of the invariants (issue 4), and the mutation score.
 verify: $(STAMP)

@@ -57,39 +57,56 @@ requested_by_subject if _get(document, "requested_by_subject", false) == true
 
 # --- helpers for company rules -------------------------------------------------
 
+# Key matching without a loop over roots (regopy pays for every call, builtin or not): a
+# key is under a root exactly when the root is in the key's lineage (the key and its
+# ancestors at the dots), and a root is under the key exactly when the root starts with
+# the key and a dot. The lineages of the requested keys are worked out once per decision.
+_lineage(key) := array.concat([substring(key, 0, i) | some i in indexof_n(key, ".")], [key])
+
+_use_lineage := _lineage(use)
+
+_use_dotted := concat("", [use, "."])
+
+_category_lineages := [_lineage(c) | some c in categories]
+
+_category_dotted := [concat("", [c, "."]) | some c in categories]
+
 # The subject expressly consented to this use or to a broader one.
 consented(data_use) if {
-	some c in consents
-	vocabulary.covers(c, data_use)
+	some key in _lineage(data_use)
+	key in consents
 }
 
 opted_out(choice) if choice in opt_outs
 
 # The requested use is one of roots or below one of them.
 use_under(roots) if {
-	some r in roots
-	vocabulary.covers(r, use)
+	some key in _use_lineage
+	key in roots
 }
 
 # The requested use and some root overlap (for forbidding rules).
-use_overlaps(roots) if {
-	some r in roots
-	vocabulary.overlaps(r, use)
-}
+use_overlaps(roots) if use_under(roots)
+
+use_overlaps(roots) if strings.any_prefix_match(roots, _use_dotted)
 
 # Every requested category sits under one of roots (for permitting rules).
 all_categories_under(roots) if {
-	every c in categories {
-		_under_some(c, roots)
+	count(_category_lineages) == count(categories) # a category that is no string sits under nothing
+	every lineage in _category_lineages {
+		some key in lineage
+		key in roots
 	}
 }
 
 # Some requested category overlaps one of roots (for forbidding rules).
 any_category_overlaps(roots) if {
-	some c in categories
-	some r in roots
-	vocabulary.overlaps(r, c)
+	some lineage in _category_lineages
+	some key in lineage
+	key in roots
 }
+
+any_category_overlaps(roots) if strings.any_prefix_match(roots, _category_dotted)
 
 # The requested categories that overlap roots, for messages.
 categories_overlapping(roots) := {c |
@@ -116,11 +133,6 @@ recipient_named(names) if {
 
 # (Spelled out: OPA and regopy disagree on `not age >= years` when age is undefined.)
 _age_known if is_number(age)
-
-_under_some(c, roots) if {
-	some r in roots
-	vocabulary.covers(r, c)
-}
 
 _get(obj, key, fallback) := value if {
 	value := object.get(obj, key, null)

@@ -53,7 +53,21 @@ def test_exposition_counts_requests_decisions_and_log_state(make_app, policies) 
     assert value(found, "pdp_decision_log_dropped_total") == 0
     assert value(found, "pdp_decision_log_written_total") == len(log.events) == 7
     assert value(found, "pdp_batch_items_total") == 2
-    assert value(found, "pdp_evaluation_duration_seconds_count") == 7
+    # 7 decisions of 3 distinct inputs: the engine saw each input once, the cache answered the rest
+    assert value(found, "pdp_evaluation_duration_seconds_count") == 3
+    assert value(found, "pdp_decision_cache_misses_total") == 3
+    assert value(found, "pdp_decision_cache_hits_total") == 4
+    assert value(found, "pdp_decision_cache_entries") == 3
+    assert value(found, "pdp_decision_cache_invalidations_total") == 1  # the first activation
+
+
+def test_without_the_cache_every_decision_is_evaluated(make_app) -> None:
+    with make_app(decision_cache_entries=0) as (client, log):
+        for _ in range(3):
+            client.post("/v1/data/privacy/decision", json={"input": DENY})
+        found = samples(client.get("/metrics").text)
+    assert value(found, "pdp_evaluation_duration_seconds_count") == 3
+    assert value(found, "pdp_decision_cache_hits_total") == value(found, "pdp_decision_cache_misses_total") == 0
 
 
 def test_handler_labels_are_bounded() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -21,25 +22,37 @@ def register(app: typer.Typer) -> None:
 
 def bench(
     policies: PolicyDir = DEFAULT_POLICIES,
-    seconds: Annotated[float, typer.Option(help="seconds per measurement")] = 3.0,
-    url: Annotated[Optional[str], typer.Option(help="also measure HTTP against this running server")] = None,
+    seconds: Annotated[float, typer.Option(help="seconds per HTTP load run")] = 5.0,
+    size: Annotated[int, typer.Option(help="distinct inputs of the in-process corpus (at least 1,000)")] = 1200,
+    seed: Annotated[int, typer.Option(help="seed of the corpus")] = 20261211,
+    engine: Annotated[Optional[list[str]], typer.Option(help="engines to measure (default: regopy and opa)")] = None,
+    concurrency: Annotated[Optional[list[int]], typer.Option(help="HTTP concurrencies (default: 1, 16, 64)")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="the service's evaluation threads (default: CPUs)")] = None,
+    http: Annotated[bool, typer.Option(help="measure over HTTP (starts servers on loopback)")] = True,
+    in_process: Annotated[bool, typer.Option(help="measure in process")] = True,
+    server_python: Annotated[Optional[str], typer.Option(help="serve from the installation of this Python (to compare builds)")] = None,
+    json_out: Annotated[Path, typer.Option("--json", help="where the JSON result goes")] = Path("var/bench-result.json"),
 ) -> None:
-    """Measure decisions per second in process (1 and 2 threads) and, with --url, over HTTP."""
+    """The decision's cost in process (both engines, cache off and on, by stage) and over HTTP
+    (repeated, distinct and batch traffic at several concurrencies, next to a raw ASGI floor),
+    start-up time and resident memory: a table on stdout, everything in JSON."""
     from privacy_pdp.assurance import bench as benchmarks
 
-    policy_set = load(policies)
-    for threads in (1, 2):
-        r = benchmarks.in_process(policy_set, seconds, threads)
-        typer.echo(
-            f"in-process, {threads} thread(s): {r['per_second']:.0f} decisions/s, "
-            f"p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms"
-        )
-    if url:
-        r = benchmarks.over_http(url, seconds)
-        typer.echo(f"HTTP, 4 clients: {r['per_second']:.0f} decisions/s, p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms")
+    engines = tuple(engine or ("regopy", "opa"))
 
+    def progress(message: str) -> None:
+        typer.echo(f"... {message}", err=True)
 
-
+    result = benchmarks.run(
+        policies, size=size, seed=seed, engines=engines, http_engines=engines,
+        concurrency=tuple(concurrency or (1, 16, 64)), seconds=seconds, in_process=in_process, http=http,
+        workers=workers, server_python=server_python or sys.executable, progress=progress,
+    )
+    json_out.parent.mkdir(parents=True, exist_ok=True)
+    json_out.write_text(json.dumps(result, indent=2) + "\n")
+    for line in benchmarks.report.tables(result):
+        typer.echo(line)
+    typer.echo(f"JSON: {json_out} ({result['seconds']:.0f} s in all)")
 
 
 def _progress_bar(description: str):

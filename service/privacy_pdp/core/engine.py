@@ -58,6 +58,7 @@ class Evaluation:
 
 class Engine(Protocol):
     name: str
+    policy_set: PolicySet
 
     def evaluate(self, path: str, input: Any = UNDEFINED) -> Evaluation: ...
 
@@ -288,39 +289,61 @@ def _node_value(c: Any, node: Any) -> Any:
 
 
 class OpaGoEngine:
-    """The OPA Go evaluator through ctypes: the reference oracle for tests."""
+    """The OPA Go evaluator through ctypes: the reference oracle for tests, and a production
+    engine on request (``PDP_ENGINE=opa``).
+
+    An OpaEngine evaluates one query at a time (it holds a lock), so each thread that
+    evaluates gets its own, built from the same policy set on first use; the calls release
+    the GIL, so threads evaluate in parallel as regopy's do.
+    """
 
     name = "opa"
 
     def __init__(self, policy_set: PolicySet, builtins: dict[str, Callable[..., Any]] | None = None):
+        try:
+            from opa_bindings import OpaError
+        except ImportError:
+            raise EngineError(OPA_MISSING) from None
+        self._error_type = OpaError
+        self.policy_set = policy_set
+        self._builtins = dict(builtins or {})
+        self._local = threading.local()
+        self._engine = self._compile()  # fail now, in the caller's thread, if the set does not compile
+
+    def _compile(self) -> Any:
         from opa_bindings import OpaEngine, OpaError
 
-        self._error_type = OpaError
-        self._engine = OpaEngine()
-        self.policy_set = policy_set
-        for name, function in (builtins or {}).items():  # custom builtins, e.g. the test runner's capture
-            self._engine.register_function(name, function)
-        for name, source in policy_set.modules.items():
+        engine = OpaEngine()
+        for name, function in self._builtins.items():  # custom builtins, e.g. the test runner's capture
+            engine.register_function(name, function)
+        for name, source in self.policy_set.modules.items():
             try:
-                self._engine.add_policy(name, source)
+                engine.add_policy(name, source)
             except OpaError as exc:
                 raise CompileError(exc.message, _opa_locations(exc.message)) from None
-        self._engine.add_data(policy_set.data)
+        engine.add_data(self.policy_set.data)
         try:  # OPA compiles lazily: force it so that compile errors surface here
-            self._engine.eval_query("true")
+            engine.eval_query("true")
         except OpaError as exc:
             raise CompileError(exc.message, _opa_locations(exc.message)) from None
+        self._local.engine = engine
+        return engine
+
+    def _here(self) -> Any:
+        engine = getattr(self._local, "engine", None)
+        return engine if engine is not None else self._compile()
 
     def evaluate(self, path: str, input: Any = UNDEFINED) -> Evaluation:
         from opa_bindings import OpaUndefinedError
 
+        engine = self._here()
         dotted = ".".join(path_segments(path))
         input = input if input is UNDEFINED else canonical_numbers(replace_lone_surrogates(input))
         try:
             if all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", s) for s in path_segments(path)):  # not Rego: a path
-                value = self._engine.eval_document(dotted, None if input is UNDEFINED else input)
+                value = engine.eval_document(dotted, None if input is UNDEFINED else input)
             else:
-                rows = self._engine.eval_query(f"x := {ref_for(path)}", None if input is UNDEFINED else input)
+                rows = engine.eval_query(f"x := {ref_for(path)}", None if input is UNDEFINED else input)
                 if not rows:
                     return Evaluation(False)
                 value = rows[0]["x"]
@@ -329,6 +352,25 @@ class OpaGoEngine:
         except self._error_type as exc:
             raise EvaluationError(exc.message, _opa_locations(exc.message)) from None
         return Evaluation(True, value)
+
+
+OPA_MISSING = (
+    "the OPA Go evaluator is not installed: pip install --ignore-requires-python "
+    "opa-golib-python-bindings==0.4.4 (make install does), or use the regopy engine"
+)
+
+ENGINES = ("regopy", "opa")
+
+
+def engine_for(kind: str, policy_set: PolicySet, entrypoints: Sequence[str] = DEFAULT_ENTRYPOINTS) -> Engine:
+    """The engine called ``kind`` (regopy or opa), compiled from ``policy_set``: EngineError
+    when it does not compile or is not installed. OPA compiles every rule; regopy only the
+    entrypoints' (any other path costs it a recompile per query)."""
+    if kind == "regopy":
+        return RegoEngine(policy_set, entrypoints)
+    if kind == "opa":
+        return OpaGoEngine(policy_set)
+    raise EngineError(f"unknown engine {kind!r}: one of {', '.join(ENGINES)}")
 
 
 _REGOPY_LOCATION = re.compile(r"\(error \d+:(?P<file>[^|]+)\|(?P<offset>\d+)\|\d+")  # not Rego: an error

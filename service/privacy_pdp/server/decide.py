@@ -1,23 +1,26 @@
 """One decision, from parsed input to recorded event: shared by the Data and Batch APIs.
 
-Evaluate on the worker threads, build the decision-log event, record it (waiting if the log
-pushes back), count it. If the log cannot take the event the decision is not answered: the
-caller gets 503 (fail closed), because an unlogged decision cannot be audited.
+Evaluate (from the decision cache, or on the worker threads), build the decision-log event,
+record it (waiting if the log pushes back), count it. If the log cannot take the event the
+decision is not answered: the caller gets 503 (fail closed), because an unlogged decision
+cannot be audited. A cached answer is still a decision of its own: its own id, its own
+event in the log.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
+import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from privacy_pdp import __version__
 from privacy_pdp.core.engine import UNDEFINED, EngineError, Evaluation
 from privacy_pdp.server.bundle import decision_paths, fail_closed_decision
 from privacy_pdp.server.decision_events import BUNDLE_NAME, decision_event, rfc3339
 from privacy_pdp.server.errors import Unavailable, engine_error_detail, log
-from privacy_pdp.server.runtime import NotReady
+from privacy_pdp.server.runtime import Answer, NotReady
 from privacy_pdp.server.services import Services
 
 
@@ -46,22 +49,63 @@ async def decide(
 ) -> Decided:
     """Evaluate ``path`` and record the decision; EngineError is returned, not raised."""
     started_ns = time.perf_counter_ns() if started_ns is None else started_ns
+    outcome: Answer | EngineError | None
+    try:
+        outcome = await services.runtime.evaluate(path, input, cached=True)
+    except NotReady:
+        outcome = None
+    except EngineError as exc:
+        outcome = exc
+    return await conclude(services, path, input, outcome, requested_by=requested_by, parse_ns=parse_ns,
+                          started_ns=started_ns, batch_decision_id=batch_decision_id)
+
+
+async def decide_many(
+    services: Services, path: str, inputs: Sequence[Any], *, requested_by: str, batch_decision_id: str
+) -> list[Decided]:
+    """Decide every input (a batch): one evaluation task per worker thread, then one
+    decision (id, log event, count) per input."""
+    started_ns = time.perf_counter_ns()
+    outcomes: Sequence[Answer | EngineError | None]
+    try:
+        outcomes = await services.runtime.evaluate_many(path, inputs, cached=True)
+    except NotReady:
+        outcomes = [None] * len(inputs)
+    return list(await asyncio.gather(*(
+        conclude(services, path, input, outcome, requested_by=requested_by, started_ns=started_ns,
+                 batch_decision_id=batch_decision_id)
+        for input, outcome in zip(inputs, outcomes)
+    )))
+
+
+async def conclude(
+    services: Services,
+    path: str,
+    input: Any,
+    outcome: Answer | EngineError | None,
+    *,
+    requested_by: str,
+    started_ns: int,
+    parse_ns: int = 0,
+    batch_decision_id: str | None = None,
+) -> Decided:
+    """Record and count one evaluated decision. ``outcome`` None: no policy set is active
+    (OPA before its first bundle: every document undefined)."""
     decision_id = new_id()
     evaluation: Evaluation | None
     error: EngineError | None = None
     eval_ns = 0
+    cached = False
     revision = services.runtime.revision
+    if outcome is None:
+        evaluation = Evaluation(False)
+    elif isinstance(outcome, EngineError):
+        evaluation, error = None, outcome
+    else:
+        evaluation, revision, eval_ns, cached = outcome.evaluation, outcome.revision, outcome.eval_ns, outcome.cached
     stale = services.bundles.stale_reason() if services.bundles is not None else None
-    try:
-        if stale is not None and path.strip("/") in decision_paths(services.settings):
-            evaluation = Evaluation(True, fail_closed_decision(stale))  # too old to trust: deny, saying why
-        else:
-            answer = await services.runtime.evaluate(path, input)
-            evaluation, revision, eval_ns = answer.evaluation, answer.revision, answer.eval_ns
-    except NotReady:
-        evaluation = Evaluation(False)  # OPA before its first bundle: every document undefined
-    except EngineError as exc:
-        evaluation, error = None, exc
+    if stale is not None and outcome is not None and path.strip("/") in decision_paths(services.settings):
+        evaluation, error = Evaluation(True, fail_closed_decision(stale)), None  # too old to trust: deny, saying why
     metrics = {
         "timer_rego_input_parse_ns": parse_ns,
         "timer_rego_query_eval_ns": eval_ns,
@@ -80,7 +124,7 @@ async def decide(
         error=engine_error_detail(error) if error else None,
     )
     await record(services, [event])
-    _count(services, input, evaluation, error, eval_ns)
+    _count(services, input, evaluation, error, 0 if cached else eval_ns)
     return Decided(decision_id, evaluation, error, revision, metrics)
 
 
@@ -105,7 +149,7 @@ def _count(services: Services, input: Any, evaluation: Evaluation | None, error:
     else:
         outcome = "document"
     services.metrics.decisions.labels(company=label, outcome=outcome).inc()
-    if eval_ns:
+    if eval_ns:  # engine time only: a cache hit is counted by the cache
         services.metrics.evaluation.observe(eval_ns / 1e9)
 
 

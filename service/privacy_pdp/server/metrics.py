@@ -41,7 +41,8 @@ class Metrics:
             ["company", "outcome"], registry=self.registry,
         )
         self.evaluation = Histogram(
-            "pdp_evaluation_duration_seconds", "Time the engine spent on one evaluation.", buckets=EVAL_BUCKETS,
+            "pdp_evaluation_duration_seconds", "Time the engine spent on one evaluation (cache hits not included).",
+            buckets=EVAL_BUCKETS,
             registry=self.registry,
         )
         self.batch_items = Counter("pdp_batch_items", "Inputs answered through the batch API.", registry=self.registry)
@@ -79,6 +80,19 @@ class _StateCollector:
         yield CounterMetricFamily(
             "pdp_decision_log_written", "Decision-log events written.", value=stats.get("written", 0)
         )
+        cache = runtime.cache.stats()
+        yield CounterMetricFamily("pdp_decision_cache_hits", "Decisions answered from the cache.", value=cache.hits)
+        yield CounterMetricFamily(
+            "pdp_decision_cache_misses", "Cacheable decisions the engine had to evaluate.", value=cache.misses
+        )
+        yield CounterMetricFamily(
+            "pdp_decision_cache_evictions", "Entries dropped to keep the cache within its size.", value=cache.evictions
+        )
+        yield CounterMetricFamily(
+            "pdp_decision_cache_invalidations", "Times the cache was emptied (every activation).",
+            value=cache.invalidations,
+        )
+        yield GaugeMetricFamily("pdp_decision_cache_entries", "Decisions in the cache now.", value=cache.entries)
 
 
 def handler_label(path: str) -> str:

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from fastapi import Request
 from fastapi.responses import Response
 
@@ -59,12 +60,22 @@ def data_options(request: Request) -> DataOptions:
     )
 
 
+_PRETTY = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+
+
 def json_response(body: Any, pretty: bool = False, status: int = 200) -> Response:
     """JSON plus a trailing newline, two-space indented when pretty (OPA's writer)."""
+    try:
+        content = orjson.dumps(body, option=_PRETTY if pretty else orjson.OPT_APPEND_NEWLINE)
+    except (TypeError, orjson.JSONEncodeError):  # a lone surrogate or an integer beyond 64 bits
+        content = _standard_json(body, pretty)
+    return Response(content, status_code=status, media_type="application/json")
+
+
+def _standard_json(body: Any, pretty: bool) -> bytes:
     layout: dict[str, Any] = {"indent": 2} if pretty else {"separators": (",", ":")}
     text = json.dumps(body, ensure_ascii=False, **layout) + "\n"
     try:
-        content = text.encode("utf-8")
+        return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: only \u escapes can carry it
-        content = (json.dumps(body, ensure_ascii=True, **layout) + "\n").encode()
-    return Response(content, status_code=status, media_type="application/json")
+        return (json.dumps(body, ensure_ascii=True, **layout) + "\n").encode()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, PositiveFloat, PositiveInt, SecretStr, ValidationError, model_validator
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from privacy_pdp.bundle.keys import ALGORITHMS
@@ -34,7 +34,13 @@ class Settings(BaseSettings):
     default_decision: str = Field(
         "privacy/decision", description="document POST / answers, as OPA's default_decision (OPA's own: system/main)"
     )
-    workers: PositiveInt = Field(default_factory=_cpu_count, description="evaluation threads, one regopy interpreter each")
+    workers: PositiveInt = Field(default_factory=_cpu_count, description="evaluation threads, one interpreter each")
+    engine: Literal["regopy", "opa"] = Field(
+        "regopy", description="evaluator: regopy (rego-cpp) or opa (the OPA Go evaluator, installed apart)"
+    )
+    decision_cache_entries: NonNegativeInt = Field(
+        10_000, description="decisions kept in the cache (least recently used go first); 0 turns the cache off"
+    )
 
     # --- request limits (answered as OPA does: 400 invalid_parameter)
     max_body_bytes: PositiveInt = Field(1 << 20, description="largest request body, after gzip decompression")

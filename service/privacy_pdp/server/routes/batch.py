@@ -8,7 +8,6 @@ item, all carrying the batch's id. 200 all answered, 207 mixed (items say
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -17,7 +16,7 @@ from fastapi.responses import Response
 
 from privacy_pdp.core.engine import UNDEFINED
 from privacy_pdp.server.body import read_document
-from privacy_pdp.server.decide import Decided, decide, new_id, provenance
+from privacy_pdp.server.decide import Decided, decide_many, new_id, provenance
 from privacy_pdp.server.errors import INTERNAL_ERROR, BadRequest
 from privacy_pdp.server.models import ERRORS, BatchResponse
 from privacy_pdp.server.params import DataOptions, data_options, json_response
@@ -84,14 +83,10 @@ async def batch(request: Request, services: ServicesDep, path: str = "") -> Resp
     batch_id = new_id()
     who = requested_by(request)
     ids = list(inputs or {})
-
-    async def one(key: str) -> Decided:
-        value = inputs[key]  # type: ignore[index]
-        if isinstance(common, dict) and isinstance(value, dict):
-            value = merge(common, value)
-        return await decide(services, path, value, requested_by=who, batch_decision_id=batch_id)
-
-    decided = await asyncio.gather(*(one(key) for key in ids))
+    values = [inputs[key] for key in ids] if inputs else []
+    if isinstance(common, dict):
+        values = [merge(common, value) if isinstance(value, dict) else value for value in values]
+    decided = await decide_many(services, path, values, requested_by=who, batch_decision_id=batch_id)
     services.metrics.batch_items.inc(len(ids))
     failed = sum(1 for d in decided if d.error is not None)
     answered = len(decided) - failed

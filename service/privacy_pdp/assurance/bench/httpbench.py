@@ -1,0 +1,120 @@
+"""HTTP figures: the service under load on loopback, next to the raw ASGI floor.
+
+Scenarios, each at every concurrency (1, 16, 64 by default):
+- ``repeated``: five realistic decisions over and over (the cache answers after the first);
+- ``distinct``: every request a decision no request asked before (the engine answers);
+- ``batch_warm``: batches of 100 inputs the cache holds; ``batch_cold``: batches of 100
+  inputs never asked before.
+The floor (``noop``) runs at the same concurrencies in the same run; each scenario's request
+rate is also given as a share of the floor's at the same concurrency.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import orjson
+
+from privacy_pdp.assurance.bench import loadgen, servers
+
+DECISION_PATH = "/v1/data/privacy/decision"
+BATCH_PATH = "/v1/batch/data/privacy/decision"
+BATCH_SIZE = 100
+CONCURRENCY = (1, 16, 64)
+SCENARIOS = ("repeated", "distinct", "batch_warm", "batch_cold")
+SINGLES_PER_RUN = 12_000  # distinct inputs set aside for one distinct run
+BATCHES_PER_RUN = 100
+
+
+def pool_size(concurrency: Sequence[int] = CONCURRENCY) -> int:
+    """Distinct inputs the HTTP runs need beside the repeated ones."""
+    return len(concurrency) * (SINGLES_PER_RUN + BATCHES_PER_RUN * BATCH_SIZE)
+
+
+def _single(doc: dict[str, Any]) -> bytes:
+    return orjson.dumps({"input": doc})
+
+
+def _batch(docs: Sequence[dict[str, Any]]) -> bytes:
+    return orjson.dumps({"inputs": {str(i): d for i, d in enumerate(docs)}})
+
+
+def bodies(repeated: Sequence[dict[str, Any]], pool: Sequence[dict[str, Any]],
+           concurrency: Sequence[int] = CONCURRENCY) -> dict[tuple[str, int], tuple[str, list[bytes], str]]:
+    """(scenario, concurrency) -> (path, bodies, mode); distinct runs get disjoint slices of pool."""
+    plan: dict[tuple[str, int], tuple[str, list[bytes], str]] = {}
+    singles = [_single(d) for d in repeated[:5]]
+    warm = [_batch(repeated[i * BATCH_SIZE:(i + 1) * BATCH_SIZE]) for i in range(5)]
+    cursor = 0
+    for c in concurrency:
+        plan[("repeated", c)] = (DECISION_PATH, singles, "cycle")
+        plan[("batch_warm", c)] = (BATCH_PATH, warm, "cycle")
+        plan[("distinct", c)] = (DECISION_PATH, [_single(d) for d in pool[cursor:cursor + SINGLES_PER_RUN]], "once")
+        cursor += SINGLES_PER_RUN
+        chunk = pool[cursor:cursor + BATCHES_PER_RUN * BATCH_SIZE]
+        plan[("batch_cold", c)] = (BATCH_PATH, [_batch(chunk[i:i + BATCH_SIZE]) for i in range(0, len(chunk), BATCH_SIZE)],
+                                   "once")
+        cursor += len(chunk)
+    return plan
+
+
+def _post(url: str, body: bytes) -> dict[str, Any]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        if response.status != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status}")
+        return json.loads(response.read())
+
+
+def check_and_warm(server: servers.Server, plan: dict[tuple[str, int], tuple[str, list[bytes], str]]) -> None:
+    """Every repeated body answered (and cached) once before the load; a wrong answer stops the bench."""
+    for key in (("repeated", min(c for _, c in plan)), ("batch_warm", min(c for _, c in plan))):
+        path, items, _ = plan[key]
+        for body in items:
+            answer = _post(server.url + path, body)
+            if "result" not in answer and "responses" not in answer:
+                raise RuntimeError(f"{server.name} answered {answer!r} to {path}")
+
+
+def floor(work: Path, concurrency: Sequence[int], seconds: float,
+          progress: Callable[[str], None], python: str = sys.executable) -> dict[str, Any]:
+    server = servers.start_floor(work, python)
+    try:
+        body = [_single({"company": "kallu"})]
+        runs = {}
+        for c in concurrency:
+            progress(f"HTTP floor, concurrency {c}")
+            runs[str(c)] = loadgen.run(server.url, DECISION_PATH, body, "cycle", c, seconds, work).as_dict()
+        return {"ready_seconds": server.ready_seconds, "memory": server.memory(), "runs": runs}
+    finally:
+        server.stop()
+
+
+def service(policies: Path, work: Path, engine: str, plan: dict[tuple[str, int], tuple[str, list[bytes], str]],
+            seconds: float, floor_runs: dict[str, Any], progress: Callable[[str], None],
+            workers: int | None = None, python: str = sys.executable) -> dict[str, Any]:
+    server = servers.start_service(policies, work, engine=engine, workers=workers, python=python)
+    try:
+        memory_at_ready = server.memory()
+        check_and_warm(server, plan)
+        runs: dict[str, dict[str, Any]] = {}
+        for scenario in SCENARIOS:
+            runs[scenario] = {}
+            for (name, c), (path, items, mode) in plan.items():
+                if name != scenario:
+                    continue
+                progress(f"HTTP {engine}: {scenario}, concurrency {c}")
+                load = loadgen.run(server.url, path, items, mode, c, seconds, work).as_dict()
+                per_request = BATCH_SIZE if scenario.startswith("batch") else 1
+                load["decisions_per_second"] = load["per_second"] * per_request
+                base = floor_runs.get(str(c), {}).get("per_second")
+                load["share_of_floor"] = load["per_second"] / base if base else None
+                runs[scenario][str(c)] = load
+        return {"engine": engine, "ready_seconds": server.ready_seconds, "memory_at_ready": memory_at_ready,
+                "memory_after_load": server.memory(), "runs": runs}
+    finally:
+        server.stop()

@@ -1,0 +1,103 @@
+"""The decision cache in the server: cached and uncached answers are the same, every request
+keeps its own decision id and log event, and activation empties the cache."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from privacy_pdp.core.engine import UNDEFINED
+from privacy_pdp.core.policyset import PolicySet
+from privacy_pdp.server.runtime import PolicyRuntime
+
+from strategies import examples, invalid_requests, valid_requests
+
+DENY = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "marketing.communications.email",
+        "recipient": {"kind": "third_party", "name": "Mailer Ltd"}}
+
+
+@pytest.fixture(scope="module")
+def runtime(policies: PolicySet) -> Any:
+    runtime = PolicyRuntime(policies, workers=1)
+    yield runtime
+    runtime.close()
+
+
+def _three_ways(runtime: PolicyRuntime, doc: Any) -> tuple[Any, Any, Any]:
+    async def run() -> tuple[Any, Any, Any]:
+        uncached = await runtime.evaluate("privacy/decision", doc)
+        first = await runtime.evaluate("privacy/decision", doc, cached=True)
+        second = await runtime.evaluate("privacy/decision", doc, cached=True)
+        return uncached, first, second
+
+    return asyncio.run(run())
+
+
+def _same(runtime: PolicyRuntime, doc: Any) -> None:
+    uncached, first, second = _three_ways(runtime, doc)
+    assert not uncached.cached
+    assert uncached.evaluation == first.evaluation == second.evaluation, doc
+
+
+@examples(150)
+@given(doc=valid_requests())
+def test_cached_and_uncached_answers_are_identical_on_valid_inputs(runtime, doc) -> None:
+    _same(runtime, doc)
+
+
+@examples(100)
+@given(case=invalid_requests())
+def test_cached_and_uncached_answers_are_identical_on_invalid_inputs(runtime, case) -> None:
+    _same(runtime, case[0])
+
+
+def test_a_repeated_input_is_answered_from_the_cache(runtime) -> None:
+    doc = {**DENY, "recipient": {"kind": "third_party", "name": "Cache Probe Ltd"}}
+    uncached, first, second = _three_ways(runtime, doc)
+    assert second.cached and second.revision == runtime.revision
+    assert asyncio.run(runtime.evaluate("privacy/decision", UNDEFINED, cached=True)).evaluation.defined
+
+
+def test_a_batch_is_answered_as_its_items_one_by_one(runtime) -> None:
+    docs = [DENY, {**DENY, "company": "callsapp"}, {"company": 3}, DENY]
+    many = asyncio.run(runtime.evaluate_many("privacy/decision", docs, cached=True))
+    one_by_one = [asyncio.run(runtime.evaluate("privacy/decision", d)) for d in docs]
+    assert [a.evaluation for a in many] == [a.evaluation for a in one_by_one]
+
+
+def test_every_request_keeps_its_own_decision_id_and_log_event(make_app) -> None:
+    with make_app() as (client, log):
+        answers = [client.post("/v1/data/privacy/decision", json={"input": DENY}).json() for _ in range(3)]
+        batch = client.post("/v1/batch/data/privacy/decision", json={"inputs": {"a": DENY, "b": DENY}}).json()
+    ids = [a["decision_id"] for a in answers] + [r["decision_id"] for r in batch["responses"].values()]
+    assert len(set(ids)) == 5
+    assert [log.by_id(i)["result"] for i in ids] == [answers[0]["result"]] * 5
+    assert all(a["result"] == answers[0]["result"] for a in answers)
+
+
+def test_activation_empties_the_cache(policies: PolicySet) -> None:
+    runtime = PolicyRuntime(policies, workers=1)
+    try:
+        asyncio.run(runtime.evaluate("privacy/decision", DENY, cached=True))
+        assert runtime.cache.stats().entries == 1
+        runtime.activate(dataclasses.replace(policies, revision="next"))
+        assert runtime.cache.stats().entries == 0
+        answer = asyncio.run(runtime.evaluate("privacy/decision", DENY, cached=True))
+        assert not answer.cached and answer.revision == "next"
+    finally:
+        runtime.close()
+
+
+def test_a_policy_reading_the_clock_is_never_cached(policies: PolicySet) -> None:
+    clock = "package probe\n\nimport rego.v1\n\nnow := time.now_ns()\n"
+    runtime = PolicyRuntime(dataclasses.replace(policies, modules={**policies.modules, "probe.rego": clock}), workers=1)
+    try:
+        for _ in range(2):
+            assert not asyncio.run(runtime.evaluate("privacy/decision", DENY, cached=True)).cached
+        assert runtime.cache.stats().entries == 0
+    finally:
+        runtime.close()
