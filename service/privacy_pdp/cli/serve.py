@@ -69,7 +69,10 @@ def serve(
         raise typer.Exit(2) from None
     _log_to_stderr(log_level)
     # Graceful shutdown on SIGTERM/SIGINT runs the app's lifespan end: the decision log flushes.
-    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10)
+    # Idle keep-alive connections stay open for a minute (uvicorn's default is 5 s; OPA's Go
+    # server has no idle limit): a client reusing a pooled connection that the server has just
+    # closed sees a reset, which under load is a failed decision request.
+    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10, timeout_keep_alive=65)
 
 
 def _log_to_stderr(level: str) -> None:
