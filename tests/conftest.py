@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import Iterator
 
 import httpx
+
+from ports import free_port
 import pytest
 from fastapi.testclient import TestClient
 
@@ -41,11 +42,6 @@ def rego(policies: policyset.PolicySet) -> RegoEngine:
 def opa(policies: policyset.PolicySet) -> OpaGoEngine:
     return OpaGoEngine(policies)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

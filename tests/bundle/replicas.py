@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from bundle.nginx import free_port
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

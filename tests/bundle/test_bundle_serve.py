@@ -16,7 +16,7 @@ from privacy_pdp.server.app import create_app
 from privacy_pdp.server.settings import Settings
 
 from bundle.conftest import POLICIES
-from bundle.nginx import free_port
+from ports import free_port
 from bundle.support import publish
 from server.doubles import MemoryDecisionLog
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-import socket
 import threading
 import uuid
 from datetime import datetime, timezone
@@ -15,6 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Coroutine, TypeVar
 
+from ports import free_port
 from privacy_pdp.server.decision_log.chain import unseal
 from privacy_pdp.server.decision_log.segments import list_segments
 
@@ -62,11 +62,6 @@ def read_events(directory: Path) -> list[dict[str, Any]]:
                     events.append(unseal(raw[:-1])[2])
     return events
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Collector:
