@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 from privacy_pdp.core.cache import DEFAULT_MAX_ENTRIES, DecisionCache, canonical_key, deterministic
 from privacy_pdp.core.engine import DEFAULT_ENTRYPOINTS, UNDEFINED, Engine, EngineError, Evaluation, engine_for
-from privacy_pdp.core.packages import package_alone
+from privacy_pdp.core.packages import input_fields, package_alone
 from privacy_pdp.core.policyset import PolicySet
 
 # OPA's decision-log policy package: compiled as an entrypoint when the set has one, since
@@ -41,6 +41,8 @@ class Active:
     activated_at: datetime
     cacheable: bool = True  # no rule calls a non-deterministic builtin
     alone: dict[str, Engine] = field(default_factory=dict)  # path -> engine of that package alone
+    # path -> the only input fields that package reads: evaluated on them alone, and cached
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def engine_for(self, path: str) -> Engine:
         return self.alone.get(path.strip("/"), self.engine)
@@ -123,19 +125,23 @@ class PolicyRuntime:
         try:
             entrypoints = self._entrypoints
             alone: dict[str, Engine] = {}
+            reads: dict[str, frozenset[str]] = {}
             if policy_set.has_package(LOG_POLICY_PACKAGE):
                 log_path = LOG_POLICY_PACKAGE.replace(".", "/")
                 entrypoints += (log_path,)
                 log_set = package_alone(policy_set, LOG_POLICY_PACKAGE)
                 if log_set is not None:
                     alone[log_path] = engine_for(self.engine_kind, log_set, (log_path,))
+                    fields = input_fields(log_set.modules)
+                    if fields is not None:  # e.g. only input.input: a repeated decision's mask is cached
+                        reads[log_path] = fields
             engine = engine_for(self.engine_kind, policy_set, entrypoints)  # compiles here, in the caller's thread
         except EngineError as exc:
             self.last_failure = ActivationFailure(policy_set.revision, exc.message, _now())
             raise
         cacheable = deterministic(policy_set.modules.values())
         with self._swap:
-            self._active = Active(engine, policy_set.revision, _now(), cacheable, alone)
+            self._active = Active(engine, policy_set.revision, _now(), cacheable, alone, reads)
             self.cache.invalidate(policy_set.revision)
             self.last_failure = None
             self.activations += 1
@@ -174,6 +180,9 @@ class PolicyRuntime:
         if active is None:
             raise NotReady("no policy set is active")
         started = time.perf_counter_ns()
+        fields = active.reads.get(path.strip("/"))
+        if fields is not None and isinstance(input, dict):
+            input, cached = {k: v for k, v in input.items() if k in fields}, True
         key = self._key(active, path, input) if cached else None
         if key is not None:
             hit = self.cache.get(key)
