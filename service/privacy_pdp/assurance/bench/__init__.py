@@ -58,8 +58,8 @@ def run(
     seconds: float = 5.0,
     in_process: bool = True,
     http: bool = True,
-    workers: int | None = 1,
-    processes: int | None = None,
+    workers: int | None = None,
+    processes: int = 1,
     compare_layouts: bool = True,
     server_python: str = sys.executable,
     progress: Callable[[str], None] = lambda _: None,
@@ -72,7 +72,6 @@ def run(
     result: dict[str, Any] = {"machine": machine(client), "seed": seed, "revision": policy_set.revision,
                               "server_python": server_python}
     cpus = result["machine"]["cpus_usable"] or 1
-    processes = processes or cpus
     needed = size + (httpbench.pool_size(concurrency) if http else 0)
     progress(f"drawing {needed:,} distinct inputs (seed {seed})")
     everything = corpus_module.corpus(policy_set, needed, seed)

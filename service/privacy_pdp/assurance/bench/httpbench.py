@@ -94,7 +94,7 @@ def floor(work: Path, concurrency: Sequence[int], seconds: float,
         runs = {}
         for c in concurrency:
             progress(f"HTTP floor, concurrency {c}")
-            runs[str(c)] = loadgen.run(server.url, DECISION_PATH, body, "cycle", c, seconds, work).as_dict()
+            runs[str(c)] = _load(server, DECISION_PATH, body, "cycle", c, seconds, work, "floor", {})
         return {"ready_seconds": server.ready_seconds, "memory": server.memory(), "runs": runs}
     finally:
         server.stop()
