@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from privacy_pdp.core.engine import RegoEngine
-from privacy_pdp.core.packages import package_alone
+from privacy_pdp.core.packages import input_fields, package_alone
 from privacy_pdp.core.policyset import PolicySet
 
 
@@ -61,3 +61,22 @@ def test_alone_the_mask_answers_as_in_the_whole_set(policies: PolicySet) -> None
     for doc in inputs:
         event = {"decision_id": str(uuid.uuid4()), "path": "privacy/decision", "input": doc, "result": {"allow": False}}
         assert small.evaluate("system/log", event) == whole.evaluate("system/log", event), doc
+
+
+@pytest.mark.parametrize(("body", "fields"), [
+    ("x := input.input.company\n\ny := count(input.result)", {"input", "result"}),
+    ("x := f(input.input)\n\nf(doc) := doc.data.input", {"input"}),
+    ("x := y\n\ny := 1", set()),
+    ("x := f(input)\n\nf(e) := e.input", None),
+    ('x := input["input"]', None),
+    ("x := y with input as {}\n\ny := 1", None),
+])
+def test_the_input_fields_a_package_reads(body: str, fields) -> None:
+    found = input_fields({"a.rego": f"package system.log\n\n{body}\n"})
+    assert found == (None if fields is None else frozenset(fields))
+
+
+def test_the_decision_logs_package_reads_the_whole_event(policies: PolicySet) -> None:
+    # mask := erasures(input): nothing can be left out of the event, so its mask is not cached
+    alone = package_alone(policies, "system.log")
+    assert alone is not None and input_fields(alone.modules) is None

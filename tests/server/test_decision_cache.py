@@ -101,3 +101,20 @@ def test_a_policy_reading_the_clock_is_never_cached(policies: PolicySet) -> None
         assert runtime.cache.stats().entries == 0
     finally:
         runtime.close()
+
+
+def test_a_mask_reading_only_the_events_input_is_evaluated_on_it_and_cached(policies: PolicySet) -> None:
+    # a system.log that reads input.input alone: its answer for a repeated input comes from the cache
+    log = ("package system.log\n\nimport rego.v1\n\n"
+           "mask contains \"/input/secret\" if input.input.secret\n\ndrop := false\n")
+    modules = {k: v for k, v in policies.modules.items() if k != "system/log.rego"}
+    runtime = PolicyRuntime(dataclasses.replace(policies, modules={**modules, "system/log.rego": log}), workers=1)
+    try:
+        events = [{"decision_id": str(n), "input": {"secret": "s", "company": "kallu"}, "result": {"n": n}} for n in range(3)]
+        answers = [asyncio.run(runtime.evaluate("system/log", e)) for e in events]
+        assert [a.evaluation.value for a in answers] == [{"drop": False, "mask": ["/input/secret"]}] * 3
+        assert [a.cached for a in answers] == [False, True, True]
+        other = asyncio.run(runtime.evaluate("system/log", {"decision_id": "x", "input": {"company": "kallu"}}))
+        assert other.evaluation.value == {"drop": False, "mask": []} and not other.cached
+    finally:
+        runtime.close()

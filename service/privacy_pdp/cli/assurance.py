@@ -27,7 +27,9 @@ def bench(
     seed: Annotated[int, typer.Option(help="seed of the corpus")] = 20261211,
     engine: Annotated[Optional[list[str]], typer.Option(help="engines to measure (default: regopy and opa)")] = None,
     concurrency: Annotated[Optional[list[int]], typer.Option(help="HTTP concurrencies (default: 1, 16, 64)")] = None,
-    workers: Annotated[Optional[int], typer.Option(help="the service's evaluation threads (default: CPUs)")] = None,
+    processes: Annotated[int, typer.Option(help="the service's processes (PDP_PROCESSES)")] = 1,
+    workers: Annotated[Optional[int], typer.Option(help="the service's evaluation threads per process (default: CPUs)")] = None,
+    compare_layouts: Annotated[bool, typer.Option(help="also measure one process of CPU threads against CPU processes")] = True,
     http: Annotated[bool, typer.Option(help="measure over HTTP (starts servers on loopback)")] = True,
     in_process: Annotated[bool, typer.Option(help="measure in process")] = True,
     server_python: Annotated[Optional[str], typer.Option(help="serve from the installation of this Python (to compare builds)")] = None,
@@ -46,7 +48,8 @@ def bench(
     result = benchmarks.run(
         policies, size=size, seed=seed, engines=engines, http_engines=engines,
         concurrency=tuple(concurrency or (1, 16, 64)), seconds=seconds, in_process=in_process, http=http,
-        workers=workers, server_python=server_python or sys.executable, progress=progress,
+        workers=workers, processes=processes, compare_layouts=compare_layouts,
+        server_python=server_python or sys.executable, progress=progress,
     )
     json_out.parent.mkdir(parents=True, exist_ok=True)
     json_out.write_text(json.dumps(result, indent=2) + "\n")

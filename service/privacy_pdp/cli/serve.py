@@ -12,6 +12,12 @@ from typing import Annotated, Optional
 import typer
 
 
+# Idle keep-alive connections stay open for a minute (uvicorn's default is 5 s; OPA's Go
+# server has no idle limit): a client reusing a pooled connection that the server has just
+# closed sees a reset, which under load is a failed decision request.
+KEEP_ALIVE_SECONDS = 65
+
+
 def register(app: typer.Typer) -> None:
     app.command()(serve)
 
@@ -22,7 +28,8 @@ def serve(
     policies: Annotated[
         Optional[Path], typer.Option("--policies", "-p", help="policy directory [PDP_POLICIES, default: policies]")
     ] = None,
-    workers: Annotated[Optional[int], typer.Option(help="evaluation threads [PDP_WORKERS, default: CPUs]")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="evaluation threads per process [PDP_WORKERS, default: CPUs]")] = None,
+    processes: Annotated[Optional[int], typer.Option(help="server processes [PDP_PROCESSES, default: 1]")] = None,
     default_decision: Annotated[
         Optional[str], typer.Option(help="document POST / answers [PDP_DEFAULT_DECISION]")
     ] = None,
@@ -52,27 +59,33 @@ def serve(
 
     from privacy_pdp.core.engine import EngineError
     from privacy_pdp.core.policyset import PolicySetError
-    from privacy_pdp.server.app import create_app
     from privacy_pdp.server.settings import SettingsError, load_settings
 
+    remote = bundle is not None and bundle.startswith(("http://", "https://"))
+    overrides = {
+        "policies": policies, "workers": workers, "processes": processes, "default_decision": default_decision,
+        "decision_log_dir": decision_log_dir,
+        "bundle_url": bundle if remote else None, "bundle_path": Path(bundle) if bundle and not remote else None,
+        "bundle_verification_key": verification_key, "bundle_verification_key_id": verification_key_id,
+        "bundle_signing_alg": signing_alg, "bundle_max_staleness_seconds": max_staleness,
+    }
     try:
-        remote = bundle is not None and bundle.startswith(("http://", "https://"))
-        settings = load_settings(
-            policies=policies, workers=workers, default_decision=default_decision, decision_log_dir=decision_log_dir,
-            bundle_url=bundle if remote else None, bundle_path=Path(bundle) if bundle and not remote else None,
-            bundle_verification_key=verification_key, bundle_verification_key_id=verification_key_id,
-            bundle_signing_alg=signing_alg, bundle_max_staleness_seconds=max_staleness,
-        )
+        settings = load_settings(**overrides)
+        if settings.processes > 1:  # each worker process builds its own app (server/workers.py)
+            from privacy_pdp.server import workers as worker_processes
+
+            worker_processes.run(settings, overrides, host, port, log_level, KEEP_ALIVE_SECONDS)
+            return
+        from privacy_pdp.server.app import create_app  # not in the parent of worker processes: they build their own
+
         app = create_app(settings)
     except (SettingsError, PolicySetError, EngineError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     _log_to_stderr(log_level)
     # Graceful shutdown on SIGTERM/SIGINT runs the app's lifespan end: the decision log flushes.
-    # Idle keep-alive connections stay open for a minute (uvicorn's default is 5 s; OPA's Go
-    # server has no idle limit): a client reusing a pooled connection that the server has just
-    # closed sees a reset, which under load is a failed decision request.
-    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10, timeout_keep_alive=65)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10,
+                timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 def _log_to_stderr(level: str) -> None:

@@ -23,6 +23,23 @@ def package_alone(policy_set: PolicySet, package: str) -> PolicySet | None:
     return PolicySet(modules, policy_set.data, policy_set.revision)
 
 
+def input_fields(modules: dict[str, str]) -> frozenset[str] | None:
+    """The top-level fields of ``input`` the modules can read, or None when they may read
+    the whole of it (``input`` alone, ``input[...]``, ``with input as ...``). A package alone
+    that reads only some fields answers the same for any input with the same values there."""
+    fields: set[str] = set()
+    for source in modules.values():
+        tokens = [t for t in tokenize(source) if t.kind != "comment"]
+        for i, token in enumerate(tokens):
+            if token.kind != "ident" or token.text != "input" or (i > 0 and tokens[i - 1].text == "."):
+                continue
+            if i + 2 < len(tokens) and tokens[i + 1].text == "." and tokens[i + 2].kind == "ident":
+                fields.add(tokens[i + 2].text)
+            else:
+                return None
+    return frozenset(fields)
+
+
 def _reads_only(source: str, package: str) -> bool:
     tokens = [t for t in tokenize(source) if t.kind != "comment"]
     own = ["data", *package.split(".")]

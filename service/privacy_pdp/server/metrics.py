@@ -81,9 +81,12 @@ class _StateCollector:
             "pdp_decision_log_written", "Decision-log events written.", value=stats.get("written", 0)
         )
         cache = runtime.cache.stats()
-        yield CounterMetricFamily("pdp_decision_cache_hits", "Decisions answered from the cache.", value=cache.hits)
         yield CounterMetricFamily(
-            "pdp_decision_cache_misses", "Cacheable decisions the engine had to evaluate.", value=cache.misses
+            "pdp_decision_cache_hits", "Evaluations answered from the cache (decisions, decision-log masks).",
+            value=cache.hits,
+        )
+        yield CounterMetricFamily(
+            "pdp_decision_cache_misses", "Cacheable evaluations the engine had to do.", value=cache.misses
         )
         yield CounterMetricFamily(
             "pdp_decision_cache_evictions", "Entries dropped to keep the cache within its size.", value=cache.evictions

@@ -34,7 +34,12 @@ class Settings(BaseSettings):
     default_decision: str = Field(
         "privacy/decision", description="document POST / answers, as OPA's default_decision (OPA's own: system/main)"
     )
-    workers: PositiveInt = Field(default_factory=_cpu_count, description="evaluation threads, one interpreter each")
+    workers: PositiveInt = Field(
+        default_factory=_cpu_count, description="evaluation threads per process, one interpreter each"
+    )
+    processes: PositiveInt = Field(
+        1, description="server processes on the port (server/workers.py: each logs decisions in its own slot)"
+    )
     engine: Literal["regopy", "opa"] = Field(
         "regopy", description="evaluator: regopy (rego-cpp) or opa (the OPA Go evaluator, installed apart)"
     )
@@ -99,6 +104,8 @@ class Settings(BaseSettings):
     def _writes_need_a_token(self) -> Settings:
         if self.policy_api_writes and not (self.policy_api_token and self.policy_api_token.get_secret_value()):
             raise ValueError(f"{ENV_PREFIX}POLICY_API_WRITES needs {ENV_PREFIX}POLICY_API_TOKEN")
+        if self.policy_api_writes and self.processes > 1:  # a write would reach one process of several
+            raise ValueError(f"{ENV_PREFIX}POLICY_API_WRITES needs {ENV_PREFIX}PROCESSES=1")
         return self
 
 

@@ -59,6 +59,8 @@ def run(
     in_process: bool = True,
     http: bool = True,
     workers: int | None = None,
+    processes: int = 1,
+    compare_layouts: bool = True,
     server_python: str = sys.executable,
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
@@ -69,6 +71,7 @@ def run(
     client = loadgen.client_name()
     result: dict[str, Any] = {"machine": machine(client), "seed": seed, "revision": policy_set.revision,
                               "server_python": server_python}
+    cpus = result["machine"]["cpus_usable"] or 1
     needed = size + (httpbench.pool_size(concurrency) if http else 0)
     progress(f"drawing {needed:,} distinct inputs (seed {seed})")
     everything = corpus_module.corpus(policy_set, needed, seed)
@@ -84,12 +87,18 @@ def run(
             for engine in http_engines:
                 try:
                     services.append(httpbench.service(Path(policies).resolve(), work, engine, plan, seconds,
-                                                      floor["runs"], progress, workers=workers,
+                                                      floor["runs"], progress, workers=workers, processes=processes,
                                                       python=server_python))
                 except RuntimeError as exc:
                     services.append({"engine": engine, "error": str(exc)[:500]})
             result["http"] = {"floor": floor, "services": services, "seconds_per_run": seconds,
-                              "workers": workers or result["machine"]["cpus_usable"]}
+                              "processes": processes, "threads_per_process": workers}
+            if compare_layouts and cpus > 1:
+                try:
+                    result["http"]["layouts"] = httpbench.layouts(Path(policies).resolve(), work, plan, seconds,
+                                                                  floor["runs"], cpus, progress, server_python)
+                except RuntimeError as exc:
+                    result["http"]["layouts"] = [{"error": str(exc)[:500]}]
     result["targets"] = report.targets(result)
     result["machine"]["load_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     result["seconds"] = time.perf_counter() - started

@@ -28,11 +28,13 @@ CONCURRENCY = (1, 16, 64)
 SCENARIOS = ("repeated", "distinct", "batch_warm", "batch_cold")
 SINGLES_PER_RUN = 12_000  # distinct inputs set aside for one distinct run
 BATCHES_PER_RUN = 100
+LAYOUT_CONCURRENCY = 16
 
 
-def pool_size(concurrency: Sequence[int] = CONCURRENCY) -> int:
-    """Distinct inputs the HTTP runs need beside the repeated ones."""
-    return len(concurrency) * (SINGLES_PER_RUN + BATCHES_PER_RUN * BATCH_SIZE)
+def pool_size(concurrency: Sequence[int] = CONCURRENCY, layouts: int = 2) -> int:
+    """Distinct inputs the HTTP runs need beside the repeated ones (layouts: distinct runs
+    of the process/thread comparison)."""
+    return len(concurrency) * (SINGLES_PER_RUN + BATCHES_PER_RUN * BATCH_SIZE) + layouts * SINGLES_PER_RUN
 
 
 def _single(doc: dict[str, Any]) -> bytes:
@@ -59,6 +61,10 @@ def bodies(repeated: Sequence[dict[str, Any]], pool: Sequence[dict[str, Any]],
         plan[("batch_cold", c)] = (BATCH_PATH, [_batch(chunk[i:i + BATCH_SIZE]) for i in range(0, len(chunk), BATCH_SIZE)],
                                    "once")
         cursor += len(chunk)
+    for n in range(2):  # the layout comparison's distinct runs
+        plan[(f"layout_distinct_{n}", LAYOUT_CONCURRENCY)] = (
+            DECISION_PATH, [_single(d) for d in pool[cursor:cursor + SINGLES_PER_RUN]], "once")
+        cursor += SINGLES_PER_RUN
     return plan
 
 
@@ -88,7 +94,7 @@ def floor(work: Path, concurrency: Sequence[int], seconds: float,
         runs = {}
         for c in concurrency:
             progress(f"HTTP floor, concurrency {c}")
-            runs[str(c)] = loadgen.run(server.url, DECISION_PATH, body, "cycle", c, seconds, work).as_dict()
+            runs[str(c)] = _load(server, DECISION_PATH, body, "cycle", c, seconds, work, "floor", {})
         return {"ready_seconds": server.ready_seconds, "memory": server.memory(), "runs": runs}
     finally:
         server.stop()
@@ -96,8 +102,8 @@ def floor(work: Path, concurrency: Sequence[int], seconds: float,
 
 def service(policies: Path, work: Path, engine: str, plan: dict[tuple[str, int], tuple[str, list[bytes], str]],
             seconds: float, floor_runs: dict[str, Any], progress: Callable[[str], None],
-            workers: int | None = None, python: str = sys.executable) -> dict[str, Any]:
-    server = servers.start_service(policies, work, engine=engine, workers=workers, python=python)
+            workers: int | None = None, processes: int | None = None, python: str = sys.executable) -> dict[str, Any]:
+    server = servers.start_service(policies, work, engine=engine, workers=workers, processes=processes, python=python)
     try:
         memory_at_ready = server.memory()
         check_and_warm(server, plan)
@@ -108,13 +114,46 @@ def service(policies: Path, work: Path, engine: str, plan: dict[tuple[str, int],
                 if name != scenario:
                     continue
                 progress(f"HTTP {engine}: {scenario}, concurrency {c}")
-                load = loadgen.run(server.url, path, items, mode, c, seconds, work).as_dict()
-                per_request = BATCH_SIZE if scenario.startswith("batch") else 1
-                load["decisions_per_second"] = load["per_second"] * per_request
-                base = floor_runs.get(str(c), {}).get("per_second")
-                load["share_of_floor"] = load["per_second"] / base if base else None
-                runs[scenario][str(c)] = load
-        return {"engine": engine, "ready_seconds": server.ready_seconds, "memory_at_ready": memory_at_ready,
+                runs[scenario][str(c)] = _load(server, path, items, mode, c, seconds, work, scenario, floor_runs)
+        return {"engine": engine, "processes": processes or 1, "threads_per_process": workers,
+                "ready_seconds": server.ready_seconds, "memory_at_ready": memory_at_ready,
                 "memory_after_load": server.memory(), "runs": runs}
     finally:
         server.stop()
+
+
+def _load(server: servers.Server, path: str, items: list[bytes], mode: str, c: int, seconds: float, work: Path,
+          scenario: str, floor_runs: dict[str, Any]) -> dict[str, Any]:
+    cpu = server.cpu_seconds()
+    load = loadgen.run(server.url, path, items, mode, c, seconds, work).as_dict()
+    load["drain_seconds"] = servers.idle(server)  # work queued by this run is not the next run's
+    # the server's CPU per answered request (requests still queued when the run ended count too)
+    load["server_cpu_ms_per_request"] = (server.cpu_seconds() - cpu) * 1e3 / load["requests"] if load["requests"] else None
+    per_request = BATCH_SIZE if scenario.startswith("batch") else 1
+    load["decisions_per_second"] = load["per_second"] * per_request
+    base = floor_runs.get(str(c), {}).get("per_second")
+    load["share_of_floor"] = load["per_second"] / base if base else None
+    return load
+
+
+def layouts(policies: Path, work: Path, plan: dict[tuple[str, int], tuple[str, list[bytes], str]], seconds: float,
+            floor_runs: dict[str, Any], cpus: int, progress: Callable[[str], None],
+            python: str = sys.executable) -> list[dict[str, Any]]:
+    """One process with a thread per CPU against a process per CPU with one thread each
+    (regopy, concurrency 16, repeated and distinct): which way uses the cores better."""
+    found = []
+    c = LAYOUT_CONCURRENCY
+    for n, (processes, threads) in enumerate(((1, cpus), (cpus, 1))):
+        server = servers.start_service(policies, work, workers=threads, processes=processes, python=python)
+        try:
+            check_and_warm(server, plan)
+            progress(f"HTTP layout: {processes} process(es) x {threads} thread(s)")
+            path, items, mode = plan[("repeated", c)] if ("repeated", c) in plan else plan[next(iter(plan))]
+            repeated = _load(server, path, items, mode, c, seconds, work, "repeated", floor_runs)
+            path, items, mode = plan[(f"layout_distinct_{n}", c)]
+            distinct = _load(server, path, items, mode, c, seconds, work, "distinct", floor_runs)
+            found.append({"processes": processes, "threads_per_process": threads, "concurrency": c,
+                          "repeated": repeated, "distinct": distinct, "memory_after_load": server.memory()})
+        finally:
+            server.stop()
+    return found

@@ -69,12 +69,15 @@ def _http(report: dict[str, Any] | None) -> Iterator[str]:
     if not report:
         return
     floor = report["floor"]["runs"]
-    yield "Over HTTP on loopback (load generator on the same machine):"
+    yield (f"Over HTTP on loopback (load generator on the same machine); the service with "
+           f"{report.get('processes', 1)} process(es) x {report.get('threads_per_process') or 'CPUs'} evaluation "
+           f"thread(s), decision log on, {report['seconds_per_run']:g} s per run:")
     yield ""
-    yield "| engine | scenario | concurrency | requests/s | decisions/s | p50 | p99 | share of floor | errors |"
-    yield "|---|---|---|---|---|---|---|---|---|"
+    yield "| engine | scenario | concurrency | requests/s | decisions/s | p50 | p99 | share of floor | server CPU/request | errors |"
+    yield "|---|---|---|---|---|---|---|---|---|---|"
     for c, run in floor.items():
-        yield f"| - | raw ASGI no-op (floor) | {c} | {_n(run['per_second'])} | - | {_ms(run['p50_ms'])} | {_ms(run['p99_ms'])} | 1.00 | {run['errors']} |"
+        yield (f"| - | raw ASGI no-op (floor) | {c} | {_n(run['per_second'])} | - | {_ms(run['p50_ms'])} | {_ms(run['p99_ms'])} "
+               f"| 1.00 | {_ms(run.get('server_cpu_ms_per_request'))} | {run['errors']} |")
     for served in report["services"]:
         if "error" in served:
             yield f"| {ENGINE_NAMES.get(served['engine'], served['engine'])} | not measured: {served['error']} |"
@@ -85,8 +88,20 @@ def _http(report: dict[str, Any] | None) -> Iterator[str]:
                 wrapped = f" ({run['wrapped']} repeats)" if run["wrapped"] else ""
                 yield (f"| {ENGINE_NAMES[served['engine']]} | {SCENARIO_NAMES[scenario]} | {c} | {_n(run['per_second'])} "
                        f"| {_n(run['decisions_per_second'])}{wrapped} | {_ms(run['p50_ms'])} | {_ms(run['p99_ms'])} "
-                       f"| {share} | {run['errors']} |")
+                       f"| {share} | {_ms(run.get('server_cpu_ms_per_request'))} | {run['errors']} |")
     yield ""
+    layouts = [x for x in report.get("layouts", []) if "repeated" in x]
+    if layouts:
+        yield "Processes or threads (regopy, concurrency 16):"
+        yield ""
+        yield "| layout | repeated/s (p99; server CPU/request) | all distinct/s (p99; server CPU/request) |"
+        yield "|---|---|---|"
+        for x in layouts:
+            r, d = x["repeated"], x["distinct"]
+            yield (f"| {x['processes']} process(es) x {x['threads_per_process']} thread(s) | {_n(r['per_second'])} "
+                   f"({_ms(r['p99_ms'])}; {_ms(r.get('server_cpu_ms_per_request'))}) | {_n(d['per_second'])} "
+                   f"({_ms(d['p99_ms'])}; {_ms(d.get('server_cpu_ms_per_request'))}) |")
+        yield ""
     yield "| engine | start-up to ready | resident memory at ready | after load (peak) |"
     yield "|---|---|---|---|"
     yield (f"| raw ASGI no-op | {report['floor']['ready_seconds']:.2f} s | {_mib(report['floor']['memory'])} | - |")

@@ -4,6 +4,7 @@ resident memory, stopped; nothing here imports the server package (assurance doe
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -57,6 +58,19 @@ class Server:
             "peak_rss_mib": [round(p["VmHWM"] / 1024, 1) for p in per],
         }
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server and its worker processes have used so far:
+        what a request costs, whatever else the machine runs meanwhile."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in (self.process.pid, *_children(self.process.pid)):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return total / tick
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -68,9 +82,10 @@ class Server:
 
 
 def start_service(policies: Path, work: Path, engine: str = "regopy", cache_entries: int | None = None,
-                  workers: int | None = None, extra_env: dict[str, str] | None = None,
+                  workers: int | None = None, processes: int | None = None, extra_env: dict[str, str] | None = None,
                   python: str = sys.executable) -> Server:
-    """``privacy-pdp serve`` of the installation ``python`` runs (by default this one)."""
+    """``privacy-pdp serve`` of the installation ``python`` runs (by default this one); ready
+    once every worker process has answered."""
     port = free_port()
     log_dir = work / f"decision-log-{port}"
     env = {**os.environ, "PDP_ENGINE": engine, "PDP_DECISION_LOG_DIR": str(log_dir), **(extra_env or {})}
@@ -78,9 +93,50 @@ def start_service(policies: Path, work: Path, engine: str = "regopy", cache_entr
         env["PDP_DECISION_CACHE_ENTRIES"] = str(cache_entries)
     if workers is not None:
         env["PDP_WORKERS"] = str(workers)
+    if processes is not None and processes > 1:
+        env["PDP_PROCESSES"] = str(processes)
     command = [python, "-m", "privacy_pdp", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--policies", str(policies), "--log-level", LOG_LEVEL]
-    return _start(f"service ({engine})", command, env, f"http://127.0.0.1:{port}", "/health", work)
+    server = _start(f"service ({engine})", command, env, f"http://127.0.0.1:{port}", "/health", work)
+    if processes and processes > 1:
+        _all_answer(server, processes)
+    server.notes.update({"processes": processes or 1, "threads_per_process": workers})
+    return server
+
+
+def _all_answer(server: Server, processes: int) -> None:
+    """Wait until ``processes`` distinct instances (labels.id) have answered /v1/config."""
+    seen: set[str] = set()
+    started = time.perf_counter() - server.ready_seconds
+    deadline = time.perf_counter() + READY_TIMEOUT
+    while len(seen) < processes and time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(server.url + "/v1/config", timeout=2) as response:
+                seen.add(json.loads(response.read())["result"]["labels"]["id"])
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, KeyError, ValueError):
+            time.sleep(0.02)
+    server.ready_seconds = time.perf_counter() - started
+    if len(seen) < processes:
+        server.stop()
+        raise RuntimeError(f"{server.name}: {len(seen)} of {processes} processes answered")
+
+
+def idle(server: Server, limit: float = 60.0) -> float:
+    """Wait until the server answers /health within 50 ms twice in a row (the work a load run
+    left queued is done); the seconds it took."""
+    started = time.perf_counter()
+    quick = 0
+    while quick < 2 and time.perf_counter() - started < limit:
+        t0 = time.perf_counter()
+        try:
+            with urllib.request.urlopen(server.url + "/health", timeout=limit):
+                pass
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        quick = quick + 1 if time.perf_counter() - t0 < 0.05 else 0
+        if quick < 2:
+            time.sleep(0.05)
+    return time.perf_counter() - started
 
 
 def start_floor(work: Path, python: str = sys.executable) -> Server:

@@ -21,7 +21,8 @@ from privacy_pdp.server.errors import INTERNAL_ERROR, BadRequest
 from privacy_pdp.server.models import ERRORS, BatchResponse
 from privacy_pdp.server.params import DataOptions, data_options, json_response
 from privacy_pdp.server.routes.data import body_schema, check_path, kind_of, requested_by
-from privacy_pdp.server.services import Services, ServicesDep
+from privacy_pdp.server.routes import services_of
+from privacy_pdp.server.services import Services
 
 router = APIRouter(tags=["batch"])
 
@@ -73,9 +74,10 @@ def item_body(services: Services, decided: Decided, options: DataOptions) -> dic
              openapi_extra=body_schema("BatchRequest"))
 @router.post("/v1/batch/data/{path:anypath}", response_model=BatchResponse, responses=_BATCH_RESPONSES,
              operation_id="batch", openapi_extra=body_schema("BatchRequest"))
-async def batch(request: Request, services: ServicesDep, path: str = "") -> Response:
+async def batch(request: Request, path: str = "") -> Response:
     """Many inputs, one request: e.g. every data flow a service is about to make."""
     started = time.perf_counter_ns()
+    services = services_of(request)
     options = data_options(request)
     check_path(path)
     inputs, common = await read_batch(services, request)

@@ -19,7 +19,8 @@ from privacy_pdp.server.decide import decide, provenance
 from privacy_pdp.server.errors import UNDEFINED_DOCUMENT, BadRequest, engine_error_response, error_response
 from privacy_pdp.server.models import ERRORS, DataResponse, DecisionResponse, ErrorV1
 from privacy_pdp.server.params import bool_param, data_options, json_response
-from privacy_pdp.server.services import ServicesDep, Services
+from privacy_pdp.server.routes import services_of
+from privacy_pdp.server.services import Services
 
 DECISION_PATH = "privacy/decision"
 
@@ -98,17 +99,18 @@ async def read_post_v1(services: Services, request: Request) -> tuple[Any, bool]
     openapi_extra=body_schema("DecisionRequest"),
     operation_id="privacy_decision",
 )
-async def privacy_decision(request: Request, services: ServicesDep) -> Response:
+async def privacy_decision(request: Request) -> Response:
     """May this company's user data go to this recipient, for this use? Allow or deny, with the
     clauses that decided and what an allowed flow must also do."""
-    return await post_data(request, services, "privacy/decision")
+    return await post_data(request, "privacy/decision")
 
 
 @router.get("/v1/data", response_model=DataResponse, responses=ERRORS, operation_id="get_data_root")
 @router.get("/v1/data/{path:anypath}", response_model=DataResponse, responses=ERRORS, operation_id="get_data")
-async def get_data(request: Request, services: ServicesDep, path: str = "") -> Response:
+async def get_data(request: Request, path: str = "") -> Response:
     """A document; ``input`` (JSON) in the query string."""
     started = time.perf_counter_ns()
+    services = services_of(request)
     input: Any = UNDEFINED
     raw_inputs = request.query_params.getlist("input")
     if raw_inputs:
@@ -122,9 +124,10 @@ async def get_data(request: Request, services: ServicesDep, path: str = "") -> R
              openapi_extra=body_schema("DataRequest"))
 @router.post("/v1/data/{path:anypath}", response_model=DataResponse, responses=ERRORS, operation_id="post_data",
              openapi_extra=body_schema("DataRequest"))
-async def post_data(request: Request, services: ServicesDep, path: str = "") -> Response:
+async def post_data(request: Request, path: str = "") -> Response:
     """A document evaluated with ``{"input": ...}``."""
     started = time.perf_counter_ns()
+    services = services_of(request)
     input, warn = await read_post_v1(services, request)
     return await answer_v1(services, request, path, input, warn, time.perf_counter_ns() - started, started)
 
@@ -157,12 +160,13 @@ async def answer_v0(services: Services, request: Request, path: str) -> Response
 
 @router.post("/", responses={404: {"model": ErrorV1}, **ERRORS}, operation_id="default_decision",
              openapi_extra=body_schema("DecisionInput"))
-async def default_decision(request: Request, services: ServicesDep) -> Response:
+async def default_decision(request: Request) -> Response:
     """The default decision (``PDP_DEFAULT_DECISION``, privacy/decision): raw input, bare answer."""
+    services = services_of(request)
     return await answer_v0(services, request, services.settings.default_decision)
 
 
 @router.post("/v0/data/{path:anypath}", responses={404: {"model": ErrorV1}, **ERRORS}, operation_id="post_data_v0")
-async def post_v0(request: Request, services: ServicesDep, path: str) -> Response:
+async def post_v0(request: Request, path: str) -> Response:
     """Data API v0: the request body is the input; the answer is the bare document."""
-    return await answer_v0(services, request, path)
+    return await answer_v0(services_of(request), request, path)

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 
 from privacy_pdp.server.models import HealthResponse
 from privacy_pdp.server.params import bool_param, json_response
-from privacy_pdp.server.services import Services, ServicesDep
+from privacy_pdp.server.routes import ServicesDep
+from privacy_pdp.server.services import Services
 
 router = APIRouter(tags=["health"])
 

@@ -19,7 +19,8 @@ from privacy_pdp.server.body import read_bytes
 from privacy_pdp.server.errors import COMPILE_MESSAGE, ApiError, BadRequest, NotFound, Unauthorized
 from privacy_pdp.server.models import Empty, ErrorV1, PolicyGet, PolicyList
 from privacy_pdp.server.params import bool_param, json_response
-from privacy_pdp.server.services import Services, ServicesDep
+from privacy_pdp.server.routes import ServicesDep
+from privacy_pdp.server.services import Services
 
 router = APIRouter(tags=["policies"])
 

@@ -23,7 +23,7 @@ from privacy_pdp.server.errors import RESOURCE_NOT_FOUND, BadRequest, engine_err
 from privacy_pdp.server.models import ERRORS, ErrorV1, Result
 from privacy_pdp.server.params import data_options, json_response
 from privacy_pdp.server.routes.data import body_schema, requested_by
-from privacy_pdp.server.services import ServicesDep
+from privacy_pdp.server.routes import ServicesDep
 
 router = APIRouter(tags=["query"])
 

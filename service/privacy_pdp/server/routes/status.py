@@ -12,7 +12,8 @@ from privacy_pdp.server.errors import COMPILE_MESSAGE
 from privacy_pdp.server.models import Result
 from privacy_pdp.server.params import bool_param, json_response
 from privacy_pdp.server.routes.health import plugin_states
-from privacy_pdp.server.services import Services, ServicesDep
+from privacy_pdp.server.routes import ServicesDep
+from privacy_pdp.server.services import Services
 
 router = APIRouter(tags=["status"])
 
