@@ -32,7 +32,12 @@ nested_fields := {
 #   reads them, so the log need not keep them), and the recipient's name when the
 #   recipient is another user (a person's name is personal data; a company's name stays,
 #   the audit needs it).
-mask := erasures(input)
+#   Reads the event's input alone (input.input), so that the service can cache the mask of
+#   a repeated decision: the mask of an event depends on nothing else.
+mask := erasures(input.input)
+
+# An event without an input has nothing to erase.
+default mask := set()
 
 # METADATA
 # title: Drop no decision
@@ -41,10 +46,9 @@ mask := erasures(input)
 #   decided. Add a rule here (drop if { ... } on the event) to drop events, as in OPA.
 default drop := false
 
-# The pointers to erase from one event. A key holding "/" or "%" is written
+# The pointers to erase for one decision input. A key holding "/" or "%" is written
 # percent-encoded, so that the pointer names that key and nothing else.
-erasures(event) := (outside | nested_outside) | person_names if {
-	doc := object.get(event, "input", null)
+erasures(doc) := (outside | nested_outside) | person_names if {
 	outside := {_pointer([key]) |
 		is_object(doc)
 		some key in object.keys(doc)
