@@ -23,6 +23,7 @@ from privacy_pdp.server import models
 from privacy_pdp.server.bundle import BundleService
 from privacy_pdp.server.decision_events import DecisionLogPort, open_decision_log
 from privacy_pdp.server.errors import install_handlers
+from privacy_pdp.server.fastpath import DecisionFastPath
 from privacy_pdp.server.decision_log.mask import policy_mask
 from privacy_pdp.server.metrics import Metrics, OpaHttpMiddleware
 from privacy_pdp.server.routes import batch, data, health, policies, query, status
@@ -34,6 +35,10 @@ DESCRIPTION = """Privacy disclosure decisions over Open Policy Agent's REST API:
 client at this service. Ask `POST /v1/data/privacy/decision` with `{"input": ...}`; the answer
 says allow or deny, the clauses of the company's own policy that decided, and what an allowed
 flow must also do. `POST /v1/batch/data/privacy/decision` answers many flows at once."""
+
+
+# OPA gzips answers of 1 KiB or more for clients that accept it (server.encoding.gzip).
+GZIP_MINIMUM_BYTES = 1024
 
 
 def create_app(
@@ -76,8 +81,10 @@ def create_app(
     install_handlers(app)
     for area in (data, batch, query, health, status, policies):
         app.include_router(area.router)
-    # OPA gzips answers of 1 KiB or more for clients that accept it (server.encoding.gzip).
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES)
+    # Decisions without query parameters skip the framework (server/fastpath.py); the
+    # outermost middleware counts every request and applies OPA's path rules to all.
+    app.add_middleware(DecisionFastPath, services=services, gzip_minimum_bytes=GZIP_MINIMUM_BYTES)
     app.add_middleware(OpaHttpMiddleware, metrics=metrics)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

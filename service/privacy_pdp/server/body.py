@@ -30,9 +30,7 @@ GZIP_TOO_LARGE = "compressed request body too large"
 
 async def read_bytes(request: Request, max_bytes: int) -> bytes:
     """The body, decompressed if sent with ``Content-Encoding: gzip``; at most max_bytes."""
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > max_bytes:
-        raise BadRequest(TOO_LARGE)
+    check_length(request.headers.get("content-length", ""), max_bytes)
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():  # stop reading as soon as the limit is passed
@@ -40,8 +38,18 @@ async def read_bytes(request: Request, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise BadRequest(TOO_LARGE)
         chunks.append(chunk)
-    raw = b"".join(chunks)
-    if "gzip" in request.headers.get("content-encoding", "").lower():
+    return decoded(b"".join(chunks), request.headers.get("content-encoding", ""), max_bytes)
+
+
+def check_length(content_length: str, max_bytes: int) -> None:
+    """Refuse a body whose announced length is over the limit before reading any of it."""
+    if content_length.isdigit() and int(content_length) > max_bytes:
+        raise BadRequest(TOO_LARGE)
+
+
+def decoded(raw: bytes, content_encoding: str, max_bytes: int) -> bytes:
+    """The body as sent, or gunzipped if its encoding says gzip."""
+    if "gzip" in content_encoding.lower():
         return _gunzip(raw, max_bytes)
     return raw
 
@@ -217,9 +225,13 @@ _INLINE_LIMIT = 64 << 10
 
 
 async def read_document(request: Request, max_bytes: int, max_depth: int, what: str = "body") -> Any:
-    """Read and parse the body; large or YAML bodies are parsed off the event loop."""
+    """Read and parse the body."""
     raw = await read_bytes(request, max_bytes)
-    content_type = request.headers.get("content-type", "")
+    return await parse_body(raw, request.headers.get("content-type", ""), max_depth, what)
+
+
+async def parse_body(raw: bytes, content_type: str, max_depth: int, what: str = "body") -> Any:
+    """``parse_document``, with large or YAML bodies parsed off the event loop."""
     if len(raw) > _INLINE_LIMIT or "yaml" in content_type.lower():
         return await asyncio.to_thread(parse_document, raw, content_type, max_depth, what)
     return parse_document(raw, content_type, max_depth, what)

@@ -9,6 +9,7 @@ item, all carrying the batch's id. 200 all answered, 207 mixed (items say
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,11 +17,11 @@ from fastapi.responses import Response
 
 from privacy_pdp.core.engine import UNDEFINED
 from privacy_pdp.server.body import read_document
-from privacy_pdp.server.decide import Decided, decide_many, new_id, provenance
+from privacy_pdp.server.decide import Decided, decide_many, new_id
 from privacy_pdp.server.errors import INTERNAL_ERROR, BadRequest
 from privacy_pdp.server.models import ERRORS, BatchResponse
 from privacy_pdp.server.params import DataOptions, data_options, json_response
-from privacy_pdp.server.routes.data import body_schema, check_path, kind_of, requested_by
+from privacy_pdp.server.routes.data import answer_body, body_schema, check_path, kind_of, requested_by
 from privacy_pdp.server.routes import services_of
 from privacy_pdp.server.services import Services
 
@@ -56,18 +57,10 @@ async def read_batch(services: Services, request: Request) -> tuple[dict[str, An
     return inputs, common
 
 
-def item_body(services: Services, decided: Decided, options: DataOptions) -> dict[str, Any]:
+def item_body(services: Services, path: str, decided: Decided, options: DataOptions) -> dict[str, Any]:
     if decided.error is not None:
         return {"code": INTERNAL_ERROR, "message": f"eval_error: {decided.error.message}", "decision_id": decided.decision_id}
-    body: dict[str, Any] = {}
-    if options.provenance:
-        body["provenance"] = provenance(services, decided.revision)
-    if options.with_metrics:
-        body["metrics"] = decided.metrics
-    if decided.evaluation is not None and decided.evaluation.defined:
-        body["result"] = decided.evaluation.value
-    body["decision_id"] = decided.decision_id
-    return body
+    return answer_body(services, path, decided, replace(options, explain_clauses=False))
 
 
 @router.post("/v1/batch/data", response_model=BatchResponse, responses=_BATCH_RESPONSES, operation_id="batch_root",
@@ -92,7 +85,7 @@ async def batch(request: Request, path: str = "") -> Response:
     services.metrics.batch_items.inc(len(ids))
     failed = sum(1 for d in decided if d.error is not None)
     answered = len(decided) - failed
-    responses = {key: item_body(services, d, options) for key, d in zip(ids, decided)}
+    responses = {key: item_body(services, path, d, options) for key, d in zip(ids, decided)}
     if failed and answered:
         for key, d in zip(ids, decided):
             responses[key]["http_status_code"] = "500" if d.error is not None else "200"

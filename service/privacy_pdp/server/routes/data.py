@@ -15,10 +15,10 @@ from fastapi.responses import Response
 from privacy_pdp.audit.explain import explain
 from privacy_pdp.core.engine import UNDEFINED, ref_for
 from privacy_pdp.server.body import check_depth, parse_json, read_document
-from privacy_pdp.server.decide import decide, provenance
+from privacy_pdp.server.decide import Decided, decide, provenance
 from privacy_pdp.server.errors import UNDEFINED_DOCUMENT, BadRequest, engine_error_response, error_response
 from privacy_pdp.server.models import ERRORS, DataResponse, DecisionResponse, ErrorV1
-from privacy_pdp.server.params import bool_param, data_options, json_response
+from privacy_pdp.server.params import DataOptions, bool_param, data_options, json_response
 from privacy_pdp.server.routes import services_of
 from privacy_pdp.server.services import Services
 
@@ -50,14 +50,8 @@ def kind_of(value: Any) -> str:
     return {list: "array", str: "string", bool: "bool", dict: "object"}.get(type(value), "number")
 
 
-async def answer_v1(services: Services, request: Request, path: str, input: Any, warn: bool, parse_ns: int,
-                    started_ns: int) -> Response:
-    options = data_options(request)
-    check_path(path)
-    decided = await decide(services, path, input, requested_by=requested_by(request), parse_ns=parse_ns,
-                           started_ns=started_ns)
-    if decided.error is not None:
-        return engine_error_response(decided.error)
+def answer_body(services: Services, path: str, decided: Decided, options: DataOptions) -> dict[str, Any]:
+    """The body of an answered decision (DataResponseV1; a batch item is one too)."""
     body: dict[str, Any] = {}
     if options.provenance:
         body["provenance"] = provenance(services, decided.revision)
@@ -69,16 +63,26 @@ async def answer_v1(services: Services, request: Request, path: str, input: Any,
             catalogue = services.catalogue(decided.revision)
             if catalogue is not None:
                 body["explanation"] = explain(decided.evaluation.value, catalogue).model_dump(mode="json")
+    body["decision_id"] = decided.decision_id
+    return body
+
+
+async def answer_v1(services: Services, request: Request, path: str, input: Any, warn: bool, parse_ns: int,
+                    started_ns: int) -> Response:
+    options = data_options(request)
+    check_path(path)
+    decided = await decide(services, path, input, requested_by=requested_by(request), parse_ns=parse_ns,
+                           started_ns=started_ns)
+    if decided.error is not None:
+        return engine_error_response(decided.error)
+    body = answer_body(services, path, decided, options)
     if warn:
         body["warning"] = MISSING_INPUT_WARNING
-    body["decision_id"] = decided.decision_id
     return json_response(body, options.pretty)
 
 
-async def read_post_v1(services: Services, request: Request) -> tuple[Any, bool]:
-    """(input, warn): OPA's DataRequestV1 - an object whose ``input`` is any JSON value."""
-    settings = services.settings
-    document = await read_document(request, settings.max_body_bytes, settings.max_nesting_depth)
+def input_of(document: Any) -> tuple[Any, bool]:
+    """(input, warn) of a parsed DataRequestV1: an object whose ``input`` is any JSON value."""
     if document is UNDEFINED or document is None:
         return UNDEFINED, True
     if not isinstance(document, dict):
@@ -89,6 +93,11 @@ async def read_post_v1(services: Services, request: Request) -> tuple[Any, bool]
     if input is None:
         return UNDEFINED, True
     return input, False
+
+
+async def read_post_v1(services: Services, request: Request) -> tuple[Any, bool]:
+    settings = services.settings
+    return input_of(await read_document(request, settings.max_body_bytes, settings.max_nesting_depth))
 
 
 @router.post(
