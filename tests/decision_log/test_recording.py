@@ -169,3 +169,21 @@ def test_bad_settings_name_the_setting(tmp_path: Path) -> None:
         DecisionLog.from_settings(settings(tmp_path, flush_seconds=5))
     with pytest.raises(ValueError, match="PDP_DECISION_LOG_UPLOAD_URL"):
         DecisionLog.from_settings(settings(tmp_path, upload_url="ftp://x"))
+
+
+def test_a_batchs_events_are_written_together_in_order_and_masked(tmp_path: Path) -> None:
+    batches = [[event(b * 100 + i, user_email="x@example.com") for i in range(100)] for b in range(30)]
+
+    async def scenario() -> dict:
+        async with DecisionLog.from_settings(settings(tmp_path, max_file_bytes=64 * 1024), mask=_erase_email) as log:
+            await asyncio.gather(*(log.record_many(batch) for batch in batches))
+            return log.stats()
+
+    run(scenario())
+    report = verify_directory(tmp_path)
+    assert report.ok and report.events == 3000, report.first_break
+    ids = [e["decision_id"] for e in read_events(tmp_path)]
+    for batch in batches:  # each batch's events are contiguous, in the order given
+        first = ids.index(batch[0]["decision_id"])
+        assert ids[first:first + 100] == [e["decision_id"] for e in batch]
+    assert all("user_email" not in e["input"] for e in read_events(tmp_path))

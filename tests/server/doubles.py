@@ -21,6 +21,11 @@ class MemoryDecisionLog:
             raise RuntimeError(self.refuse)
         self.events.append(event)
 
+    async def record_many(self, events: list[dict[str, Any]]) -> None:
+        if self.refuse:
+            raise RuntimeError(self.refuse)
+        self.events.extend(events)
+
     async def close(self) -> None:
         self.closed = True
 

@@ -26,6 +26,9 @@ class DecisionLogPort(Protocol):
     async def record(self, event: dict[str, Any]) -> None:
         """May wait (backpressure); raises when it cannot accept: the server then answers 503."""
 
+    async def record_many(self, events: list[dict[str, Any]]) -> None:
+        """record for several events (a batch's items) at once, in order."""
+
     async def close(self) -> None: ...
 
     def status(self) -> dict[str, Any]: ...
@@ -40,6 +43,9 @@ class NoDecisionLog:
         return None
 
     async def record(self, event: dict[str, Any]) -> None:
+        return None
+
+    async def record_many(self, events: list[dict[str, Any]]) -> None:
         return None
 
     async def close(self) -> None:

@@ -123,17 +123,21 @@ class DecisionLog:
     # --- recording ------------------------------------------------------------------
 
     async def record(self, event: dict[str, Any]) -> None:
+        await self.record_many([event])
+
+    async def record_many(self, events: list[dict[str, Any]]) -> None:
+        """Queue the events in order (a batch's items): all of them, or none when refused."""
         if self._state != "RUNNING":
             raise DecisionLogUnavailable(f"decision log is not running ({self._state.lower()})")
         self._inflight += 1
         try:
-            body = await self._body(event)
-            if body is None:
+            bodies = [body for body in [await self._body(event) for event in events] if body is not None]
+            if not bodies:
                 return
             await self._wait_for_room()
             if self._state not in ("RUNNING", "CLOSING"):
                 raise DecisionLogUnavailable("decision log closed")
-            self._writer.submit(body)
+            self._writer.submit(bodies)
         finally:
             self._inflight -= 1
 

@@ -39,7 +39,10 @@ class SegmentWriter:
         self.max_file_bytes = max_file_bytes
         self.flush_seconds = flush_seconds
         self._on_written = on_written
-        self._queue: queue.Queue[object] = queue.Queue()  # (monotonic time queued, body) | _STOP
+        # (monotonic time queued, [bodies]) | _STOP: a batch's events are queued in one item, so
+        # the writer thread is woken once per request, not once per event
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._queued_events = 0
         self._batch_since: float | None = None  # when the batch being written was first queued
         self._lock = threading.Lock()
         self._queued_bytes = 0
@@ -54,14 +57,17 @@ class SegmentWriter:
 
     # --- called from the event loop -------------------------------------------------
 
-    def submit(self, body: bytes) -> None:
+    def submit(self, bodies: list[bytes]) -> None:
+        """Queue events, in order, as one item."""
         with self._lock:
-            self._queued_bytes += len(body)
-        self._queue.put((time.monotonic(), body))
+            self._queued_bytes += sum(len(body) for body in bodies)
+            self._queued_events += len(bodies)
+        self._queue.put((time.monotonic(), bodies))
 
     @property
     def queue_depth(self) -> int:
-        return self._queue.qsize() + len(self._retry)
+        """Events queued and not yet written."""
+        return self._queued_events + len(self._retry)
 
     @property
     def queued_bytes(self) -> int:
@@ -164,10 +170,12 @@ class SegmentWriter:
         """Append a queued body to batch; True for the stop marker."""
         if item is _STOP:
             return True
-        queued_at, body = item  # type: ignore[misc]
+        queued_at, bodies = item  # type: ignore[misc]
         if self._batch_since is None:
             self._batch_since = queued_at
-        batch.append(body)
+        batch.extend(bodies)
+        with self._lock:
+            self._queued_events -= len(bodies)
         return False
 
     def _write(self, bodies: list[bytes]) -> bool:
