@@ -19,6 +19,8 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 GENESIS = "0" * 64
 CHAIN_FIELDS = ("hash", "prev_hash")
 _PREFIX = re.compile(rb'^\{"hash":"([0-9a-f]{64})","prev_hash":"([0-9a-f]{64})"[,}]')
@@ -36,11 +38,43 @@ def canonical(event: dict[str, Any]) -> bytes:
     form unique; allow_nan=False because NaN is not JSON.
     """
     body = {k: v for k, v in event.items() if k not in CHAIN_FIELDS}
+    fast = _fast_canonical(body)
+    if fast is not None:
+        return fast
     try:
         text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"decision-log event is not JSON: {exc}") from None
     return text.encode("ascii")
+
+
+def _fast_canonical(body: dict[str, Any]) -> bytes | None:
+    """The same bytes from orjson (a tenth of the time), or None where the two writers could
+    differ: floats (exponents are written differently, NaN is not refused), anything not
+    ASCII or DEL (escaped by the standard writer only), integers beyond 64 bits and non-string
+    keys (refused by orjson). tests/decision_log/test_chain.py holds the two together."""
+    if _holds_float(body):
+        return None
+    try:
+        text = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    if not text.isascii() or b"\x7f" in text:
+        return None
+    return text
+
+
+def _holds_float(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+        elif isinstance(node, float):
+            return True
+    return False
 
 
 def digest(prev_hash: str, body: bytes) -> str:
