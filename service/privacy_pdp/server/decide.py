@@ -195,7 +195,7 @@ def _count(services: Services, input: Any, evaluation: Evaluation | None, error:
         outcome = "allow" if evaluation.value["allow"] else "deny"
     else:
         outcome = "document"
-    services.metrics.decisions.labels(company=label, outcome=outcome).inc()
+    services.metrics.count_decision(label, outcome)
     if eval_ns:  # engine time only: a cache hit is counted by the cache
         services.metrics.evaluation.observe(eval_ns / 1e9)
 

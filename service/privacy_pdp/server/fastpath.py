@@ -5,20 +5,21 @@ Every decision a microservice asks is this request. Through FastAPI it paid for 
 the exception and exit-stack middlewares, a Request object and a Response class: about half
 of the server's CPU per cached decision. Here it costs the work itself: read the body, parse
 it, decide, write the answer. The answer is the route's (``routes/data.py`` builds both
-bodies with the same functions), gzip'd by the same middleware as every other answer, and
-every failure is answered in OPA's error shape, as the app's handlers answer it. Requests
-with query parameters (``pretty``, ``metrics``, ``explain``...), YAML bodies and other paths
-go to the app.
+bodies with the same functions), gzip'd by the rule of the app's GZip middleware, and every
+failure is answered in OPA's error shape, as the app's handlers answer it
+(``tests/server/test_fastpath.py`` holds the two paths together). Requests with query
+parameters (``pretty``, ``metrics``, ``explain``...), YAML bodies and other paths go to the app.
 
 It sits inside OpaHttpMiddleware, which counts the request and applies OPA's path rules.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
+import zlib
 from typing import Any
 
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -42,20 +43,30 @@ class DecisionFastPath:
     def __init__(self, app: ASGIApp, services: Services, gzip_minimum_bytes: int):
         self.app = app
         self.services = services
-        self.answer = GZipMiddleware(self._answer, minimum_size=gzip_minimum_bytes)
+        self.gzip_minimum_bytes = gzip_minimum_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if _takes(scope):
-            await self.answer(scope, receive, send)
-        else:
+        if not _takes(scope):
             await self.app(scope, receive, send)
-
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+            return
         try:
             response = await self._decide(scope, receive)
         except ClientGone:
             return
-        await response(scope, receive, send)
+        await self._send(scope, send, response.status_code, bytes(response.body))
+
+    async def _send(self, scope: Scope, send: Send, status: int, body: bytes) -> None:
+        """The answer as Starlette's GZipMiddleware would pass it on: answers of at least the
+        minimum size vary on Accept-Encoding and are gzip'd for clients that accept it."""
+        headers = [(b"content-type", b"application/json")]
+        if len(body) >= self.gzip_minimum_bytes:
+            headers.append((b"vary", b"Accept-Encoding"))
+            if any(name == b"accept-encoding" and b"gzip" in value for name, value in scope["headers"]):
+                body = await _gzip(body)
+                headers.append((b"content-encoding", b"gzip"))
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     async def _decide(self, scope: Scope, receive: Receive) -> Response:
         started = time.perf_counter_ns()
@@ -87,6 +98,20 @@ class DecisionFastPath:
         except Exception as exc:  # as the app's last handler: logged, answered in OPA's shape
             log.exception("unexpected error on POST %s", scope["path"])
             return error_response(500, "internal_error", f"unexpected error: {type(exc).__name__}")
+
+
+async def _gzip(body: bytes) -> bytes:
+    if len(body) >= _GZIP_IN_THREAD_BYTES:  # as Starlette does: a large body off the event loop
+        return await asyncio.to_thread(_deflate, body)
+    return _deflate(body)
+
+
+def _deflate(body: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return compressor.compress(body) + compressor.flush()
+
+
+_GZIP_IN_THREAD_BYTES = 128 << 10
 
 
 def _takes(scope: Scope) -> bool:

@@ -46,6 +46,25 @@ class Metrics:
             registry=self.registry,
         )
         self.batch_items = Counter("pdp_batch_items", "Inputs answered through the batch API.", registry=self.registry)
+        # Children by label values: prometheus-client's labels() costs a few µs a call, three
+        # calls a decision; the label sets are bounded (handlers, codes, companies, outcomes).
+        self._http: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+        self._decisions: dict[tuple[str, str], Any] = {}
+
+    def observe_request(self, code: str, handler: str, method: str, seconds: float) -> None:
+        key = (code, handler, method)
+        children = self._http.get(key)
+        if children is None:
+            labels = {"code": code, "handler": handler, "method": method}
+            children = self._http[key] = (self.request_duration.labels(**labels), self.requests.labels(**labels))
+        children[0].observe(seconds)
+        children[1].inc()
+
+    def count_decision(self, company: str, outcome: str) -> None:
+        child = self._decisions.get((company, outcome))
+        if child is None:
+            child = self._decisions[(company, outcome)] = self.decisions.labels(company=company, outcome=outcome)
+        child.inc()
 
     def watch(self, services: Services) -> None:
         """Read the runtime's and the decision log's state at each scrape."""
@@ -163,6 +182,4 @@ class OpaHttpMiddleware:
                 await self.app(scope, receive, send_and_note)
         finally:
             verb = method.lower() if method in _METHODS else "other"
-            labels = {"code": str(status["code"]), "handler": handler_label(path), "method": verb}
-            self.metrics.request_duration.labels(**labels).observe(self.clock() - started)
-            self.metrics.requests.labels(**labels).inc()
+            self.metrics.observe_request(str(status["code"]), handler_label(path), verb, self.clock() - started)
