@@ -52,6 +52,9 @@ def serve(
         Optional[float], typer.Option(help="seconds without an answer from the bundle source before decisions "
                                            "fail closed [PDP_BUNDLE_MAX_STALENESS_SECONDS]")
     ] = None,
+    access_log: Annotated[
+        Optional[bool], typer.Option("--access-log/--no-access-log", help="a line per request [PDP_ACCESS_LOG, default: off]")
+    ] = None,
     log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
 ) -> None:
     """Serve decisions over OPA's Data API (settings: PDP_* variables; options win)."""
@@ -64,7 +67,7 @@ def serve(
     remote = bundle is not None and bundle.startswith(("http://", "https://"))
     overrides = {
         "policies": policies, "workers": workers, "processes": processes, "default_decision": default_decision,
-        "decision_log_dir": decision_log_dir,
+        "decision_log_dir": decision_log_dir, "access_log": access_log,
         "bundle_url": bundle if remote else None, "bundle_path": Path(bundle) if bundle and not remote else None,
         "bundle_verification_key": verification_key, "bundle_verification_key_id": verification_key_id,
         "bundle_signing_alg": signing_alg, "bundle_max_staleness_seconds": max_staleness,
@@ -85,7 +88,7 @@ def serve(
     _log_to_stderr(log_level)
     # Graceful shutdown on SIGTERM/SIGINT runs the app's lifespan end: the decision log flushes.
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10,
-                timeout_keep_alive=KEEP_ALIVE_SECONDS)
+                timeout_keep_alive=KEEP_ALIVE_SECONDS, access_log=settings.access_log)
 
 
 def _log_to_stderr(level: str) -> None:

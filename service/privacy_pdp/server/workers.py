@@ -82,4 +82,4 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
     export(overrides)
     uvicorn.run(f"{__name__}:app", factory=True, workers=settings.processes, host=host, port=port,
                 log_level=log_level, timeout_graceful_shutdown=10,
-                timeout_keep_alive=keep_alive_seconds)
+                timeout_keep_alive=keep_alive_seconds, access_log=settings.access_log)
