@@ -60,7 +60,7 @@ async def read_batch(services: Services, request: Request) -> tuple[dict[str, An
 def item_body(services: Services, path: str, decided: Decided, options: DataOptions) -> dict[str, Any]:
     if decided.error is not None:
         return {"code": INTERNAL_ERROR, "message": f"eval_error: {decided.error.message}", "decision_id": decided.decision_id}
-    return answer_body(services, path, decided, replace(options, explain_clauses=False))
+    return answer_body(services, path, decided, options)
 
 
 @router.post("/v1/batch/data", response_model=BatchResponse, responses=_BATCH_RESPONSES, operation_id="batch_root",
@@ -71,7 +71,7 @@ async def batch(request: Request, path: str = "") -> Response:
     """Many inputs, one request: e.g. every data flow a service is about to make."""
     started = time.perf_counter_ns()
     services = services_of(request)
-    options = data_options(request)
+    options = replace(data_options(request), explain_clauses=False)  # clauses are explained one decision at a time
     check_path(path)
     inputs, common = await read_batch(services, request)
     parse_ns = time.perf_counter_ns() - started
