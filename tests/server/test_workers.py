@@ -8,6 +8,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from typer.testing import CliRunner
+
+from privacy_pdp.cli import app as cli_app
 from privacy_pdp.server import workers
 from privacy_pdp.server.settings import Settings, SettingsError, load_settings
 
@@ -54,3 +57,7 @@ def test_two_processes_answer_and_log_every_decision(tmp_path: Path, monkeypatch
     logged = {json.loads(line)["decision_id"] for segment in log_dir.glob("worker-*/*.jsonl")
               for line in segment.read_text().splitlines() if line.strip()}
     assert logged == ids
+    verified = CliRunner().invoke(cli_app, ["logs", "verify", str(log_dir)])
+    assert verified.exit_code == 0, verified.output
+    assert "worker-0:" in verified.output and "worker-1:" in verified.output
+    assert sum(int(line.split()[1]) for line in verified.output.splitlines() if line.startswith("OK ")) == 20
