@@ -151,18 +151,26 @@ class _TracingOpa(OpaGoEngine):
         segments = path_segments(path)
         if not all(is_identifier(s) for s in segments):
             return self.evaluate(path), None, None
+        engine = self.pool.take()  # the report and the trace are the last evaluation's of that engine
         try:
-            evaluation = Evaluation(True, self._engine.eval_document(".".join(segments), None,
-                                                                     coverage=coverage, trace=trace))
-        except OpaUndefinedError:
-            evaluation = Evaluation(False)
-        except self._error_type as exc:
-            raise EngineError(exc.message) from None
-        return evaluation, self._engine.last_coverage, self._engine.last_trace
+            try:
+                evaluation = Evaluation(True, engine.eval_document(".".join(segments), None,
+                                                                   coverage=coverage, trace=trace))
+            except OpaUndefinedError:
+                evaluation = Evaluation(False)
+            except self._error_type as exc:
+                raise EngineError(exc.message) from None
+            return evaluation, engine.last_coverage, engine.last_trace
+        finally:
+            self.pool.give(engine)
 
     def side(self, query: str) -> Any:
         """The value a query binds to failure.SIDE (raises when it binds none)."""
-        return self._engine.eval_query(query)[0][failures.SIDE]
+        engine = self.pool.take()
+        try:
+            return engine.eval_query(query)[0][failures.SIDE]
+        finally:
+            self.pool.give(engine)
 
 
 class _CapturingOpa:
