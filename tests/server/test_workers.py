@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -61,3 +65,18 @@ def test_two_processes_answer_and_log_every_decision(tmp_path: Path, monkeypatch
     assert verified.exit_code == 0, verified.output
     assert "worker-0:" in verified.output and "worker-1:" in verified.output
     assert sum(int(line.split()[1]) for line in verified.output.splitlines() if line.startswith("OK ")) == 20
+
+
+def test_a_policy_set_that_does_not_compile_stops_the_server_with_the_error(tmp_path: Path) -> None:
+    # uvicorn restarts a worker that dies: without the parent's check the workers would
+    # crash and restart for ever
+    policies = tmp_path / "policies"
+    shutil.copytree(POLICIES, policies)
+    (policies / "broken.rego").write_text("package broken\n\nx := \n")
+    done = subprocess.run(
+        [sys.executable, "-m", "privacy_pdp", "serve", "--port", "1", "--policies", str(policies)],
+        env={**os.environ, "PDP_PROCESSES": "2", "PDP_DECISION_LOG_DIR": str(tmp_path / "log")},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2
+    assert "broken.rego:3" in done.stderr

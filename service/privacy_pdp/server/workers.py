@@ -65,13 +65,15 @@ def export(overrides: dict[str, Any]) -> None:
 
 
 def check(settings: Settings) -> None:
-    """Fail at start-up in the parent when the policy directory cannot be read. (Compiling
-    is left to the workers, so that the parent holds no engine: a worker that cannot start
-    makes uvicorn stop the whole server, naming the error.)"""
+    """Fail at start-up in the parent when the policy directory cannot be read or compiled:
+    uvicorn restarts a worker that dies, so a policy set that cannot compile would have the
+    workers die and restart for ever instead of the server stopping with the error. The
+    parent's engine is dropped at once; the workers compile their own."""
     if settings.bundle_path is None and settings.bundle_url is None:
+        from privacy_pdp.core.engine import engine_for
         from privacy_pdp.core.policyset import load_directory
 
-        load_directory(settings.policies)
+        engine_for(settings.engine, load_directory(settings.policies))
 
 
 def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log_level: str,
