@@ -61,6 +61,11 @@ requested_by_subject if _get(document, "requested_by_subject", false) == true
 # key is under a root exactly when the root is in the key's lineage (the key and its
 # ancestors at the dots), and a root is under the key exactly when the root starts with
 # the key and a dot. The lineages of the requested keys are worked out once per decision.
+#
+# Most rules do not match, so each lineage walk is guarded by one builtin call that any
+# match passes: a key under (or equal to) a root, followed by a dot, starts with the root.
+# The guard alone would also pass a root that ends inside a segment (user.device.cookie
+# for user.device.cookie_id); the walk after it decides.
 _lineage(key) := array.concat([substring(key, 0, i) | some i in indexof_n(key, ".")], [key])
 
 _use_lineage := _lineage(use)
@@ -73,6 +78,7 @@ _category_dotted := [concat("", [c, "."]) | some c in categories]
 
 # The subject expressly consented to this use or to a broader one.
 consented(data_use) if {
+	strings.any_prefix_match(concat("", [data_use, "."]), consents)
 	some key in _lineage(data_use)
 	key in consents
 }
@@ -81,6 +87,7 @@ opted_out(choice) if choice in opt_outs
 
 # The requested use is one of roots or below one of them.
 use_under(roots) if {
+	strings.any_prefix_match(_use_dotted, roots)
 	some key in _use_lineage
 	key in roots
 }
@@ -92,6 +99,7 @@ use_overlaps(roots) if strings.any_prefix_match(roots, _use_dotted)
 
 # Every requested category sits under one of roots (for permitting rules).
 all_categories_under(roots) if {
+	strings.any_prefix_match(_category_dotted, roots)
 	count(_category_lineages) == count(categories) # a category that is no string sits under nothing
 	every lineage in _category_lineages {
 		some key in lineage
@@ -101,6 +109,7 @@ all_categories_under(roots) if {
 
 # Some requested category overlaps one of roots (for forbidding rules).
 any_category_overlaps(roots) if {
+	strings.any_prefix_match(_category_dotted, roots)
 	some lineage in _category_lineages
 	some key in lineage
 	key in roots
