@@ -78,7 +78,6 @@ _category_dotted := [concat("", [c, "."]) | some c in categories]
 
 # The subject expressly consented to this use or to a broader one.
 consented(data_use) if {
-	strings.any_prefix_match(concat("", [data_use, "."]), consents)
 	some key in _lineage(data_use)
 	key in consents
 }
