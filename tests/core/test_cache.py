@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from privacy_pdp.core.cache import DecisionCache, canonical_key, deterministic
@@ -94,3 +96,12 @@ def test_a_policy_reading_the_clock_or_chance_is_not_deterministic() -> None:
     assert not deterministic(["package a\n\nx := time.now_ns()\n"])
     assert not deterministic(["package a\n\nx := rand.intn(\"k\", 10)\n"])
     assert not deterministic(["package a\n\nx := http.send({\"url\": input.u})\n"])
+
+
+def test_an_entry_takes_the_memory_of_its_answer_not_of_a_write_buffer() -> None:
+    cache = DecisionCache(10)
+    cache.invalidate("r1")
+    key = canonical_key("r1", "p", {"company": "kallu"})
+    cache.put(key, "r1", Evaluation(True, {"allow": False, "reasons": ["x" * 100]}))
+    (blob,) = cache._entries.values()
+    assert blob is not None and sys.getsizeof(blob) < len(blob) + 64  # not orjson's 4 KiB buffer

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
 import pytest
@@ -43,3 +44,8 @@ def test_values_the_fast_writer_would_write_differently_come_out_standard(value:
 def test_nan_is_refused_as_before() -> None:
     with pytest.raises(ValueError):
         canonical({"input": {"x": math.nan}})
+
+
+def test_a_queued_line_takes_the_memory_of_its_bytes() -> None:
+    line = canonical({"decision_id": "d", "input": {"company": "kallu"}})
+    assert sys.getsizeof(line) < len(line) + 64  # not orjson's 4 KiB buffer

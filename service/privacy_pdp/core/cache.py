@@ -123,6 +123,8 @@ def _encode(value: Any) -> bytes | None:
     """JSON bytes, or None for a value orjson cannot write (a lone surrogate, an integer
     beyond 64 bits): such answers are not cached."""
     try:
-        return orjson.dumps(value)
+        # a copy: orjson's bytes keep the 4 KiB buffer it wrote into (10,000 answers of
+        # 300 bytes took 40 MiB instead of 4)
+        return bytes(memoryview(orjson.dumps(value)))
     except (TypeError, orjson.JSONEncodeError):
         return None
