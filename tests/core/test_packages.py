@@ -20,7 +20,15 @@ def test_the_decision_logs_package_stands_alone(policies: PolicySet) -> None:
     alone = package_alone(policies, "system.log")
     assert alone is not None
     assert set(alone.modules) == {"system/log.rego"}
-    assert alone.data is policies.data
+    assert alone.data == {}  # the policies keep no data under system/log
+
+
+def test_a_package_alone_keeps_the_data_under_its_own_path_only() -> None:
+    data = {"system": {"log": {"limits": {"n": 3}}, "other": 1}, "privacy": {"big": list(range(100))}}
+    alone = package_alone(PolicySet({"a.rego": "package system.log\n\nx := data.system.log.limits.n\n"}, data, "r"),
+                          "system.log")
+    assert alone is not None and alone.data == {"system": {"log": {"limits": {"n": 3}}}}
+    assert RegoEngine(alone, ("system/log/x",)).evaluate("system/log/x").value == 3
 
 
 @pytest.mark.parametrize("body", [
