@@ -187,3 +187,32 @@ def test_a_batchs_events_are_written_together_in_order_and_masked(tmp_path: Path
         first = ids.index(batch[0]["decision_id"])
         assert ids[first:first + 100] == [e["decision_id"] for e in batch]
     assert all("user_email" not in e["input"] for e in read_events(tmp_path))
+
+
+def test_under_backpressure_requests_get_room_in_the_order_they_came(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow disk: the queue stays full, so every record waits. Each gets room in its turn;
+    none is overtaken by a later one (polling alone let later requests in first)."""
+    real_write = writer_module._write_all
+
+    def slow_write(fd: int, blob: bytes) -> None:
+        time.sleep(0.02)
+        real_write(fd, blob)
+
+    monkeypatch.setattr(writer_module, "_write_all", slow_write)
+
+    async def scenario() -> list[int]:
+        done: list[int] = []
+        async with DecisionLog.from_settings(settings(tmp_path, queue_max_events=2, backpressure_seconds=20)) as log:
+            async def one(n: int) -> None:
+                await asyncio.sleep(n * 0.003)  # arrive in order, while the queue is full
+                await log.record(event(n))
+                done.append(n)
+
+            await asyncio.gather(*(one(n) for n in range(40)))
+        return done
+
+    done = run(scenario())
+    waited = done[2:]  # the first ones found room at once
+    assert waited == sorted(waited), done
+    assert verify_directory(tmp_path).events == 40

@@ -10,6 +10,7 @@ instead of answering a decision nobody logged. No disk I/O happens on the event 
 from __future__ import annotations
 
 import asyncio
+import collections
 import fcntl
 import logging
 import os
@@ -52,6 +53,7 @@ class DecisionLog:
         self._message: str | None = None
         self._lock_fd = -1
         self._inflight = 0
+        self._waiters: collections.deque[asyncio.Event] = collections.deque()  # waiting for room, in order
         self.dropped = 0  # accepted but not written (only when the writer cannot finish at shutdown)
         self.refused = 0  # record() raised DecisionLogUnavailable: the caller answered 503
         self.policy_dropped = 0  # system.log.drop said so
@@ -169,21 +171,36 @@ class DecisionLog:
         )
 
     async def _wait_for_room(self) -> None:
+        """Return once there is room. Waiters pass in the order they came, and nobody passes
+        them while they wait: with polling alone new requests took the room first, and some
+        waited seconds. Each waiter that leaves the line tells the next to look at once."""
         self._check_writer()
-        if self._room():
+        if not self._waiters and self._room():
             return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.config.backpressure_seconds
-        while True:
-            await asyncio.sleep(_POLL)
-            self._check_writer()
-            if self._room():
-                return
-            if loop.time() >= deadline:
-                self.refused += 1
-                raise DecisionLogUnavailable(
-                    f"decision-log buffer full ({self._full_reason()}); waited {self.config.backpressure_seconds:g} s"
-                )
+        turn = asyncio.Event()
+        self._waiters.append(turn)
+        try:
+            while not (self._waiters[0] is turn and self._room()):
+                if loop.time() >= deadline:
+                    self._refuse()
+                turn.clear()
+                try:
+                    await asyncio.wait_for(turn.wait(), _POLL)
+                except asyncio.TimeoutError:
+                    pass
+                self._check_writer()
+        finally:
+            self._waiters.remove(turn)
+            if self._waiters:
+                self._waiters[0].set()
+
+    def _refuse(self) -> None:
+        self.refused += 1
+        raise DecisionLogUnavailable(
+            f"decision-log buffer full ({self._full_reason()}); waited {self.config.backpressure_seconds:g} s"
+        )
 
     def _check_writer(self) -> None:
         if self._writer.fatal or not self._writer.alive:
