@@ -82,8 +82,12 @@ async def decide(
         outcome = None
     except EngineError as exc:
         outcome = exc
-    return await conclude(services, path, input, outcome, requested_by=requested_by, parse_ns=parse_ns,
-                          started_ns=started_ns, batch_decision_id=batch_decision_id)
+    decided, event, engine_ns = _conclusion(services, path, input, outcome, requested_by=requested_by,
+                                            started_ns=started_ns, parse_ns=parse_ns,
+                                            batch_decision_id=batch_decision_id)
+    await record(services, [event])
+    _count(services, input, decided.evaluation, decided.error, engine_ns)
+    return decided
 
 
 async def decide_many(
@@ -108,27 +112,6 @@ async def decide_many(
     return [decided for decided, _, _ in concluded]
 
 
-async def conclude(
-    services: Services,
-    path: str,
-    input: Any,
-    outcome: Answer | EngineError | None,
-    *,
-    requested_by: str,
-    started_ns: int,
-    parse_ns: int = 0,
-    batch_decision_id: str | None = None,
-) -> Decided:
-    """Record and count one evaluated decision. ``outcome`` None: no policy set is active
-    (OPA before its first bundle: every document undefined)."""
-    decided, event, engine_ns = _conclusion(services, path, input, outcome, requested_by=requested_by,
-                                            started_ns=started_ns, parse_ns=parse_ns,
-                                            batch_decision_id=batch_decision_id)
-    await record(services, [event])
-    _count(services, input, decided.evaluation, decided.error, engine_ns)
-    return decided
-
-
 def _conclusion(
     services: Services,
     path: str,
@@ -140,7 +123,8 @@ def _conclusion(
     parse_ns: int = 0,
     batch_decision_id: str | None = None,
 ) -> tuple[Decided, dict[str, Any], int]:
-    """(the decision, its log event, engine time to count: 0 for a cache hit)."""
+    """(the decision, its log event, engine time to count: 0 for a cache hit). ``outcome``
+    None: no policy set is active (OPA before its first bundle: every document undefined)."""
     decision_id = new_id()
     evaluation: Evaluation | None
     error: EngineError | None = None

@@ -23,8 +23,10 @@ LOG_LEVEL = "warning"  # uvicorn's access log at info writes a line per request:
 
 
 def free_port() -> int:
-    """A port below the kernel's ephemeral range: wrk's own connections draw from that range
-    and could take a port picked there before the server binds it."""
+    """A free port below the kernel's ephemeral range (Linux: 32768-60999). A port from
+    ``bind(0)`` lies in that range, where the kernel also draws the ports of outgoing
+    connections: wrk's or a test's own connections could take it before the server binds
+    it ("address already in use"). A bind check leaves out ports something listens on."""
     for _ in range(200):
         port = random.randrange(20000, 32768)
         with socket.socket() as s:
