@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 def bench(
     policies: PolicyDir = DEFAULT_POLICIES,
-    seconds: Annotated[float, typer.Option(help="seconds per HTTP load run")] = 5.0,
+    seconds: Annotated[float, typer.Option(min=1.0, help="seconds per HTTP load run (wrk runs whole seconds)")] = 5.0,
     size: Annotated[int, typer.Option(help="distinct inputs of the in-process corpus (at least 1,000)")] = 1200,
     seed: Annotated[int, typer.Option(help="seed of the corpus")] = 20261211,
     engine: Annotated[Optional[list[str]], typer.Option(help="engines to measure (default: regopy and opa)")] = None,

@@ -72,7 +72,8 @@ def run(
     result: dict[str, Any] = {"machine": machine(client), "seed": seed, "revision": policy_set.revision,
                               "server_python": server_python}
     cpus = result["machine"]["cpus_usable"] or 1
-    needed = size + (httpbench.pool_size(concurrency) if http else 0)
+    layout_runs = 2 if compare_layouts and cpus > 1 else 0
+    needed = size + (httpbench.pool_size(concurrency, layout_runs) if http else 0)
     progress(f"drawing {needed:,} distinct inputs (seed {seed})")
     everything = corpus_module.corpus(policy_set, needed, seed)
     inputs, pool = everything[:size], everything[size:]
@@ -82,7 +83,7 @@ def run(
         with tempfile.TemporaryDirectory(prefix="pdp-bench-") as tmp:
             work = Path(tmp)
             floor = httpbench.floor(work, concurrency, seconds, progress, server_python)
-            plan = httpbench.bodies(inputs, pool, concurrency)
+            plan = httpbench.bodies(inputs, pool, concurrency, layout_runs)
             services = []
             for engine in http_engines:
                 try:
@@ -93,7 +94,7 @@ def run(
                     services.append({"engine": engine, "error": str(exc)[:500]})
             result["http"] = {"floor": floor, "services": services, "seconds_per_run": seconds,
                               "processes": processes, "threads_per_process": workers}
-            if compare_layouts and cpus > 1:
+            if layout_runs:
                 try:
                     result["http"]["layouts"] = httpbench.layouts(Path(policies).resolve(), work, plan, seconds,
                                                                   floor["runs"], cpus, progress, server_python)

@@ -46,7 +46,7 @@ def _batch(docs: Sequence[dict[str, Any]]) -> bytes:
 
 
 def bodies(repeated: Sequence[dict[str, Any]], pool: Sequence[dict[str, Any]],
-           concurrency: Sequence[int] = CONCURRENCY) -> dict[tuple[str, int], tuple[str, list[bytes], str]]:
+           concurrency: Sequence[int] = CONCURRENCY, layouts: int = 2) -> dict[tuple[str, int], tuple[str, list[bytes], str]]:
     """(scenario, concurrency) -> (path, bodies, mode); distinct runs get disjoint slices of pool."""
     plan: dict[tuple[str, int], tuple[str, list[bytes], str]] = {}
     singles = [_single(d) for d in repeated[:5]]
@@ -61,7 +61,7 @@ def bodies(repeated: Sequence[dict[str, Any]], pool: Sequence[dict[str, Any]],
         plan[("batch_cold", c)] = (BATCH_PATH, [_batch(chunk[i:i + BATCH_SIZE]) for i in range(0, len(chunk), BATCH_SIZE)],
                                    "once")
         cursor += len(chunk)
-    for n in range(2):  # the layout comparison's distinct runs
+    for n in range(layouts):  # the layout comparison's distinct runs
         plan[(f"layout_distinct_{n}", LAYOUT_CONCURRENCY)] = (
             DECISION_PATH, [_single(d) for d in pool[cursor:cursor + SINGLES_PER_RUN]], "once")
         cursor += SINGLES_PER_RUN

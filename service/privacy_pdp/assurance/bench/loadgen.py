@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -97,7 +98,8 @@ def _wrk(url: str, path: str, bodies: Sequence[bytes], mode: str, concurrency: i
     if not data.exists():
         data.write_bytes(b"\n".join(bodies) + b"\n")
     threads = max(1, min(2, concurrency))
-    command = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds:g}s", "--timeout", "10s",
+    duration = f"{max(1, math.ceil(seconds))}s"  # wrk takes whole seconds only
+    command = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", duration, "--timeout", "10s",
                "-s", str(script), url + path, "--", str(data), mode, str(threads)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     found = re.search(r"^WRKJSON (.*)$", done.stdout, re.MULTILINE)
