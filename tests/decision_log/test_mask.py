@@ -177,3 +177,19 @@ def _object_properties(schema: dict[str, Any]) -> list[str]:
         if "properties" in option:
             return list(option["properties"])
     return []
+
+
+def test_without_a_log_package_the_engine_is_not_asked(policies: PolicySet) -> None:
+    # a path not compiled in costs regopy a compile per query: asked per event, it stalled
+    # the server under load
+    from privacy_pdp.server.runtime import PolicyRuntime
+
+    bare = PolicySet({k: v for k, v in policies.modules.items() if not k.startswith("system/")}, policies.data, "r")
+    assert PolicyRuntime(bare, workers=1).has_log_policy is False
+    assert PolicyRuntime(policies, workers=1).has_log_policy is True
+
+    async def evaluate(path: str, value: Any) -> Evaluation:
+        raise AssertionError(f"the engine was asked for {path}")
+
+    original = event(1, user_email="x@example.com")
+    assert run(policy_mask(evaluate, present=lambda: False)(original)) == original

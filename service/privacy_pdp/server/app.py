@@ -57,7 +57,8 @@ def create_app(
     runtime = PolicyRuntime(policy_set, workers=settings.workers, engine=settings.engine,
                             cache_entries=settings.decision_cache_entries)  # compiles now: fail at start-up
     metrics = Metrics()
-    log = decision_log if decision_log is not None else open_decision_log(settings, mask=policy_mask(runtime.evaluation))
+    log = decision_log if decision_log is not None else open_decision_log(
+        settings, mask=policy_mask(runtime.evaluation, present=lambda: runtime.has_log_policy))
     bundles = BundleService(settings, runtime) if policy_set is None else None
     services = Services(settings=settings, runtime=runtime, decision_log=log, metrics=metrics, bundles=bundles)
     metrics.watch(services)

@@ -43,6 +43,7 @@ class Active:
     alone: dict[str, Engine] = field(default_factory=dict)  # path -> engine of that package alone
     # path -> the only input fields that package reads: evaluated on them alone, and cached
     reads: dict[str, frozenset[str]] = field(default_factory=dict)
+    log_policy: bool = False  # the set has a system.log package (decision-log mask and drop)
 
     def engine_for(self, path: str) -> Engine:
         return self.alone.get(path.strip("/"), self.engine)
@@ -113,6 +114,14 @@ class PolicyRuntime:
         return active.revision if active else ""
 
     @property
+    def has_log_policy(self) -> bool:
+        """The active set has a system.log package: without one there is nothing to mask or
+        drop, and nothing to ask the engine (a path that is not compiled in costs regopy a
+        compile per query)."""
+        active = self._active
+        return active is not None and active.log_policy
+
+    @property
     def policy_set(self) -> PolicySet | None:
         active = self._active
         return active.engine.policy_set if active else None
@@ -141,7 +150,8 @@ class PolicyRuntime:
             raise
         cacheable = deterministic(policy_set.modules.values())
         with self._swap:
-            self._active = Active(engine, policy_set.revision, _now(), cacheable, alone, reads)
+            self._active = Active(engine, policy_set.revision, _now(), cacheable, alone, reads,
+                                  policy_set.has_package(LOG_POLICY_PACKAGE))
             self.cache.invalidate(policy_set.revision)
             self.last_failure = None
             self.activations += 1

@@ -167,7 +167,7 @@ class Evaluated(Protocol):
 Evaluate = Callable[[str, Any], Awaitable[Evaluated]]
 
 
-def policy_mask(evaluate: Evaluate, package: str = PACKAGE_PATH) -> MaskFunction:
+def policy_mask(evaluate: Evaluate, package: str = PACKAGE_PATH, present: Callable[[], bool] = lambda: True) -> MaskFunction:
     """A mask callable for DecisionLog from a policy runtime's async ``evaluate(path, input)``.
 
     The ``system.log`` package is evaluated once on the event (one query instead of OPA's
@@ -176,10 +176,13 @@ def policy_mask(evaluate: Evaluate, package: str = PACKAGE_PATH) -> MaskFunction
     the unmasked event, as OPA does); its ``mask`` rules are then applied. An absent
     package or rule means nothing to drop / nothing to mask. An evaluation error or a
     malformed mask raises, and DecisionLog then logs the event with its input and result
-    erased (it fails closed and keeps the audit trail whole).
+    erased (it fails closed and keeps the audit trail whole). ``present`` says whether the
+    active policy set has the package at all (it is not asked when it has none).
     """
 
     async def mask(event: dict[str, Any]) -> dict[str, Any] | None:
+        if not present():  # no such package in the active set: nothing to drop or mask
+            return event
         document = await evaluate(package, event)
         rules = document.value if document.defined and isinstance(document.value, dict) else {}
         if rules.get("drop") is True:
