@@ -184,19 +184,7 @@ class _Reader:
     # statements
 
     def statements(self) -> Iterator[list[Token]]:
-        current: list[Token] = []
-        depth = 0
-        for index, token in enumerate(self.code):
-            if current and depth == 0 and token.first_on_line and not _continues(_second_last(current), current[-1], token):
-                yield current
-                current = []
-            current.append(token)
-            if token.kind == "op" and token.text in OPEN:
-                depth += 1
-            elif token.kind == "op" and token.text in CLOSE:
-                depth = max(0, depth - 1)
-        if current:
-            yield current
+        return _grouped(self.code, semicolons=False)
 
     def metadata_blocks(self) -> list[Metadata]:
         blocks: list[list[Token]] = []
@@ -348,32 +336,35 @@ class _Reader:
                     yield Body(self.tokens_span(tokens[k + 1 : end]), False, ())
 
     def exprs(self, tokens: list[Token]) -> Iterator[Expr]:
-        current: list[Token] = []
-        depth = 0
-
-        def make(group: list[Token]) -> Expr:
+        for group in _grouped(tokens, semicolons=True):
             span = self.tokens_span(group)
             head = group[0].text if group[0].is_word("some", "every", "not") else ""
             flat = [t for d, t in _with_depth(group)]
-            return Expr(span, span.text(self.source), head, any(t.is_op(":=", "=") for t in flat),
-                        any(t.is_word("with") for t in flat))
+            yield Expr(span, span.text(self.source), head, any(t.is_op(":=", "=") for t in flat),
+                       any(t.is_word("with") for t in flat))
 
-        for token in tokens:
-            if depth == 0 and token.is_op(";"):
-                if current:
-                    yield make(current)
-                current = []
-                continue
-            if current and depth == 0 and token.first_on_line and not _continues(_second_last(current), current[-1], token):
-                yield make(current)
-                current = []
-            current.append(token)
-            if token.kind == "op" and token.text in OPEN:
-                depth += 1
-            elif token.kind == "op" and token.text in CLOSE:
-                depth = max(0, depth - 1)
-        if current:
-            yield make(current)
+
+def _grouped(tokens: list[Token], semicolons: bool) -> Iterator[list[Token]]:
+    """Tokens split into statements: a new one starts on a line of its own at bracket depth 0
+    unless the line continues the last (an operator at either end), and, in a body, at ``;``."""
+    current: list[Token] = []
+    depth = 0
+    for token in tokens:
+        if semicolons and depth == 0 and token.is_op(";"):
+            if current:
+                yield current
+            current = []
+            continue
+        if current and depth == 0 and token.first_on_line and not _continues(_second_last(current), current[-1], token):
+            yield current
+            current = []
+        current.append(token)
+        if token.kind == "op" and token.text in OPEN:
+            depth += 1
+        elif token.kind == "op" and token.text in CLOSE:
+            depth = max(0, depth - 1)
+    if current:
+        yield current
 
 
 def _continues(before_last: Token | None, last: Token, next_token: Token) -> bool:
