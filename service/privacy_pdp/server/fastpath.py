@@ -27,7 +27,7 @@ from privacy_pdp.core.engine import EngineError
 from privacy_pdp.server.body import TOO_LARGE, check_length, decoded, parse_body
 from privacy_pdp.server.decide import decide
 from privacy_pdp.server.errors import ApiError, BadRequest, engine_error_response, error_response, log
-from privacy_pdp.server.params import DataOptions, json_response
+from privacy_pdp.server.params import DataOptions, json_bytes
 from privacy_pdp.server.routes.data import MISSING_INPUT_WARNING, answer_body, check_path, input_of
 from privacy_pdp.server.services import Services
 
@@ -50,10 +50,10 @@ class DecisionFastPath:
             await self.app(scope, receive, send)
             return
         try:
-            response = await self._decide(scope, receive)
+            status, body = await self._decide(scope, receive)
         except ClientGone:
             return
-        await self._send(scope, send, response.status_code, bytes(response.body))
+        await self._send(scope, send, status, body)
 
     async def _send(self, scope: Scope, send: Send, status: int, body: bytes) -> None:
         """The answer as Starlette's GZipMiddleware would pass it on: answers of at least the
@@ -68,7 +68,8 @@ class DecisionFastPath:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    async def _decide(self, scope: Scope, receive: Receive) -> Response:
+    async def _decide(self, scope: Scope, receive: Receive) -> tuple[int, bytes]:
+        """(status, body) of the answer; failures as the app's handlers render them."""
         started = time.perf_counter_ns()
         services = self.services
         settings = services.settings
@@ -84,20 +85,24 @@ class DecisionFastPath:
             decided = await decide(services, path, input, requested_by=_client(scope),
                                    parse_ns=time.perf_counter_ns() - started, started_ns=started)
             if decided.error is not None:
-                return engine_error_response(decided.error)
+                return _rendered(engine_error_response(decided.error))
             body = answer_body(services, path, decided, _PLAIN)
             if warn:
                 body["warning"] = MISSING_INPUT_WARNING
-            return json_response(body)
+            return 200, json_bytes(body)
         except ClientGone:
             raise
         except ApiError as exc:
-            return error_response(exc.status, exc.code, exc.message, exc.errors)
+            return _rendered(error_response(exc.status, exc.code, exc.message, exc.errors))
         except EngineError as exc:
-            return engine_error_response(exc)
+            return _rendered(engine_error_response(exc))
         except Exception as exc:  # as the app's last handler: logged, answered in OPA's shape
             log.exception("unexpected error on POST %s", scope["path"])
-            return error_response(500, "internal_error", f"unexpected error: {type(exc).__name__}")
+            return _rendered(error_response(500, "internal_error", f"unexpected error: {type(exc).__name__}"))
+
+
+def _rendered(response: Response) -> tuple[int, bytes]:
+    return response.status_code, bytes(response.body)
 
 
 async def _gzip(body: bytes) -> bytes:

@@ -65,11 +65,15 @@ _PRETTY = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 
 def json_response(body: Any, pretty: bool = False, status: int = 200) -> Response:
     """JSON plus a trailing newline, two-space indented when pretty (OPA's writer)."""
+    return Response(json_bytes(body, pretty), status_code=status, media_type="application/json")
+
+
+def json_bytes(body: Any, pretty: bool = False) -> bytes:
+    """The bytes of ``json_response``."""
     try:
-        content = orjson.dumps(body, option=_PRETTY if pretty else orjson.OPT_APPEND_NEWLINE)
+        return orjson.dumps(body, option=_PRETTY if pretty else orjson.OPT_APPEND_NEWLINE)
     except (TypeError, orjson.JSONEncodeError):  # a lone surrogate or an integer beyond 64 bits
-        content = _standard_json(body, pretty)
-    return Response(content, status_code=status, media_type="application/json")
+        return _standard_json(body, pretty)
 
 
 def _standard_json(body: Any, pretty: bool) -> bytes:
