@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -51,9 +50,14 @@ class _RandomIds:
         with self._lock:
             if self._offset >= len(self._buffer) or self._pid != os.getpid():
                 self._pid, self._buffer, self._offset = os.getpid(), os.urandom(16 * self._IDS_PER_READ), 0
-            chunk = self._buffer[self._offset:self._offset + 16]
+            chunk = bytearray(self._buffer[self._offset:self._offset + 16])
             self._offset += 16
-        return str(uuid.UUID(bytes=chunk, version=4))
+        # RFC 4122 version 4: the version in the 13th hex digit, the variant in the 17th
+        # (what uuid.UUID(bytes=..., version=4) sets, at a third of its cost)
+        chunk[6] = (chunk[6] & 0x0F) | 0x40
+        chunk[8] = (chunk[8] & 0x3F) | 0x80
+        h = chunk.hex()
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 _ids = _RandomIds()
