@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from privacy_pdp.core import policyset
-from privacy_pdp.core.engine import Engine, OpaGoEngine, engine_for
+from privacy_pdp.core.engine import OpaGoEngine, RegoEngine
 from privacy_pdp.server.app import create_app
 from privacy_pdp.server.settings import Settings
 from server.doubles import MemoryDecisionLog
@@ -34,9 +34,8 @@ def policies() -> policyset.PolicySet:
 
 
 @pytest.fixture(scope="session")
-def rego(policies: policyset.PolicySet) -> Engine:
-    """regopy as the service compiles it (the decision from a set per company: core.bycompany)."""
-    return engine_for("regopy", policies)
+def rego(policies: policyset.PolicySet) -> RegoEngine:
+    return RegoEngine(policies)
 
 
 @pytest.fixture(scope="session")

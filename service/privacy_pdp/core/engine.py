@@ -62,11 +62,6 @@ class Engine(Protocol):
     name: str
     policy_set: PolicySet
 
-    @property
-    def pools(self) -> tuple[Pool, ...]:
-        """The engine's interpreter pools (the server compiles one per worker up front)."""
-        ...
-
     def evaluate(self, path: str, input: Any = UNDEFINED) -> Evaluation: ...
 
 
@@ -204,10 +199,6 @@ class RegoEngine:
         self.policy_set = policy_set
         self.entrypoints = tuple(path.strip("/") for path in entrypoints)
         self.pool = Pool(self._compile)  # compiles now: fail in the caller's thread if the set does not compile
-
-    @property
-    def pools(self) -> tuple[Pool, ...]:
-        return (self.pool,)
 
     def _compile(self) -> tuple[Any, Any]:
         import regopy
@@ -349,10 +340,6 @@ class OpaGoEngine:
         self._builtins = dict(builtins or {})
         self.pool = Pool(self._compile)  # compiles now: fail in the caller's thread if the set does not compile
 
-    @property
-    def pools(self) -> tuple[Pool, ...]:
-        return (self.pool,)
-
     def _compile(self) -> Any:
         from opa_bindings import OpaEngine, OpaError
 
@@ -409,16 +396,9 @@ ENGINES = ("regopy", "opa")
 def engine_for(kind: str, policy_set: PolicySet, entrypoints: Sequence[str] = DEFAULT_ENTRYPOINTS) -> Engine:
     """The engine called ``kind`` (regopy or opa), compiled from ``policy_set``: EngineError
     when it does not compile or is not installed. OPA compiles every rule; regopy only the
-    entrypoints' (any other path costs it a recompile per query), and the privacy decision
-    from a set per company when that is sound (core.bycompany: a quarter less per decision)."""
+    entrypoints' (any other path costs it a recompile per query)."""
     if kind == "regopy":
-        from privacy_pdp.core.bycompany import DECISION_PATH, ByCompanyEngine, company_sets  # (it imports this module)
-
-        whole = RegoEngine(policy_set, entrypoints)
-        sets = company_sets(policy_set) if DECISION_PATH in whole.entrypoints else None
-        if sets is None:
-            return whole
-        return ByCompanyEngine(whole, {c: RegoEngine(s, (DECISION_PATH,)) for c, s in sets.items()})
+        return RegoEngine(policy_set, entrypoints)
     if kind == "opa":
         return OpaGoEngine(policy_set)
     raise EngineError(f"unknown engine {kind!r}: one of {', '.join(ENGINES)}")

@@ -167,7 +167,7 @@ class PolicyRuntime:
         if active is None:
             return
         loop = asyncio.get_running_loop()
-        pools = [pool for engine in (active.engine, *active.alone.values()) for pool in engine.pools]
+        pools = [engine.pool for engine in (active.engine, *active.alone.values()) if hasattr(engine, "pool")]
         # One task per worker, each holding its interpreters until every task has them, so
         # that each pool ends with one interpreter per worker.
         barrier = threading.Barrier(self._workers, timeout=60)
