@@ -22,82 +22,84 @@ identifiability_levels := data.privacy.reference.identifiability
 # description: >-
 #   The common case, checked in one rule body: regopy pays per rule, per function call
 #   and per reference into data (measured: `make bench`, stage "validation"), so the
-#   body reads each list once and calls few helpers, and the field-by-field errors below
-#   are only worked out when this does not hold.
+#   body reads each list once, checks only the optional fields that are present, and the
+#   field-by-field errors below are only worked out when this does not hold.
 # custom:
 #   clause: privacy.fail_closed
 conforms if {
 	doc := request.document
 	_known_company
-	_absent_or_in(object.get(doc, "action", null), actions)
 	categories := doc.data_categories
-	_non_empty_array(categories)
+	is_array(categories)
+	count(categories) > 0
 	every c in categories {
 		c in data.privacy.taxonomy.data_categories
 	}
 	doc.data_use in data.privacy.taxonomy.data_uses
 	recipient := doc.recipient
 	recipient.kind in kinds
-	_absent_or_string(object.get(recipient, "name", null))
-	_absent_or_country(object.get(recipient, "country", null))
-	_absent_or_boolean(object.get(recipient, "under_contract", null))
-	_subject_conforms(object.get(doc, "subject", null))
-	_absent_or_all_in(object.get(doc, "consents", null), data.privacy.taxonomy.data_uses)
-	_absent_or_all_in(object.get(doc, "opt_outs", null), data.privacy.reference.opt_outs)
-	_legal_request_conforms(object.get(doc, "legal_request", null))
-	_absent_or_in(object.get(doc, "identifiability", null), identifiability_levels)
-	_absent_or_boolean(object.get(doc, "requested_by_subject", null))
-}
 
-# A value in a list of strings is a string: membership checks the type too.
-_absent_or_in(null, _)
-
-_absent_or_in(x, allowed) if x in allowed
-
-_absent_or_all_in(null, _)
-
-_absent_or_all_in(list, allowed) if {
-	is_array(list)
-	every x in list {
-		x in allowed
+	# Optional fields: only those present are checked (an absent one cost regopy a lookup
+	# and a call each; measured 0.13 ms per decision saved).
+	every key, value in object.filter(recipient, ["name", "country", "under_contract"]) {
+		_optional_conforms(key, value)
+	}
+	every key, value in object.filter(doc, [
+		"action", "subject", "consents", "opt_outs", "legal_request", "identifiability", "requested_by_subject",
+	]) {
+		_optional_conforms(key, value)
 	}
 }
 
-_subject_conforms(null)
+# An optional field conforms when it is null (absent) or valid. A value in a list of
+# strings is a string: membership checks the type too.
+_optional_conforms(_, null)
 
-_subject_conforms(s) if {
+_optional_conforms("action", x) if x in actions
+
+_optional_conforms("name", x) if is_string(x)
+
+_optional_conforms("country", x) if _country_code(x)
+
+_optional_conforms("under_contract", x) if is_boolean(x)
+
+_optional_conforms("requested_by_subject", x) if is_boolean(x)
+
+_optional_conforms("identifiability", x) if x in identifiability_levels
+
+_optional_conforms("subject", s) if {
 	is_object(s)
-	_absent_or_age(object.get(s, "age", null))
-	_absent_or_country(object.get(s, "country", null))
-	_absent_or_subdivision(object.get(s, "subdivision", null))
+	every key, value in object.filter(s, ["age", "country", "subdivision"]) {
+		_subject_field_conforms(key, value)
+	}
 }
 
-_legal_request_conforms(null)
+_optional_conforms("consents", list) if {
+	is_array(list)
+	every x in list {
+		x in data.privacy.taxonomy.data_uses
+	}
+}
 
-_legal_request_conforms(lr) if {
+_optional_conforms("opt_outs", list) if {
+	is_array(list)
+	every x in list {
+		x in data.privacy.reference.opt_outs
+	}
+}
+
+_optional_conforms("legal_request", lr) if {
 	is_boolean(lr.verified)
 	lr.matter in data.privacy.reference.legal_matters
 }
 
-_absent_or_string(null)
+_subject_field_conforms(_, null)
 
-_absent_or_string(x) if is_string(x)
+_subject_field_conforms("age", x) if _age(x)
 
-_absent_or_boolean(null)
+_subject_field_conforms("country", x) if _country_code(x)
 
-_absent_or_boolean(x) if is_boolean(x)
-
-_absent_or_country(null)
-
-_absent_or_country(x) if _country_code(x)
-
-_absent_or_subdivision(null)
-
-_absent_or_subdivision(x) if _subdivision_code(x)
-
-_absent_or_age(null)
-
-_absent_or_age(x) if _age(x)
+_subject_field_conforms("subdivision", x) if _subdivision_code(x)
 
 # METADATA
 # title: Validation errors

@@ -75,3 +75,19 @@ test_result_is_never_erased if {
 test_nothing_is_dropped_by_default if {
 	log.drop == false with input as _event(object.union(_contract, {"recipient": {"kind": "other_users", "name": "Ann"}}))
 }
+
+# The cheap common case must not keep what the walk erases: a key spelled like a nested
+# path, a person recipient without a name, an extra key beside the contract's nested ones.
+test_a_key_spelled_like_a_nested_path_is_erased if {
+	log.mask == {"/input/recipient%2Fkind"} with input as _event(object.union(_contract, {"recipient/kind": "public"}))
+}
+
+test_a_person_recipient_without_a_name_erases_nothing if {
+	# object.union merges nested objects: the recipient is replaced whole
+	document := object.union(object.remove(_contract, ["recipient"]), {"recipient": {"kind": "other_users", "country": "DE"}})
+	log.mask == set() with input as _event(document)
+}
+
+test_a_non_object_part_erases_nothing_below_it if {
+	log.mask == set() with input as _event(object.union(_contract, {"subject": [1, 2], "legal_request": null}))
+}
