@@ -26,6 +26,15 @@ nested_fields := {
 	"legal_request": ["verified", "matter"],
 }
 
+# The same fields as json.filter paths, spelled out (a comprehension would be rebuilt on
+# every query); a Rego test holds them to contract_fields and nested_fields.
+contract_paths := [
+	"company", "action", "data_categories", "data_use", "consents", "opt_outs", "identifiability",
+	"requested_by_subject", "recipient/kind", "recipient/name", "recipient/country",
+	"recipient/under_contract", "subject/age", "subject/country", "subject/subdivision",
+	"legal_request/verified", "legal_request/matter",
+]
+
 # METADATA
 # title: Erase what a decision does not use
 # description: >-
@@ -38,15 +47,8 @@ nested_fields := {
 #   a repeated decision: the mask of an event depends on nothing else.
 mask := set() if {
 	# The common case, cheaply (one builtin call instead of the walk below): the input
-	# holds only the contract's fields and the recipient is not a person. Keep the paths
-	# within contract_fields and nested_fields: a path missing there only makes this case
-	# rarer, a path outside them would keep what the mask must erase.
-	json.filter(input.input, [
-		"company", "action", "data_categories", "data_use", "consents", "opt_outs", "identifiability",
-		"requested_by_subject", "recipient/kind", "recipient/name", "recipient/country",
-		"recipient/under_contract", "subject/age", "subject/country", "subject/subdivision",
-		"legal_request/verified", "legal_request/matter",
-	]) == input.input
+	# holds only the contract's fields and the recipient is not a person.
+	json.filter(input.input, contract_paths) == input.input
 	input.input.recipient.kind != "other_users"
 } else := erasures(input.input)
 

@@ -91,3 +91,9 @@ test_a_person_recipient_without_a_name_erases_nothing if {
 test_a_non_object_part_erases_nothing_below_it if {
 	log.mask == set() with input as _event(object.union(_contract, {"subject": [1, 2], "legal_request": null}))
 }
+
+test_contract_paths_are_the_contract_fields if {
+	top := {f | some f in log.contract_fields; not f in object.keys(log.nested_fields)}
+	nested := {concat("/", [part, f]) | some part in object.keys(log.nested_fields); some f in log.nested_fields[part]}
+	{p | some p in log.contract_paths} == top | nested
+}
