@@ -143,3 +143,22 @@ test_requested_by_subject_must_be_a_boolean if {
 test_an_invalid_input_does_not_conform if {
 	not validation.conforms with data.privacy.request.document as _req({"data_use": "nope"})
 }
+
+test_no_taxonomy_key_holds_the_index_separator if {
+	every key in array.concat(data.privacy.taxonomy.data_categories, data.privacy.taxonomy.data_uses) {
+		not contains(key, "|")
+	}
+}
+
+test_two_keys_joined_or_part_of_a_key_are_not_a_category if {
+	not validation.conforms with data.privacy.request.document as _req({"data_categories": ["user.name|user.contact.email"]})
+	not validation.conforms with data.privacy.request.document as _req({"data_categories": ["contact.email"]})
+	not validation.conforms with data.privacy.request.document as _req({"data_categories": ["user.contact.emai"]})
+	not validation.conforms with data.privacy.request.document as _req({"data_categories": [""]})
+}
+
+test_two_uses_joined_are_not_a_use if {
+	not validation.conforms with data.privacy.request.document as _req({"data_use": "essential|marketing"})
+	not validation.conforms with data.privacy.request.document as _req({"consents": ["essential|marketing"]})
+	not validation.conforms with data.privacy.request.document as _req({"consents": [3]})
+}
