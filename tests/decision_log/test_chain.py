@@ -51,3 +51,17 @@ def test_nan_and_infinity_are_refused_as_before(value: Any) -> None:
 def test_a_queued_line_takes_the_memory_of_its_bytes() -> None:
     line = canonical({"decision_id": "d", "input": {"company": "kallu"}})
     assert sys.getsizeof(line) < len(line) + 64  # not orjson's 4 KiB buffer
+
+
+class _Float(float):
+    pass
+
+
+class _Dict(dict):
+    pass
+
+
+@pytest.mark.parametrize("value", [_Float(1e16), _Dict(x=1e-7), (1, 2.5e20), [True, None, "s", _Dict(y=[1e300])]])
+def test_subclasses_and_tuples_holding_floats_come_out_standard(value: Any) -> None:
+    event = {"input": {"x": value}, "decision_id": "d"}
+    assert canonical(event) == standard(event)
