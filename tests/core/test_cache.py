@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from privacy_pdp.core.cache import DecisionCache, canonical_key, deterministic
+from privacy_pdp.core.cache import ENTRY_OVERHEAD, DecisionCache, canonical_key, deterministic
 from privacy_pdp.core.engine import UNDEFINED, Evaluation
 
 PATH = "privacy/decision"
@@ -105,3 +105,43 @@ def test_an_entry_takes_the_memory_of_its_answer_not_of_a_write_buffer() -> None
     cache.put(key, "r1", Evaluation(True, {"allow": False, "reasons": ["x" * 100]}))
     (blob,) = cache._entries.values()
     assert blob is not None and sys.getsizeof(blob) < len(blob) + 64  # not orjson's 4 KiB buffer
+
+
+def test_the_cache_keeps_within_its_bytes_least_recently_used_first() -> None:
+    answer = Evaluation(True, {"allow": True})
+    keys = [canonical_key("r", PATH, {"n": f"{n:04}", "pad": "x" * 1000}) for n in range(150)]
+    one = len(keys[0]) + len(b'{"allow":true}') + ENTRY_OVERHEAD  # every entry is this size
+    cache = DecisionCache(max_entries=1000, max_bytes=one * 96)  # room for 96, each 1/96 of the bound
+    cache.invalidate("r")
+    for key in keys:
+        cache.put(key, "r", answer)
+    stats = cache.stats()
+    assert (stats.entries, stats.bytes, stats.evictions) == (96, one * 96, 54)
+    assert cache.get(keys[-1]) == answer and cache.get(keys[53]) is None and cache.get(keys[54]) == answer
+
+
+def test_an_entry_too_large_for_its_share_is_not_kept() -> None:
+    cache = DecisionCache(max_entries=100, max_bytes=64 * 1024)
+    cache.invalidate("r")
+    small = canonical_key("r", PATH, {"n": 1})
+    huge = canonical_key("r", PATH, {"n": 2, "pad": "x" * 2048})  # over 1/64 of 64 KiB
+    cache.put(small, "r", Evaluation(True, 1))
+    cache.put(huge, "r", Evaluation(True, 2))
+    assert cache.get(huge) is None and cache.get(small) == Evaluation(True, 1)
+    assert cache.stats().entries == 1
+
+
+def test_bytes_are_given_back_on_replacement_and_invalidation() -> None:
+    cache = DecisionCache(max_entries=10, max_bytes=1 << 20)
+    cache.invalidate("r")
+    key = canonical_key("r", PATH, {"n": 1})
+    cache.put(key, "r", Evaluation(True, "a" * 100))
+    cache.put(key, "r", Evaluation(True, "b"))
+    assert cache.stats().bytes == len(key) + len(b'"b"') + ENTRY_OVERHEAD
+    cache.invalidate("r2")
+    assert cache.stats().bytes == 0 and cache.stats().entries == 0
+
+
+def test_no_bytes_turns_the_cache_off() -> None:
+    cache = DecisionCache(max_entries=10, max_bytes=0)
+    assert not cache.enabled

@@ -55,7 +55,8 @@ def create_app(
     if policy_set is None and settings.bundle_path is None and settings.bundle_url is None:
         policy_set = policyset.load_directory(settings.policies)
     runtime = PolicyRuntime(policy_set, workers=settings.workers, engine=settings.engine,
-                            cache_entries=settings.decision_cache_entries)  # compiles now: fail at start-up
+                            cache_entries=settings.decision_cache_entries,
+                            cache_bytes=settings.decision_cache_bytes)  # compiles now: fail at start-up
     metrics = Metrics()
     log = decision_log if decision_log is not None else open_decision_log(
         settings, mask=policy_mask(runtime.evaluation, present=lambda: runtime.has_log_policy))

@@ -115,6 +115,8 @@ class _StateCollector:
             value=cache.invalidations,
         )
         yield GaugeMetricFamily("pdp_decision_cache_entries", "Decisions in the cache now.", value=cache.entries)
+        yield GaugeMetricFamily("pdp_decision_cache_bytes", "Bytes the cache holds now (inputs and answers).",
+                                value=cache.bytes)
 
 
 def handler_label(path: str) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
-from privacy_pdp.core.cache import DEFAULT_MAX_ENTRIES, DecisionCache, canonical_key, deterministic
+from privacy_pdp.core.cache import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DecisionCache, canonical_key, deterministic
 from privacy_pdp.core.engine import DEFAULT_ENTRYPOINTS, UNDEFINED, Engine, EngineError, Evaluation, engine_for
 from privacy_pdp.core.packages import input_fields, package_alone
 from privacy_pdp.core.policyset import PolicySet
@@ -83,13 +83,14 @@ class PolicyRuntime:
         entrypoints: Sequence[str] = DEFAULT_ENTRYPOINTS,
         engine: str = "regopy",
         cache_entries: int = DEFAULT_MAX_ENTRIES,
+        cache_bytes: int = DEFAULT_MAX_BYTES,
     ):
         self._entrypoints = tuple(entrypoints)
         self._workers = workers
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
         self.engine_kind = engine
-        self.cache = DecisionCache(cache_entries)
+        self.cache = DecisionCache(cache_entries, cache_bytes)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdp-eval")
         self._swap = threading.Lock()
         self._active: Active | None = None

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     decision_cache_entries: NonNegativeInt = Field(
         10_000, description="decisions kept in the cache (least recently used go first); 0 turns the cache off"
     )
+    decision_cache_bytes: NonNegativeInt = Field(
+        32 << 20, description="bytes the cache may hold, inputs and answers (least recently used go first; an entry "
+        "over 1/64 of it is not kept); 0 turns the cache off"
+    )
 
     # --- request limits (answered as OPA does: 400 invalid_parameter)
     max_body_bytes: PositiveInt = Field(1 << 20, description="largest request body, after gzip decompression")
