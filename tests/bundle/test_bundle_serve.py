@@ -107,3 +107,27 @@ def test_a_restart_while_the_bundle_server_is_down_serves_the_persisted_bundle(r
         assert bundle_status(client)["active_revision"] == "r2"
         assert eventually(lambda: bundle_status(client).get("stage") == "download")
         assert client.post("/v1/data/privacy/decision", json={"input": SELL}).json()["result"]["allow"] is False
+
+
+def test_policy_api_writes_keep_off_the_bundles_roots_and_outlive_the_next_bundle(revisions, keydir: Path,
+                                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "privacy.tar.gz"
+    publish(path, revisions["r1"])
+    auth = {"Authorization": "Bearer t0ken"}
+    with serving(bundle_path=path, bundle_verification_key=keydir / "signer.pem", policy_api_writes=True,
+                 policy_api_token="t0ken") as (client, _):
+        assert eventually(lambda: bundle_status(client).get("active_revision") == "r1")
+        owned = client.put("/v1/policies/mine.rego", content="package privacy.mine\n\nx := 1\n", headers=auth)
+        assert owned.status_code == 400
+        assert owned.json() == {"code": "invalid_parameter", "message": 'path privacy/mine is owned by bundle "privacy"'}
+        ids = [policy["id"] for policy in client.get("/v1/policies").json()["result"]]
+        module = next(name for name in ids if name.endswith("decision.rego"))
+        assert client.delete(f"/v1/policies/{module}", headers=auth).status_code == 400
+        assert client.put("/v1/policies/extra.rego", content="package extra\n\nanswer := 42\n", headers=auth).status_code == 200
+        assert client.get("/v1/data/extra/answer").json()["result"] == 42
+        publish(path, revisions["r2"])
+        assert eventually(lambda: bundle_status(client).get("active_revision") == "r2")
+        assert client.get("/v1/data/extra/answer").json()["result"] == 42  # not lost to the new bundle
+        assert client.post("/v1/data/privacy/decision", json={"input": SELL}).json()["result"]["allow"] is False
+        assert client.delete("/v1/policies/extra.rego", headers=auth).status_code == 200
+        assert "result" not in client.get("/v1/data/extra/answer").json()

@@ -13,12 +13,14 @@ that long (open-policy-agent/opa#4338 asks OPA for the same).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import Any
 
 from privacy_pdp.bundle.fetch import open_source
 from privacy_pdp.bundle.keys import KeyRing
 from privacy_pdp.bundle.load import LoadedBundle
+from privacy_pdp.bundle.manifest import BundleFormatError, package_path, root_contains
 from privacy_pdp.bundle.watch import BundleWatcher
 from privacy_pdp.server.runtime import PolicyRuntime
 from privacy_pdp.server.settings import Settings
@@ -39,6 +41,8 @@ class BundleService:
             keys = KeyRing(settings.bundle_verification_key, settings.bundle_signing_alg,
                            settings.bundle_verification_key_id, settings.bundle_scope)
         self.runtime = runtime
+        self.roots: list[str] = [""]  # the active bundle's; before the first, everything (OPA's default)
+        self.api_modules: dict[str, str] = {}  # written through the Policy API, outside the roots
         self.max_staleness = settings.bundle_max_staleness_seconds
         self._loop: asyncio.AbstractEventLoop | None = None
         self.watcher = BundleWatcher(
@@ -54,7 +58,15 @@ class BundleService:
         )
 
     def _activate(self, loaded: LoadedBundle) -> None:
-        self.runtime.activate(loaded.policy_set)  # compiles first; raises (keeping the old set) if it cannot
+        roots = loaded.manifest.effective_roots()
+        kept = {name: source for name, source in self.api_modules.items() if _owner(roots, source, name) is None}
+        for name in self.api_modules.keys() - kept.keys():
+            log.warning("policy %s written through the Policy API is under the new bundle's roots: replaced", name)
+        policy_set = loaded.policy_set
+        if kept:  # a bundle's own file of the same name wins
+            policy_set = dataclasses.replace(policy_set, modules={**kept, **policy_set.modules})
+        self.runtime.activate(policy_set)  # compiles first; raises (keeping the old set) if it cannot
+        self.roots, self.api_modules = roots, {k: v for k, v in kept.items() if k not in loaded.policy_set.modules}
         if self._loop is not None and not self._loop.is_closed():
             # compile in every worker thread now, not on the first requests after the swap
             asyncio.run_coroutine_threadsafe(self.runtime.warm_up(), self._loop)
@@ -65,6 +77,10 @@ class BundleService:
 
     async def stop(self) -> None:
         await asyncio.to_thread(self.watcher.stop)
+
+    def owner(self, source: str, name: str) -> str | None:
+        """Why a Policy API write of this module must be refused (OPA's words), or None."""
+        return _owner(self.roots, source, name)
 
     @property
     def ready(self) -> bool:
@@ -96,6 +112,18 @@ class BundleService:
             report.setdefault("code", "bundle_error")
             report["message"] = reason if not status.code else f"{status.message}; {reason}"
         return report
+
+
+def _owner(roots: list[str], source: str, name: str) -> str | None:
+    try:
+        path = package_path(source, name)
+    except BundleFormatError:
+        return None  # no package: the compile refuses it
+    if "" in roots:
+        return f'all paths owned by bundle "{BUNDLE_NAME}"'
+    if any(root_contains(root, path) for root in roots):
+        return f"path {path} is owned by bundle \"{BUNDLE_NAME}\""
+    return None
 
 
 def fail_closed_decision(reason: str) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """OPA's Policy API. Reads always; writes (PUT/DELETE) only when enabled and with the bearer
-token, and only through ``runtime.activate``: a module that does not compile changes nothing."""
+token, and only through ``runtime.activate``: a module that does not compile changes nothing.
+Serving a bundle, writes under its roots are refused as OPA refuses them, and modules written
+outside them outlive the next bundle (server/bundle.py)."""
 
 from __future__ import annotations
 
@@ -87,6 +89,13 @@ async def _activate(services: Services, current: PolicySet, modules: dict[str, s
         raise BadRequest(COMPILE_MESSAGE, [{"code": "rego_compile_error", "message": exc.message}]) from None
 
 
+def _not_owned(services: Services, source: str, policy_id: str) -> None:
+    """Serving a bundle, its roots are its own (OPA: 400, "path ... is owned by bundle")."""
+    owner = services.bundles.owner(source, policy_id) if services.bundles is not None else None
+    if owner is not None:
+        raise BadRequest(owner)
+
+
 def _current(services: Services) -> PolicySet:
     current = services.runtime.policy_set
     if current is None:
@@ -108,8 +117,11 @@ async def put_policy(request: Request, services: ServicesDep, policy_id: str) ->
         raise BadRequest("empty module")
     async with services.policy_writes:  # one write at a time: none is lost to a race
         current = _current(services)
+        _not_owned(services, source, policy_id)
         if current.modules.get(policy_id) != source:
             await _activate(services, current, {**current.modules, policy_id: source})
+        if services.bundles is not None:
+            services.bundles.api_modules[policy_id] = source  # kept when the next bundle is activated
     return json_response({}, bool_param(request, "pretty"))
 
 
@@ -122,5 +134,8 @@ async def delete_policy(request: Request, services: ServicesDep, policy_id: str)
         current = _current(services)
         if policy_id not in current.modules:
             raise NotFound(f"storage_not_found_error: policy id {policy_id!r}")
+        _not_owned(services, current.modules[policy_id], policy_id)
         await _activate(services, current, {k: v for k, v in current.modules.items() if k != policy_id})
+        if services.bundles is not None:
+            services.bundles.api_modules.pop(policy_id, None)
     return json_response({}, bool_param(request, "pretty"))
