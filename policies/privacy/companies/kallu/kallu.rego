@@ -13,12 +13,6 @@ _facts := data.privacy.companies.kallu.facts
 
 _reference := data.privacy.reference
 
-# Countries whose data-protection law is taken as equivalent to the EEA's.
-_transfer_countries := {c |
-	some list in _facts.transfer_country_lists
-	some c in _reference[list]
-}
-
 # --- catch-all
 
 # METADATA
@@ -75,8 +69,9 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.marketing.channel
 forbids contains reason if {
+	_marketing_communications_use
+	not _use_consented
 	request.use_under(_facts.electronic_marketing_uses)
-	not request.consented(request.use)
 	reason := {
 		"code": "electronic_marketing_without_consent",
 		"clause": "kallu.marketing.channel",
@@ -92,9 +87,9 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.marketing.channel
 forbids contains reason if {
-	request.use_under(_facts.marketing_communications)
+	_marketing_communications_use
+	not _use_consented
 	request.any_category_overlaps(_facts.electronic_contact_categories)
-	not request.consented(request.use)
 	reason := {
 		"code": "electronic_marketing_without_consent",
 		"clause": "kallu.marketing.channel",
@@ -132,10 +127,10 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.publication.consent
 forbids contains reason if {
-	request.recipient_kind in _facts.publication_recipients
+	_publication_recipient
 	request.use_overlaps(_facts.publication_uses)
 	not request.all_categories_under(_facts.publication_categories)
-	not request.consented(request.use)
+	not _use_consented
 	not request.requested_by_subject
 	reason := {
 		"code": "display_without_consent",
@@ -165,7 +160,7 @@ forbids contains reason if {
 #   clause: kallu.security.payment
 forbids contains reason if {
 	request.any_category_overlaps(_facts.payment.card_categories)
-	not request.use_under(_facts.payment.uses)
+	not _payment_use
 	reason := {
 		"code": "card_details_outside_payment",
 		"clause": "kallu.security.payment",
@@ -181,9 +176,10 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.sharing.direct_marketing
 forbids contains reason if {
-	request.recipient_kind in _facts.marketing_recipients
+	some kind in _facts.marketing_recipients
+	kind == request.recipient_kind
 	request.use_overlaps(["marketing"])
-	not request.consented(request.use)
+	not _use_consented
 	reason := {
 		"code": "third_party_marketing_without_consent",
 		"clause": "kallu.sharing.direct_marketing",
@@ -200,7 +196,7 @@ forbids contains reason if {
 #   clause: kallu.transfer.countries
 forbids contains reason if {
 	country := request.recipient_country
-	not country in _transfer_countries
+	not _adequate_country
 	reason := {
 		"code": "transfer_to_inadequate_country",
 		"clause": "kallu.transfer.countries",
@@ -218,11 +214,12 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.cookies.google
 permits contains reason if {
-	request.recipient_kind in _facts.google.recipient_kinds
+	some kind in _facts.google.recipient_kinds
+	kind == request.recipient_kind
 	request.recipient_named(_facts.google.names)
 	request.use_under(_facts.google.uses)
 	request.all_categories_under(_facts.google.categories)
-	request.consented(request.use)
+	_use_consented
 	reason := {
 		"code": "google_cookies",
 		"clause": "kallu.cookies.google",
@@ -239,7 +236,7 @@ permits contains reason if {
 #   clause: kallu.disclosure.group
 permits contains reason if {
 	request.recipient_kind == "corporate_family"
-	request.use_under(_facts.purposes)
+	_purpose_use
 	reason := {
 		"code": "group_disclosure",
 		"clause": "kallu.disclosure.group",
@@ -258,7 +255,8 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains reason if {
-	request.recipient_kind in _facts.legal.fraud_recipients
+	some kind in _facts.legal.fraud_recipients
+	kind == request.recipient_kind
 	request.use_under(_facts.legal.fraud_uses)
 	reason := {
 		"code": "fraud_prevention",
@@ -277,9 +275,11 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains reason if {
-	request.recipient_kind in _facts.legal.recipients
-	request.legal_matter in _facts.legal.proceedings_and_rights_matters
-	request.use_under(_reference.legal_uses)
+	some kind in _facts.legal.recipients
+	kind == request.recipient_kind
+	some matter in _facts.legal.proceedings_and_rights_matters
+	matter == request.legal_matter
+	_legal_use
 	reason := {
 		"code": "legal_proceedings_or_rights",
 		"clause": "kallu.disclosure.legal",
@@ -295,10 +295,12 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains reason if {
-	request.recipient_kind in _facts.legal.recipients
-	request.legal_matter in _facts.legal.verified_matters
+	some kind in _facts.legal.recipients
+	kind == request.recipient_kind
+	some matter in _facts.legal.verified_matters
+	matter == request.legal_matter
 	request.legal_request_verified
-	request.use_under(_reference.legal_uses)
+	_legal_use
 	reason := {
 		"code": "required_by_law",
 		"clause": "kallu.disclosure.legal",
@@ -314,10 +316,12 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.likely_order
 permits contains reason if {
-	request.recipient_kind in _facts.legal.likely_order_recipients
-	request.legal_matter in _facts.legal.likely_order_matters
+	some kind in _facts.legal.likely_order_recipients
+	kind == request.recipient_kind
+	some matter in _facts.legal.likely_order_matters
+	matter == request.legal_matter
 	not request.legal_request_verified
-	request.use_under(_reference.legal_uses)
+	_legal_use
 	reason := {
 		"code": "likely_court_order",
 		"clause": "kallu.disclosure.likely_order",
@@ -332,8 +336,8 @@ permits contains reason if {
 #   clause: kallu.marketing.channel
 permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.use_under(_facts.marketing_communications)
-	request.consented(request.use)
+	_marketing_communications_use
+	_use_consented
 	reason := {
 		"code": "agreed_marketing",
 		"clause": "kallu.marketing.channel",
@@ -363,9 +367,9 @@ permits contains reason if {
 # custom:
 #   clause: kallu.publication.consent
 permits contains reason if {
-	request.recipient_kind in _facts.publication_recipients
-	request.use_under(_facts.publication_uses)
-	request.consented(request.use)
+	_publication_recipient
+	_publication_use
+	_use_consented
 	reason := {
 		"code": "display_with_consent",
 		"clause": "kallu.publication.consent",
@@ -382,8 +386,8 @@ permits contains reason if {
 # custom:
 #   clause: kallu.publication.consent
 permits contains reason if {
-	request.recipient_kind in _facts.publication_recipients
-	request.use_under(_facts.publication_uses)
+	_publication_recipient
+	_publication_use
 	request.all_categories_under(_facts.publication_categories)
 	reason := {
 		"code": "user_published_content",
@@ -401,8 +405,8 @@ permits contains reason if {
 # custom:
 #   clause: kallu.publication.consent
 permits contains reason if {
-	request.recipient_kind in _facts.publication_recipients
-	request.use_under(_facts.publication_uses)
+	_publication_recipient
+	_publication_use
 	request.requested_by_subject
 	reason := {
 		"code": "shown_at_user_request",
@@ -420,7 +424,7 @@ permits contains reason if {
 #   clause: kallu.security.payment
 permits contains reason if {
 	request.recipient_kind == "service_provider"
-	request.use_under(_facts.payment.uses)
+	_payment_use
 	request.all_categories_under(_facts.payment.categories)
 	reason := {
 		"code": "payment_processing",
@@ -435,9 +439,10 @@ permits contains reason if {
 # custom:
 #   clause: kallu.sharing.direct_marketing
 permits contains reason if {
-	request.recipient_kind in _facts.marketing_recipients
+	some kind in _facts.marketing_recipients
+	kind == request.recipient_kind
 	request.use_under(["marketing"])
-	request.consented(request.use)
+	_use_consented
 	reason := {
 		"code": "third_party_marketing_with_consent",
 		"clause": "kallu.sharing.direct_marketing",
@@ -451,7 +456,8 @@ permits contains reason if {
 # custom:
 #   clause: kallu.sharing.statistics
 permits contains reason if {
-	request.recipient_kind in _facts.statistics_recipients
+	some kind in _facts.statistics_recipients
+	kind == request.recipient_kind
 	request.identifiability == "aggregated"
 	reason := {
 		"code": "aggregated_statistics",
@@ -467,8 +473,8 @@ permits contains reason if {
 #   clause: kallu.transfer.countries
 permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.recipient_country in _transfer_countries
-	request.use_under(_facts.purposes)
+	_adequate_country
+	_purpose_use
 	reason := {
 		"code": "transfer_within_operating_countries",
 		"clause": "kallu.transfer.countries",
@@ -486,7 +492,7 @@ permits contains reason if {
 #   clause: kallu.use.purpose_limit
 permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.use_under(_facts.purposes)
+	_purpose_use
 	reason := {
 		"code": "listed_purpose",
 		"clause": "kallu.use.purpose_limit",
@@ -502,7 +508,7 @@ permits contains reason if {
 # custom:
 #   clause: kallu.marketing.channel
 obligations contains obligation if {
-	request.use_under(_facts.marketing_communications)
+	_marketing_communications_use
 	obligation := {
 		"code": "honour_opt_out",
 		"clause": "kallu.marketing.channel",
@@ -519,8 +525,9 @@ obligations contains obligation if {
 # custom:
 #   clause: kallu.retention.limits
 obligations contains obligation if {
-	request.recipient_kind in _facts.retention.recipients
-	request.identifiability != "aggregated"
+	some kind in _facts.retention.recipients
+	kind == request.recipient_kind
+	not request.identifiability == "aggregated"
 	obligation := {
 		"code": "retention_limit",
 		"clause": "kallu.retention.limits",
@@ -536,7 +543,7 @@ obligations contains obligation if {
 #   clause: kallu.security.payment
 obligations contains obligation if {
 	request.recipient_kind == "service_provider"
-	request.use_under(_facts.payment.uses)
+	_payment_use
 	not request.under_contract
 	obligation := {
 		"code": "contract_required",
@@ -549,16 +556,67 @@ obligations contains obligation if {
 
 # The request carries a ground kallu.disclosure.legal or .likely_order accepts.
 _legal_ground if {
-	request.legal_matter in _facts.legal.verified_matters
+	some matter in _facts.legal.verified_matters
+	matter == request.legal_matter
 	request.legal_request_verified
 }
 
-_legal_ground if request.legal_matter in _facts.legal.proceedings_and_rights_matters
+_legal_ground if {
+	some matter in _facts.legal.proceedings_and_rights_matters
+	matter == request.legal_matter
+}
 
-_legal_ground if request.legal_matter in _facts.legal.likely_order_matters
+_legal_ground if {
+	some matter in _facts.legal.likely_order_matters
+	matter == request.legal_matter
+}
+
+# The recipient's country has data-protection law taken as equivalent to the EEA's.
+# (Walking the source lists costs regopy less than a set built from them, which it
+# would build anew for every decision.)
+default _adequate_country := false
+
+_adequate_country if {
+	some list in _facts.transfer_country_lists
+	request.recipient_country in _reference[list]
+}
 
 # The user no longer wants marketing, or asked for no correspondence at all.
 _marketing_opted_out if {
 	some choice in _facts.marketing_opt_outs
-	request.opted_out(choice)
+	request.opt_outs[choice]
 }
+
+# Conditions several rules read, worked out once per decision: regopy keeps a rule's
+# value for the rest of the query only when it is defined (and calls a function anew
+# every time), so each defaults to false.
+default _use_consented := false
+
+_use_consented if request.consented(request.use)
+
+default _marketing_communications_use := false
+
+_marketing_communications_use if request.use_under(_facts.marketing_communications)
+
+default _publication_recipient := false
+
+_publication_recipient if {
+	some kind in _facts.publication_recipients
+	kind == request.recipient_kind
+}
+
+default _publication_use := false
+
+_publication_use if request.use_under(_facts.publication_uses)
+
+default _legal_use := false
+
+_legal_use if request.use_under(_reference.legal_uses)
+
+default _payment_use := false
+
+_payment_use if request.use_under(_facts.payment.uses)
+
+default _purpose_use := false
+
+_purpose_use if request.use_under(_facts.purposes)
