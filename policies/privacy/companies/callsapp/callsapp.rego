@@ -15,13 +15,6 @@ _facts := data.privacy.companies.callsapp.facts
 
 _reference := data.privacy.reference
 
-# The countries where CallsApp stores and processes data (L117), flattened from the
-# regions named in the policy.
-_storage_countries := {c |
-	some region in _facts.transfer.storage_regions
-	some c in region
-}
-
 # --- catch-all
 
 # METADATA
@@ -50,7 +43,7 @@ forbids contains reason if {
 	request.recipient_kind in _facts.bots.owner_recipients
 	request.use_overlaps(_facts.bots.messaging_uses)
 	some choice in _facts.bots.messaging_opt_outs
-	request.opted_out(choice)
+	request.opt_outs[choice]
 	reason := {
 		"code": "bot_notifications_declined",
 		"clause": "callsapp.bots.messaging",
@@ -69,7 +62,7 @@ forbids contains reason if {
 # custom:
 #   clause: callsapp.children
 forbids contains reason if {
-	request.known_younger_than(_facts.children.minimum_age)
+	request.age < _facts.children.minimum_age
 	reason := {
 		"code": "child_below_minimum_age",
 		"clause": "callsapp.children",
@@ -137,8 +130,8 @@ forbids contains reason if {
 # custom:
 #   clause: callsapp.content.e2ee
 forbids contains reason if {
-	request.recipient_kind != "first_party"
-	request.any_category_overlaps(_facts.private_content)
+	not request.recipient_kind == "first_party"
+	_private_content
 	not _bot_chat
 	not _conversation_delivery
 	reason := {
@@ -160,7 +153,7 @@ forbids contains reason if {
 # custom:
 #   clause: callsapp.content.no_access
 forbids contains reason if {
-	request.any_category_overlaps(_facts.private_content)
+	_private_content
 	not _bot_chat
 	not _conversation_delivery
 	reason := {
@@ -180,8 +173,8 @@ forbids contains reason if {
 #   clause: callsapp.cookies
 forbids contains reason if {
 	_ad_recipient
-	request.subject_in(_reference.eea)
-	not request.consented(request.use)
+	request.subject_country in _reference.eea
+	not _use_consented
 	reason := {
 		"code": "eea_tracking_without_consent",
 		"clause": "callsapp.cookies",
@@ -200,7 +193,7 @@ forbids contains reason if {
 #   clause: callsapp.disclosure.group
 forbids contains reason if {
 	request.recipient_kind == "corporate_family"
-	request.opted_out("group_account_link")
+	request.opt_outs["group_account_link"]
 	not request.use_under(_facts.group.fraud_uses)
 	reason := {
 		"code": "group_account_delinked",
@@ -236,7 +229,7 @@ forbids contains reason if {
 forbids contains reason if {
 	request.any_category_overlaps(_facts.location.categories)
 	request.use_overlaps(_facts.location.offer_uses)
-	not request.consented(request.use)
+	not _use_consented
 	reason := {
 		"code": "location_offers_without_permission",
 		"clause": "callsapp.location",
@@ -254,7 +247,7 @@ forbids contains reason if {
 forbids contains reason if {
 	request.any_category_overlaps(_facts.location.precise_categories)
 	not request.use_under(_facts.location.service_uses)
-	not request.consented(request.use)
+	not _use_consented
 	reason := {
 		"code": "precise_location_without_consent",
 		"clause": "callsapp.location",
@@ -272,8 +265,8 @@ forbids contains reason if {
 #   clause: callsapp.marketing.offers
 forbids contains reason if {
 	some choice in _facts.marketing.opt_outs
-	request.opted_out(choice)
-	request.use_overlaps(_facts.marketing.communications_uses)
+	request.opt_outs[choice]
+	_offers_use_overlap
 	reason := {
 		"code": "marketing_communications_declined",
 		"clause": "callsapp.marketing.offers",
@@ -290,9 +283,9 @@ forbids contains reason if {
 # custom:
 #   clause: callsapp.marketing.offers
 forbids contains reason if {
-	not request.recipient_kind in _facts.marketing.exempt_recipients
-	request.use_overlaps(_facts.marketing.communications_uses)
-	not request.consented(request.use)
+	not _marketing_exempt_recipient
+	_offers_use_overlap
+	not _use_consented
 	reason := {
 		"code": "third_party_marketing_without_consent",
 		"clause": "callsapp.marketing.offers",
@@ -321,8 +314,8 @@ forbids contains reason if {
 # custom:
 #   clause: callsapp.sharing.advertising_id
 forbids contains reason if {
-	request.recipient_kind != "first_party"
-	request.opted_out("advertising_id")
+	request.opt_outs["advertising_id"]
+	not request.recipient_kind == "first_party"
 	request.any_category_overlaps(_facts.advertising.advertising_id)
 	reason := {
 		"code": "advertising_id_not_shared",
@@ -338,7 +331,7 @@ forbids contains reason if {
 #   clause: callsapp.sharing.advertising_id
 forbids contains reason if {
 	_ad_recipient
-	request.opted_out("advertising_id")
+	request.opt_outs["advertising_id"]
 	reason := {
 		"code": "advertising_id_withheld",
 		"clause": "callsapp.sharing.advertising_id",
@@ -370,7 +363,7 @@ forbids contains reason if {
 #   clause: callsapp.sharing.advertising_id
 forbids contains reason if {
 	_ad_recipient
-	request.opted_out("personalized_advertising")
+	request.opt_outs["personalized_advertising"]
 	reason := {
 		"code": "personalized_advertising_opted_out",
 		"clause": "callsapp.sharing.advertising_id",
@@ -390,7 +383,7 @@ forbids contains reason if {
 forbids contains reason if {
 	request.recipient_kind in _facts.transfer.storage_recipients
 	request.recipient_country
-	not request.recipient_country in _storage_countries
+	not _storage_country
 	reason := {
 		"code": "transfer_outside_storage_regions",
 		"clause": "callsapp.transfer",
@@ -408,7 +401,7 @@ forbids contains reason if {
 forbids contains reason if {
 	_ad_recipient
 	request.subdivision in _facts.ccpa_subdivisions
-	request.opted_out("sale")
+	request.opt_outs["sale"]
 	reason := {
 		"code": "ccpa_opt_out_of_sale",
 		"clause": "callsapp.us_rights",
@@ -523,7 +516,7 @@ permits contains reason if {
 #   clause: callsapp.disclosure.change_of_control
 permits contains reason if {
 	request.recipient_kind == "acquirer"
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.acquirer.uses)
 	reason := {
 		"code": "change_of_control",
@@ -544,7 +537,7 @@ permits contains reason if {
 permits contains reason if {
 	request.recipient_kind == "corporate_family"
 	_group_recipient
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.group.joint_uses)
 	reason := {
 		"code": "corporate_family_sharing",
@@ -564,7 +557,7 @@ permits contains reason if {
 permits contains reason if {
 	request.recipient_kind == "corporate_family"
 	_group_recipient
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.group.fraud_uses)
 	reason := {
 		"code": "group_fraud_prevention",
@@ -586,7 +579,7 @@ permits contains reason if {
 permits contains reason if {
 	request.recipient_kind in _facts.law_enforcement.recipients
 	_accepted_legal_request
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_reference.legal_uses)
 	reason := {
 		"code": "verified_legal_request",
@@ -607,7 +600,7 @@ permits contains reason if {
 	request.under_contract == true
 	request.identifiability in _facts.partnership.identifiability
 	not request.any_category_overlaps(_reference.direct_identifiers)
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.partnership.uses)
 	reason := {
 		"code": "partnership_feature_deidentified",
@@ -626,7 +619,7 @@ permits contains reason if {
 permits contains reason if {
 	request.recipient_kind == "service_provider"
 	request.under_contract == true
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.service_providers.uses)
 	reason := {
 		"code": "service_provider_under_contract",
@@ -644,7 +637,7 @@ permits contains reason if {
 #   clause: callsapp.fraud.automated
 permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.first_party.fraud_uses)
 	reason := {
 		"code": "fraud_prevention",
@@ -662,8 +655,8 @@ permits contains reason if {
 #   clause: callsapp.marketing.offers
 permits contains reason if {
 	request.recipient_kind in _facts.marketing.offer_recipients
-	request.all_categories_under(_facts.collected_categories)
-	request.use_under(_facts.marketing.communications_uses)
+	_collected_categories
+	_offers_use
 	reason := {
 		"code": "own_offers",
 		"clause": "callsapp.marketing.offers",
@@ -679,7 +672,7 @@ permits contains reason if {
 permits contains reason if {
 	request.recipient_kind in _facts.payment.fee_recipients
 	request.identifiability in _facts.payment.fee_identifiability
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.payment.fee_uses)
 	reason := {
 		"code": "aggregated_fee_settlement",
@@ -789,7 +782,7 @@ permits contains reason if {
 #   clause: callsapp.use.core
 permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.first_party.core_uses)
 	reason := {
 		"code": "own_service_use",
@@ -907,7 +900,7 @@ obligations contains obligation if {
 # custom:
 #   clause: callsapp.marketing.offers
 obligations contains obligation if {
-	request.use_under(_facts.marketing.communications_uses)
+	_offers_use
 	obligation := {
 		"code": "honour_opt_out",
 		"clause": "callsapp.marketing.offers",
@@ -937,7 +930,7 @@ obligations contains obligation if {
 # custom:
 #   clause: callsapp.transfer
 obligations contains obligation if {
-	not request.recipient_kind in _facts.transfer.not_transfers
+	not _not_a_transfer
 	request.recipient_country
 	not request.recipient_in(_reference.eea)
 	obligation := {
@@ -986,6 +979,8 @@ _ad_geo(c) if {
 }
 
 # A chat the user wrote to a bot or public account, on its way to the account's owner (L15).
+default _bot_chat := false
+
 _bot_chat if {
 	request.recipient_kind in _facts.bots.owner_recipients
 	request.requested_by_subject
@@ -993,6 +988,8 @@ _bot_chat if {
 }
 
 # What the user sends to other users in a conversation (L5, L13), on its way to them.
+default _conversation_delivery := false
+
 _conversation_delivery if {
 	request.recipient_kind in _facts.conversation.recipients
 	request.requested_by_subject
@@ -1001,6 +998,8 @@ _conversation_delivery if {
 
 # Advertising partners, and service providers when the use is advertising (L62:
 # "advertising service providers").
+default _ad_recipient := false
+
 _ad_recipient if request.recipient_kind in _facts.advertising.recipients
 
 _ad_recipient if {
@@ -1012,3 +1011,41 @@ _accepted_legal_request if {
 	request.legal_request_verified
 	request.legal_matter in _facts.law_enforcement.matters
 }
+
+# The recipient's country is one where CallsApp stores and processes data (L117), by
+# the regions named in the policy.
+_storage_country if {
+	some region in _facts.transfer.storage_regions
+	request.recipient_country in region
+}
+
+_marketing_exempt_recipient if request.recipient_kind in _facts.marketing.exempt_recipients
+
+_not_a_transfer if request.recipient_kind in _facts.transfer.not_transfers
+
+# Conditions several rules read, worked out once per decision: regopy keeps a rule's
+# value for the rest of the query only when it is defined (and calls a function anew
+# every time), so each defaults to false.
+default _use_consented := false
+
+_use_consented if request.consented(request.use)
+
+default _private_content := false
+
+_private_content if request.any_category_overlaps(_facts.private_content)
+
+default _offers_use_overlap := false
+
+_offers_use_overlap if request.use_overlaps(_facts.marketing.communications_uses)
+
+default _offers_use := false
+
+_offers_use if request.use_under(_facts.marketing.communications_uses)
+
+default _disclosable_categories := false
+
+_disclosable_categories if request.all_categories_under(_facts.disclosable_categories)
+
+default _collected_categories := false
+
+_collected_categories if request.all_categories_under(_facts.collected_categories)

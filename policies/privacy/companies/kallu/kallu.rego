@@ -176,8 +176,7 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.sharing.direct_marketing
 forbids contains reason if {
-	some kind in _facts.marketing_recipients
-	kind == request.recipient_kind
+	request.recipient_kind in _facts.marketing_recipients
 	request.use_overlaps(["marketing"])
 	not _use_consented
 	reason := {
@@ -214,8 +213,7 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.cookies.google
 permits contains reason if {
-	some kind in _facts.google.recipient_kinds
-	kind == request.recipient_kind
+	request.recipient_kind in _facts.google.recipient_kinds
 	request.recipient_named(_facts.google.names)
 	request.use_under(_facts.google.uses)
 	request.all_categories_under(_facts.google.categories)
@@ -255,8 +253,7 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains reason if {
-	some kind in _facts.legal.fraud_recipients
-	kind == request.recipient_kind
+	request.recipient_kind in _facts.legal.fraud_recipients
 	request.use_under(_facts.legal.fraud_uses)
 	reason := {
 		"code": "fraud_prevention",
@@ -275,10 +272,8 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains reason if {
-	some kind in _facts.legal.recipients
-	kind == request.recipient_kind
-	some matter in _facts.legal.proceedings_and_rights_matters
-	matter == request.legal_matter
+	request.recipient_kind in _facts.legal.recipients
+	request.legal_matter in _facts.legal.proceedings_and_rights_matters
 	_legal_use
 	reason := {
 		"code": "legal_proceedings_or_rights",
@@ -295,10 +290,8 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains reason if {
-	some kind in _facts.legal.recipients
-	kind == request.recipient_kind
-	some matter in _facts.legal.verified_matters
-	matter == request.legal_matter
+	request.recipient_kind in _facts.legal.recipients
+	request.legal_matter in _facts.legal.verified_matters
 	request.legal_request_verified
 	_legal_use
 	reason := {
@@ -316,10 +309,8 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.likely_order
 permits contains reason if {
-	some kind in _facts.legal.likely_order_recipients
-	kind == request.recipient_kind
-	some matter in _facts.legal.likely_order_matters
-	matter == request.legal_matter
+	request.recipient_kind in _facts.legal.likely_order_recipients
+	request.legal_matter in _facts.legal.likely_order_matters
 	not request.legal_request_verified
 	_legal_use
 	reason := {
@@ -439,8 +430,7 @@ permits contains reason if {
 # custom:
 #   clause: kallu.sharing.direct_marketing
 permits contains reason if {
-	some kind in _facts.marketing_recipients
-	kind == request.recipient_kind
+	request.recipient_kind in _facts.marketing_recipients
 	request.use_under(["marketing"])
 	_use_consented
 	reason := {
@@ -456,8 +446,7 @@ permits contains reason if {
 # custom:
 #   clause: kallu.sharing.statistics
 permits contains reason if {
-	some kind in _facts.statistics_recipients
-	kind == request.recipient_kind
+	request.recipient_kind in _facts.statistics_recipients
 	request.identifiability == "aggregated"
 	reason := {
 		"code": "aggregated_statistics",
@@ -525,8 +514,7 @@ obligations contains obligation if {
 # custom:
 #   clause: kallu.retention.limits
 obligations contains obligation if {
-	some kind in _facts.retention.recipients
-	kind == request.recipient_kind
+	request.recipient_kind in _facts.retention.recipients
 	not request.identifiability == "aggregated"
 	obligation := {
 		"code": "retention_limit",
@@ -556,20 +544,13 @@ obligations contains obligation if {
 
 # The request carries a ground kallu.disclosure.legal or .likely_order accepts.
 _legal_ground if {
-	some matter in _facts.legal.verified_matters
-	matter == request.legal_matter
+	request.legal_matter in _facts.legal.verified_matters
 	request.legal_request_verified
 }
 
-_legal_ground if {
-	some matter in _facts.legal.proceedings_and_rights_matters
-	matter == request.legal_matter
-}
+_legal_ground if request.legal_matter in _facts.legal.proceedings_and_rights_matters
 
-_legal_ground if {
-	some matter in _facts.legal.likely_order_matters
-	matter == request.legal_matter
-}
+_legal_ground if request.legal_matter in _facts.legal.likely_order_matters
 
 # The recipient's country has data-protection law taken as equivalent to the EEA's.
 # (Walking the source lists costs regopy less than a set built from them, which it
@@ -600,10 +581,7 @@ _marketing_communications_use if request.use_under(_facts.marketing_communicatio
 
 default _publication_recipient := false
 
-_publication_recipient if {
-	some kind in _facts.publication_recipients
-	kind == request.recipient_kind
-}
+_publication_recipient if request.recipient_kind in _facts.publication_recipients
 
 default _publication_use := false
 
