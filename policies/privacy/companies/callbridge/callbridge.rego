@@ -88,7 +88,7 @@ forbids contains reason if {
 forbids contains reason if {
 	request.action == "sell"
 	request.identifiability == "pseudonymous"
-	request.recipient_kind != "advertising_partner"
+	not request.recipient_kind == "advertising_partner"
 	reason := {
 		"code": "no_sale_outside_web_advertising",
 		"clause": "callbridge.ccpa.sale",
@@ -104,8 +104,8 @@ forbids contains reason if {
 # custom:
 #   clause: callbridge.ccpa.sale
 forbids contains reason if {
-	request.opted_out(_facts.sale_opt_out)
-	request.identifiability != "aggregated"
+	request.opt_outs[_facts.sale_opt_out]
+	not request.identifiability == "aggregated"
 	_sale_like
 	reason := {
 		"code": "sale_opted_out",
@@ -126,8 +126,8 @@ forbids contains reason if {
 # custom:
 #   clause: callbridge.children
 forbids contains reason if {
-	request.known_younger_than(_facts.minimum_age)
-	request.identifiability != "aggregated"
+	request.age < _facts.minimum_age
+	not request.identifiability == "aggregated"
 	reason := {
 		"code": "known_minor",
 		"clause": "callbridge.children",
@@ -176,8 +176,8 @@ forbids contains reason if {
 #   clause: callbridge.marketing.email
 forbids contains reason if {
 	request.recipient_kind in _facts.own_marketing_kinds
-	request.use_overlaps(_facts.direct_marketing_uses)
-	not request.consented(request.use)
+	_direct_marketing_use
+	not _use_consented
 	reason := {
 		"code": "marketing_without_express_consent",
 		"clause": "callbridge.marketing.email",
@@ -193,8 +193,8 @@ forbids contains reason if {
 # custom:
 #   clause: callbridge.marketing.email
 forbids contains reason if {
-	request.opted_out(_facts.marketing_opt_out)
-	request.use_overlaps(_facts.direct_marketing_uses)
+	request.opt_outs[_facts.marketing_opt_out]
+	_direct_marketing_use
 	reason := {
 		"code": "marketing_opted_out",
 		"clause": "callbridge.marketing.email",
@@ -214,7 +214,7 @@ forbids contains reason if {
 # custom:
 #   clause: callbridge.marketing.email
 forbids contains reason if {
-	request.opted_out(_facts.correspondence.opt_out)
+	request.opt_outs[_facts.correspondence.opt_out]
 	_correspondence_use
 	reason := {
 		"code": "all_correspondence_opted_out",
@@ -269,8 +269,8 @@ forbids contains reason if {
 #   clause: callbridge.shine_the_light
 forbids contains reason if {
 	request.recipient_kind in _facts.third_party_marketing_kinds
-	request.use_overlaps(_facts.direct_marketing_uses)
-	not request.consented(request.use)
+	_direct_marketing_use
+	not _use_consented
 	reason := {
 		"code": "third_party_marketing_without_consent",
 		"clause": "callbridge.shine_the_light",
@@ -289,11 +289,10 @@ forbids contains reason if {
 #   clause: callbridge.subprocessors
 forbids contains reason if {
 	request.recipient_kind == "service_provider"
-	request.identifiability != "aggregated"
-	country := request.recipient_country
-	some row in _facts.subprocessors
-	_row_might_serve(row)
-	not _some_row_in_country(country)
+	not request.identifiability == "aggregated"
+	request.recipient_country
+	count(_serving_rows) > 0
+	not _serving_row_in_country
 	reason := {
 		"code": "subprocessor_country_not_listed",
 		"clause": "callbridge.subprocessors",
@@ -369,7 +368,7 @@ permits contains reason if {
 #   clause: callbridge.disclosure.express_consent
 permits contains reason if {
 	request.recipient_kind in _facts.consent_recipients
-	request.consented(request.use)
+	_use_consented
 	reason := {
 		"code": "express_consent",
 		"clause": "callbridge.disclosure.express_consent",
@@ -526,7 +525,7 @@ permits contains reason if {
 permits contains reason if {
 	_the_company
 	not request.use_under(_facts.purposes)
-	request.consented(request.use)
+	_use_consented
 	reason := {
 		"code": "authorised_purpose",
 		"clause": "callbridge.use.new_purpose_optout",
@@ -561,7 +560,7 @@ permits contains reason if {
 #   clause: callbridge.ccpa.sale
 obligations contains obligation if {
 	request.recipient_kind == "advertising_partner"
-	request.identifiability != "aggregated"
+	not request.identifiability == "aggregated"
 	obligation := {
 		"code": "honour_opt_out",
 		"clause": "callbridge.ccpa.sale",
@@ -596,7 +595,7 @@ obligations contains obligation if {
 #   clause: callbridge.processing.table
 obligations contains obligation if {
 	request.recipient_kind in _facts.retention_kinds
-	request.identifiability != "aggregated"
+	not request.identifiability == "aggregated"
 	obligation := {
 		"code": "retention_limit",
 		"clause": "callbridge.processing.table",
@@ -684,19 +683,21 @@ _known_group_member if not request.recipient_name
 
 _known_group_member if request.recipient_named(_facts.group_entities)
 
+default _needs_transfer_safeguard := false
+
 _needs_transfer_safeguard if {
 	_european_subject
 	not _adequate_destination
-	request.identifiability != "aggregated"
+	not request.identifiability == "aggregated"
 }
 
-_european_subject if request.subject_in(_reference.eea)
+_european_subject if request.subject_country in _reference.eea
 
-_european_subject if request.subject_in(_facts.transfer.dpf_origin_countries)
+_european_subject if request.subject_country in _facts.transfer.dpf_origin_countries
 
-_adequate_destination if request.recipient_in(_reference.eea)
+_adequate_destination if request.recipient_country in _reference.eea
 
-_adequate_destination if request.recipient_in(_reference.eu_adequacy)
+_adequate_destination if request.recipient_country in _reference.eu_adequacy
 
 # Every requested category is a listed data type of the row and none is excluded from it.
 _row_carries(row) if {
@@ -709,10 +710,16 @@ _row_might_serve(row) if {
 	request.use_overlaps(row.purposes)
 }
 
-_some_row_in_country(country) if {
+# The matrix rows able to carry this data for this use, worked out once per decision
+# (regopy calls a function anew every time, and the forbid above asks about each row twice).
+_serving_rows := [row |
 	some row in _facts.subprocessors
 	_row_might_serve(row)
-	_country_in_row(country, row)
+]
+
+_serving_row_in_country if {
+	some row in _serving_rows
+	_country_in_row(request.recipient_country, row)
 }
 
 _country_fits(_) if not request.recipient_country
@@ -736,9 +743,20 @@ _card_processing_flow if {
 
 _card_country_outside if {
 	request.recipient_country
-	not request.recipient_in(_facts.card.countries)
+	not request.recipient_country in _facts.card.countries
 }
 
 _sale_like if request.action == "sell"
 
 _sale_like if request.recipient_kind == "advertising_partner"
+
+# Conditions several rules read, worked out once per decision: regopy keeps a rule's
+# value for the rest of the query only when it is defined (and calls a function anew
+# every time), so each defaults to false.
+default _use_consented := false
+
+_use_consented if request.consented(request.use)
+
+default _direct_marketing_use := false
+
+_direct_marketing_use if request.use_overlaps(_facts.direct_marketing_uses)
