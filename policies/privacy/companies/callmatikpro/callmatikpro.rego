@@ -42,7 +42,7 @@ catch_all := {
 # custom:
 #   clause: callmatikpro.ads.optout
 forbids contains reason if {
-	request.opted_out(_facts.personalized_advertising_opt_out)
+	request.opt_outs[_facts.personalized_advertising_opt_out]
 	request.use_overlaps(_facts.personalized_advertising_uses)
 	reason := {
 		"code": "personalized_advertising_opted_out",
@@ -63,7 +63,7 @@ forbids contains reason if {
 # custom:
 #   clause: callmatikpro.children
 forbids contains reason if {
-	request.known_younger_than(_facts.children_marketing_age)
+	request.age < _facts.children_marketing_age
 	request.use_overlaps(_reference.marketing_uses)
 	reason := {
 		"code": "marketing_to_child",
@@ -101,7 +101,7 @@ forbids contains reason if {
 # custom:
 #   clause: callmatikpro.email.unsubscribe
 forbids contains reason if {
-	request.opted_out(_facts.all_correspondence_opt_out)
+	request.opt_outs[_facts.all_correspondence_opt_out]
 	_correspondence_use
 	reason := {
 		"code": "unsubscribed_from_all_correspondence",
@@ -118,8 +118,8 @@ forbids contains reason if {
 # custom:
 #   clause: callmatikpro.email.unsubscribe
 forbids contains reason if {
-	request.opted_out(_facts.unsubscribe_opt_out)
-	request.use_overlaps(["marketing.communications"])
+	request.opt_outs[_facts.unsubscribe_opt_out]
+	_marketing_communications_use
 	reason := {
 		"code": "unsubscribed_from_marketing",
 		"clause": "callmatikpro.email.unsubscribe",
@@ -168,7 +168,7 @@ forbids contains reason if {
 # custom:
 #   clause: callmatikpro.payment
 forbids contains reason if {
-	request.recipient_kind != "first_party"
+	not request.recipient_kind == "first_party"
 	request.any_category_overlaps(_facts.payment_categories)
 	not _gateway_flow
 	reason := {
@@ -202,7 +202,7 @@ forbids contains reason if {
 #   clause: callmatikpro.sale.never
 forbids contains reason if {
 	request.recipient_kind in _facts.never_marketing_recipients
-	request.use_overlaps(["marketing.communications"])
+	_marketing_communications_use
 	reason := {
 		"code": "outside_party_marketing_forbidden",
 		"clause": "callmatikpro.sale.never",
@@ -379,7 +379,7 @@ permits contains reason if {
 #   clause: callmatikpro.retention
 permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.legal_retention_uses)
 	reason := {
 		"code": "kept_for_legal_obligations",
@@ -398,7 +398,7 @@ permits contains reason if {
 permits contains reason if {
 	request.recipient_kind == "service_provider"
 	request.under_contract == true
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.contractor_uses)
 	reason := {
 		"code": "contractor_for_callmatikpro",
@@ -416,7 +416,7 @@ permits contains reason if {
 #   clause: callmatikpro.use.purposes
 permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.first_party_uses)
 	reason := {
 		"code": "first_party_listed_purpose",
@@ -487,7 +487,7 @@ obligations contains obligation if {
 # custom:
 #   clause: callmatikpro.email.unsubscribe
 obligations contains obligation if {
-	request.use_overlaps(["marketing.communications"])
+	_marketing_communications_use
 	obligation := {
 		"code": "honour_opt_out",
 		"clause": "callmatikpro.email.unsubscribe",
@@ -519,6 +519,8 @@ obligations contains obligation if {
 # --- helpers
 
 # The flow goes to a service provider for processing a payment (the gateway).
+default _gateway_flow := false
+
 _gateway_flow if {
 	request.recipient_kind == "service_provider"
 	request.use_under(_facts.payment_uses)
@@ -526,6 +528,19 @@ _gateway_flow if {
 
 # Correspondence is marketing (matched broadly) or a notification (matched under the
 # notification branch, so that the service itself does not count as correspondence).
+default _correspondence_use := false
+
 _correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
 
 _correspondence_use if request.use_under(_facts.correspondence.notice_uses)
+
+# Conditions several rules read, worked out once per decision: regopy keeps a rule's
+# value for the rest of the query only when it is defined (and calls a function anew
+# every time), so each defaults to false.
+default _marketing_communications_use := false
+
+_marketing_communications_use if request.use_overlaps(["marketing.communications"])
+
+default _collected_categories := false
+
+_collected_categories if request.all_categories_under(_facts.collected_categories)
