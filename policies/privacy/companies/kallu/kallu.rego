@@ -232,14 +232,13 @@ permits contains reason if {
 #   receive personal information where needed for the purposes the policy lists.
 # custom:
 #   clause: kallu.disclosure.group
-permits contains reason if {
+permits contains {
+	"code": "group_disclosure",
+	"clause": "kallu.disclosure.group",
+	"message": "Kallu's group companies may receive the information for a purpose the policy lists",
+} if {
 	request.recipient_kind == "corporate_family"
-	_purpose_use
-	reason := {
-		"code": "group_disclosure",
-		"clause": "kallu.disclosure.group",
-		"message": "Kallu's group companies may receive the information for a purpose the policy lists",
-	}
+	request.use_under(_facts.purposes)
 }
 
 # METADATA
