@@ -38,13 +38,14 @@ catch_all := {
 #   anything else that identifies them personally.
 # custom:
 #   clause: callbridge.ads.offsite
-forbids contains {
-	"code": "direct_identifiers_to_ad_network",
-	"clause": "callbridge.ads.offsite",
-	"message": "ad networks never receive names, addresses, phone numbers, e-mail addresses or other direct identifiers",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "advertising_partner"
 	request.any_category_overlaps(_reference.direct_identifiers)
+	reason := {
+		"code": "direct_identifiers_to_ad_network",
+		"clause": "callbridge.ads.offsite",
+		"message": "ad networks never receive names, addresses, phone numbers, e-mail addresses or other direct identifiers",
+	}
 }
 
 # METADATA
@@ -52,13 +53,14 @@ forbids contains {
 # description: In all cases ad networks identify the user only by an anonymous number.
 # custom:
 #   clause: callbridge.ads.offsite
-forbids contains {
-	"code": "identifiable_data_to_ad_network",
-	"clause": "callbridge.ads.offsite",
-	"message": "ad networks identify users only by an anonymous number, never by identifiable data",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "advertising_partner"
 	request.identifiability == "identifiable"
+	reason := {
+		"code": "identifiable_data_to_ad_network",
+		"clause": "callbridge.ads.offsite",
+		"message": "ad networks identify users only by an anonymous number, never by identifiable data",
+	}
 }
 
 # METADATA
@@ -66,13 +68,14 @@ forbids contains {
 # description: Callbridge does not give identifiable personal information to third parties for money.
 # custom:
 #   clause: callbridge.ccpa.sale
-forbids contains {
-	"code": "no_sale_of_personal_information",
-	"clause": "callbridge.ccpa.sale",
-	"message": "Callbridge does not sell identifiable personal information",
-} if {
+forbids contains reason if {
 	request.action == "sell"
 	request.identifiability == "identifiable"
+	reason := {
+		"code": "no_sale_of_personal_information",
+		"clause": "callbridge.ccpa.sale",
+		"message": "Callbridge does not sell identifiable personal information",
+	}
 }
 
 # METADATA
@@ -82,14 +85,15 @@ forbids contains {
 #   advertising partners on the websites; pseudonymous data is sold to no one else.
 # custom:
 #   clause: callbridge.ccpa.sale
-forbids contains {
-	"code": "no_sale_outside_web_advertising",
-	"clause": "callbridge.ccpa.sale",
-	"message": "apart from web advertising, Callbridge sells no pseudonymous personal information",
-} if {
+forbids contains reason if {
 	request.action == "sell"
 	request.identifiability == "pseudonymous"
-	request.recipient_kind != "advertising_partner"
+	not request.recipient_kind == "advertising_partner"
+	reason := {
+		"code": "no_sale_outside_web_advertising",
+		"clause": "callbridge.ccpa.sale",
+		"message": "apart from web advertising, Callbridge sells no pseudonymous personal information",
+	}
 }
 
 # METADATA
@@ -99,14 +103,15 @@ forbids contains {
 #   advertising partners or otherwise sold.
 # custom:
 #   clause: callbridge.ccpa.sale
-forbids contains {
-	"code": "sale_opted_out",
-	"clause": "callbridge.ccpa.sale",
-	"message": "the user opted out of the sale of personal information, which covers sharing with advertising partners",
-} if {
-	request.opted_out(_facts.sale_opt_out)
-	request.identifiability != "aggregated"
+forbids contains reason if {
+	request.opt_outs[_facts.sale_opt_out]
+	not request.identifiability == "aggregated"
 	_sale_like
+	reason := {
+		"code": "sale_opted_out",
+		"clause": "callbridge.ccpa.sale",
+		"message": "the user opted out of the sale of personal information, which covers sharing with advertising partners",
+	}
 }
 
 # METADATA
@@ -120,13 +125,14 @@ forbids contains {
 #   unknown age is treated as the adult subscriber.
 # custom:
 #   clause: callbridge.children
-forbids contains {
-	"code": "known_minor",
-	"clause": "callbridge.children",
-	"message": "Callbridge does not knowingly collect or disclose personal information of children under 18",
-} if {
-	request.known_younger_than(_facts.minimum_age)
-	request.identifiability != "aggregated"
+forbids contains reason if {
+	request.age < _facts.minimum_age
+	not request.identifiability == "aggregated"
+	reason := {
+		"code": "known_minor",
+		"clause": "callbridge.children",
+		"message": "Callbridge does not knowingly collect or disclose personal information of children under 18",
+	}
 }
 
 # METADATA
@@ -136,13 +142,14 @@ forbids contains {
 #   are personal information; data that still carries them cannot pass as aggregated.
 # custom:
 #   clause: callbridge.definition.pi
-forbids contains {
-	"code": "identifiers_in_aggregated_data",
-	"clause": "callbridge.definition.pi",
-	"message": "data carrying names, contact details, IP addresses or login data is personal information, not aggregated data",
-} if {
+forbids contains reason if {
 	request.identifiability == "aggregated"
 	request.any_category_overlaps(_facts.pi_identifiers)
+	reason := {
+		"code": "identifiers_in_aggregated_data",
+		"clause": "callbridge.definition.pi",
+		"message": "data carrying names, contact details, IP addresses or login data is personal information, not aggregated data",
+	}
 }
 
 # METADATA
@@ -150,13 +157,14 @@ forbids contains {
 # description: Public authorities receive personal data only on a lawful (verified) request.
 # custom:
 #   clause: callbridge.disclosure.public_authorities
-forbids contains {
-	"code": "authority_without_lawful_request",
-	"clause": "callbridge.disclosure.public_authorities",
-	"message": "public authorities receive personal data only on a lawful request",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "law_enforcement"
 	not request.legal_request_verified
+	reason := {
+		"code": "authority_without_lawful_request",
+		"clause": "callbridge.disclosure.public_authorities",
+		"message": "public authorities receive personal data only on a lawful request",
+	}
 }
 
 # METADATA
@@ -166,14 +174,15 @@ forbids contains {
 #   messages only to users who gave express (opt-in) consent.
 # custom:
 #   clause: callbridge.marketing.email
-forbids contains {
-	"code": "marketing_without_express_consent",
-	"clause": "callbridge.marketing.email",
-	"message": "Callbridge sends marketing messages only with the user's express consent",
-} if {
+forbids contains reason if {
 	request.recipient_kind in _facts.own_marketing_kinds
-	request.use_overlaps(_facts.direct_marketing_uses)
-	not request.consented(request.use)
+	_direct_marketing_use
+	not _use_consented
+	reason := {
+		"code": "marketing_without_express_consent",
+		"clause": "callbridge.marketing.email",
+		"message": "Callbridge sends marketing messages only with the user's express consent",
+	}
 }
 
 # METADATA
@@ -183,13 +192,14 @@ forbids contains {
 #   the wider L210 opt-out of all correspondence is the rule below.
 # custom:
 #   clause: callbridge.marketing.email
-forbids contains {
-	"code": "marketing_opted_out",
-	"clause": "callbridge.marketing.email",
-	"message": "the user opted out of all future marketing correspondence from Callbridge",
-} if {
-	request.opted_out(_facts.marketing_opt_out)
-	request.use_overlaps(_facts.direct_marketing_uses)
+forbids contains reason if {
+	request.opt_outs[_facts.marketing_opt_out]
+	_direct_marketing_use
+	reason := {
+		"code": "marketing_opted_out",
+		"clause": "callbridge.marketing.email",
+		"message": "the user opted out of all future marketing correspondence from Callbridge",
+	}
 }
 
 # METADATA
@@ -203,13 +213,14 @@ forbids contains {
 #   notice to other users about the subject (a meeting invitation) is not mail to them.
 # custom:
 #   clause: callbridge.marketing.email
-forbids contains {
-	"code": "all_correspondence_opted_out",
-	"clause": "callbridge.marketing.email",
-	"message": "the user withdrew from all future correspondence from Callbridge, service notices included",
-} if {
-	request.opted_out(_facts.correspondence.opt_out)
+forbids contains reason if {
+	request.opt_outs[_facts.correspondence.opt_out]
 	_correspondence_use
+	reason := {
+		"code": "all_correspondence_opted_out",
+		"clause": "callbridge.marketing.email",
+		"message": "the user withdrew from all future correspondence from Callbridge, service notices included",
+	}
 }
 
 # METADATA
@@ -220,13 +231,14 @@ forbids contains {
 #   or country is forbidden.
 # custom:
 #   clause: callbridge.payment.card
-forbids contains {
-	"code": "card_number_outside_card_processing",
-	"clause": "callbridge.payment.card",
-	"message": "credit card numbers go only to Callbridge's US card processor for card processing",
-} if {
+forbids contains reason if {
 	request.any_category_overlaps(_facts.card.categories)
 	not _card_processing_flow
+	reason := {
+		"code": "card_number_outside_card_processing",
+		"clause": "callbridge.payment.card",
+		"message": "credit card numbers go only to Callbridge's US card processor for card processing",
+	}
 }
 
 # METADATA
@@ -237,14 +249,15 @@ forbids contains {
 #   logging or code work.
 # custom:
 #   clause: callbridge.payment.card
-forbids contains {
-	"code": "password_to_development_platform",
-	"clause": "callbridge.payment.card",
-	"message": "development platforms never receive passwords or login credentials",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "service_provider"
 	request.any_category_overlaps(_facts.development.secrets)
 	request.use_overlaps(_facts.development.uses)
+	reason := {
+		"code": "password_to_development_platform",
+		"clause": "callbridge.payment.card",
+		"message": "development platforms never receive passwords or login credentials",
+	}
 }
 
 # METADATA
@@ -254,14 +267,15 @@ forbids contains {
 #   choice the policy gives, read as the express opt-in of the unticked boxes.
 # custom:
 #   clause: callbridge.shine_the_light
-forbids contains {
-	"code": "third_party_marketing_without_consent",
-	"clause": "callbridge.shine_the_light",
-	"message": "no personal information goes to a third party for its direct marketing without the user's express opt-in",
-} if {
+forbids contains reason if {
 	request.recipient_kind in _facts.third_party_marketing_kinds
-	request.use_overlaps(_facts.direct_marketing_uses)
-	not request.consented(request.use)
+	_direct_marketing_use
+	not _use_consented
+	reason := {
+		"code": "third_party_marketing_without_consent",
+		"clause": "callbridge.shine_the_light",
+		"message": "no personal information goes to a third party for its direct marketing without the user's express opt-in",
+	}
 }
 
 # METADATA
@@ -273,17 +287,17 @@ forbids contains {
 #   information (L12, L85) and may go to any third party, so it is not bound here.
 # custom:
 #   clause: callbridge.subprocessors
-forbids contains {
-	"code": "subprocessor_country_not_listed",
-	"clause": "callbridge.subprocessors",
-	"message": "the sub-processor matrix lists no such processor in this country for this data and use",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "service_provider"
-	request.identifiability != "aggregated"
-	country := request.recipient_country
-	some row in _facts.subprocessors
-	_row_might_serve(row)
-	not _some_row_in_country(country)
+	not request.identifiability == "aggregated"
+	request.recipient_country
+	count(_serving_rows) > 0
+	not _serving_row_in_country
+	reason := {
+		"code": "subprocessor_country_not_listed",
+		"clause": "callbridge.subprocessors",
+		"message": "the sub-processor matrix lists no such processor in this country for this data and use",
+	}
 }
 
 # --- permits
@@ -296,15 +310,16 @@ forbids contains {
 #   identifies the user personally.
 # custom:
 #   clause: callbridge.ads.offsite
-permits contains {
-	"code": "offsite_ads_anonymous_number",
-	"clause": "callbridge.ads.offsite",
-	"message": "ad networks may use an anonymous number and visit data to place and measure Callbridge's ads",
-} if {
+permits contains reason if {
 	request.recipient_kind == "advertising_partner"
 	request.all_categories_under(_facts.offsite_ads.categories)
 	request.use_under(_facts.offsite_ads.uses)
 	request.identifiability in _facts.ad_identifiability
+	reason := {
+		"code": "offsite_ads_anonymous_number",
+		"clause": "callbridge.ads.offsite",
+		"message": "ad networks may use an anonymous number and visit data to place and measure Callbridge's ads",
+	}
 }
 
 # METADATA
@@ -314,13 +329,14 @@ permits contains {
 #   personal information; Callbridge may share it with or sell it to third parties.
 # custom:
 #   clause: callbridge.aggregate.sale
-permits contains {
-	"code": "aggregate_data",
-	"clause": "callbridge.aggregate.sale",
-	"message": "Callbridge may share or sell aggregated data from which no individual can be identified",
-} if {
+permits contains reason if {
 	request.identifiability == "aggregated"
 	request.recipient_kind in _facts.aggregate_recipients
+	reason := {
+		"code": "aggregate_data",
+		"clause": "callbridge.aggregate.sale",
+		"message": "Callbridge may share or sell aggregated data from which no individual can be identified",
+	}
 }
 
 # METADATA
@@ -330,15 +346,16 @@ permits contains {
 #   pass cookie and device identifiers and the IP address to them.
 # custom:
 #   clause: callbridge.cookies
-permits contains {
-	"code": "advertiser_cookies",
-	"clause": "callbridge.cookies",
-	"message": "advertisers on Callbridge's websites may receive cookie and device identifiers for advertising",
-} if {
+permits contains reason if {
 	request.recipient_kind == "advertising_partner"
 	request.all_categories_under(_facts.web_ads.categories)
 	request.use_under(_facts.web_ads.uses)
 	request.identifiability in _facts.ad_identifiability
+	reason := {
+		"code": "advertiser_cookies",
+		"clause": "callbridge.cookies",
+		"message": "advertisers on Callbridge's websites may receive cookie and device identifiers for advertising",
+	}
 }
 
 # METADATA
@@ -349,13 +366,14 @@ permits contains {
 #   unticked box, in the terms at service start); other clauses may still forbid the flow.
 # custom:
 #   clause: callbridge.disclosure.express_consent
-permits contains {
-	"code": "express_consent",
-	"clause": "callbridge.disclosure.express_consent",
-	"message": "the user expressly approved this use of their personal information by this recipient",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.consent_recipients
-	request.consented(request.use)
+	_use_consented
+	reason := {
+		"code": "express_consent",
+		"clause": "callbridge.disclosure.express_consent",
+		"message": "the user expressly approved this use of their personal information by this recipient",
+	}
 }
 
 # METADATA
@@ -366,14 +384,15 @@ permits contains {
 #   communicates with; consent is implied by the use of the service.
 # custom:
 #   clause: callbridge.disclosure.express_consent
-permits contains {
-	"code": "implied_consent",
-	"clause": "callbridge.disclosure.express_consent",
-	"message": "the user's own use of the service implies consent to show this information to the people they communicate with",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.implied_consent.recipients
 	request.use_under(_facts.implied_consent.uses)
 	request.all_categories_under(_facts.implied_consent.categories)
+	reason := {
+		"code": "implied_consent",
+		"clause": "callbridge.disclosure.express_consent",
+		"message": "the user's own use of the service implies consent to show this information to the people they communicate with",
+	}
 }
 
 # METADATA
@@ -385,14 +404,15 @@ permits contains {
 #   the request is addressed to, for the service itself.
 # custom:
 #   clause: callbridge.disclosure.express_consent
-permits contains {
-	"code": "implied_by_request",
-	"clause": "callbridge.disclosure.express_consent",
-	"message": "the user asked for this disclosure, which implies consent to it",
-} if {
+permits contains reason if {
 	request.requested_by_subject
 	request.recipient_kind in _facts.requested.implied_recipients
 	request.use_under(_facts.requested.uses)
+	reason := {
+		"code": "implied_by_request",
+		"clause": "callbridge.disclosure.express_consent",
+		"message": "the user asked for this disclosure, which implies consent to it",
+	}
 }
 
 # METADATA
@@ -402,15 +422,16 @@ permits contains {
 #   authorities, including national security and law enforcement requirements.
 # custom:
 #   clause: callbridge.disclosure.public_authorities
-permits contains {
-	"code": "lawful_authority_request",
-	"clause": "callbridge.disclosure.public_authorities",
-	"message": "a public authority made a lawful request for this personal data",
-} if {
+permits contains reason if {
 	request.recipient_kind == "law_enforcement"
 	request.legal_request_verified
 	request.legal_matter in _facts.authority_matters
 	request.use_under(_reference.legal_uses)
+	reason := {
+		"code": "lawful_authority_request",
+		"clause": "callbridge.disclosure.public_authorities",
+		"message": "a public authority made a lawful request for this personal data",
+	}
 }
 
 # METADATA
@@ -422,14 +443,15 @@ permits contains {
 #   express-approval rule ("Kurseni për çdo zbulim të lejuar ... në këtë seksion").
 # custom:
 #   clause: callbridge.disclosure.service_providers
-permits contains {
-	"code": "requested_transaction",
-	"clause": "callbridge.disclosure.service_providers",
-	"message": "a business partner receives what it needs to complete a transaction the user asked for",
-} if {
+permits contains reason if {
 	request.requested_by_subject
 	request.recipient_kind in _facts.requested.transaction_recipients
 	request.use_under(_facts.requested.uses)
+	reason := {
+		"code": "requested_transaction",
+		"clause": "callbridge.disclosure.service_providers",
+		"message": "a business partner receives what it needs to complete a transaction the user asked for",
+	}
 }
 
 # METADATA
@@ -441,13 +463,14 @@ permits contains {
 #   agreement); Iotum processes that data on the customer's behalf to provide the service.
 # custom:
 #   clause: callbridge.role
-permits contains {
-	"code": "business_customer_account",
-	"clause": "callbridge.role",
-	"message": "the business customer that bought the service may access its users' data for that service, as its service agreement provides",
-} if {
+permits contains reason if {
 	request.recipient_kind == "business_customer"
 	request.use_under(_facts.business_customer.uses)
+	reason := {
+		"code": "business_customer_account",
+		"clause": "callbridge.role",
+		"message": "the business customer that bought the service may access its users' data for that service, as its service agreement provides",
+	}
 }
 
 # METADATA
@@ -459,16 +482,17 @@ permits contains {
 #   permits the flow.
 # custom:
 #   clause: callbridge.subprocessors
-permits contains {
-	"code": "listed_subprocessor",
-	"clause": "callbridge.subprocessors",
-	"message": sprintf("the sub-processor matrix lets a %s receive this data for this purpose", [row.type]),
-} if {
+permits contains reason if {
 	request.recipient_kind == "service_provider"
 	some row in _facts.subprocessors
 	_row_carries(row)
 	request.use_under(row.purposes)
 	_country_fits(row)
+	reason := {
+		"code": "listed_subprocessor",
+		"clause": "callbridge.subprocessors",
+		"message": sprintf("the sub-processor matrix lets a %s receive this data for this purpose", [row.type]),
+	}
 }
 
 # METADATA
@@ -478,14 +502,15 @@ permits contains {
 #   policy's purposes; a named recipient must be one of the group companies the policy names.
 # custom:
 #   clause: callbridge.transfer
-permits contains {
-	"code": "group_transfer",
-	"clause": "callbridge.transfer",
-	"message": "Callbridge may transfer personal information to Iotum affiliates worldwide for the policy's purposes",
-} if {
+permits contains reason if {
 	request.recipient_kind == "corporate_family"
 	_known_group_member
 	request.use_under(_facts.purposes)
+	reason := {
+		"code": "group_transfer",
+		"clause": "callbridge.transfer",
+		"message": "Callbridge may transfer personal information to Iotum affiliates worldwide for the policy's purposes",
+	}
 }
 
 # METADATA
@@ -497,14 +522,15 @@ permits contains {
 #   to Callbridge and the Iotum group.
 # custom:
 #   clause: callbridge.use.new_purpose_optout
-permits contains {
-	"code": "authorised_purpose",
-	"clause": "callbridge.use.new_purpose_optout",
-	"message": "the user authorised Callbridge to use their personal information for this purpose",
-} if {
+permits contains reason if {
 	_the_company
 	not request.use_under(_facts.purposes)
-	request.consented(request.use)
+	_use_consented
+	reason := {
+		"code": "authorised_purpose",
+		"clause": "callbridge.use.new_purpose_optout",
+		"message": "the user authorised Callbridge to use their personal information for this purpose",
+	}
 }
 
 # METADATA
@@ -515,13 +541,14 @@ permits contains {
 #   notices, for marketing and for legal duties.
 # custom:
 #   clause: callbridge.use.purposes
-permits contains {
-	"code": "own_purposes",
-	"clause": "callbridge.use.purposes",
-	"message": "Callbridge uses personal information for this purpose under its policy",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
 	request.use_under(_facts.purposes)
+	reason := {
+		"code": "own_purposes",
+		"clause": "callbridge.use.purposes",
+		"message": "Callbridge uses personal information for this purpose under its policy",
+	}
 }
 
 # --- obligations
@@ -531,14 +558,15 @@ permits contains {
 # description: Sharing with advertising partners may be a sale under California law and stops on a Do Not Sell opt-out.
 # custom:
 #   clause: callbridge.ccpa.sale
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callbridge.ccpa.sale",
-	"message": "stop this advertising sharing as soon as the browser carries a Do Not Sell opt-out",
-	"opt_out": _facts.sale_opt_out,
-} if {
+obligations contains obligation if {
 	request.recipient_kind == "advertising_partner"
-	request.identifiability != "aggregated"
+	not request.identifiability == "aggregated"
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callbridge.ccpa.sale",
+		"message": "stop this advertising sharing as soon as the browser carries a Do Not Sell opt-out",
+		"opt_out": _facts.sale_opt_out,
+	}
 }
 
 # METADATA
@@ -548,13 +576,14 @@ obligations contains {
 #   privacy practices; without a contract on record, one is required.
 # custom:
 #   clause: callbridge.disclosure.service_providers
-obligations contains {
-	"code": "contract_required",
-	"clause": "callbridge.disclosure.service_providers",
-	"message": "bind the processor by contract to act only for Callbridge, follow its privacy practices and secure the data",
-} if {
+obligations contains obligation if {
 	request.recipient_kind == "service_provider"
 	not request.under_contract
+	obligation := {
+		"code": "contract_required",
+		"clause": "callbridge.disclosure.service_providers",
+		"message": "bind the processor by contract to act only for Callbridge, follow its privacy practices and secure the data",
+	}
 }
 
 # METADATA
@@ -564,14 +593,15 @@ obligations contains {
 #   contract term and any longer period a specific regulation requires.
 # custom:
 #   clause: callbridge.processing.table
-obligations contains {
-	"code": "retention_limit",
-	"clause": "callbridge.processing.table",
-	"message": "keep the data no longer than the customer's contract term or any longer period a specific regulation requires",
-	"period": _facts.retention_period,
-} if {
+obligations contains obligation if {
 	request.recipient_kind in _facts.retention_kinds
-	request.identifiability != "aggregated"
+	not request.identifiability == "aggregated"
+	obligation := {
+		"code": "retention_limit",
+		"clause": "callbridge.processing.table",
+		"message": "keep the data no longer than the customer's contract term or any longer period a specific regulation requires",
+		"period": _facts.retention_period,
+	}
 }
 
 # METADATA
@@ -582,12 +612,13 @@ obligations contains {
 #   the service agreement), so the access must stay within those terms.
 # custom:
 #   clause: callbridge.role
-obligations contains {
-	"code": "service_agreement_terms",
-	"clause": "callbridge.role",
-	"message": "give the business customer access to its users' personal information only as its service agreement provides",
-} if {
+obligations contains obligation if {
 	request.recipient_kind == "business_customer"
+	obligation := {
+		"code": "service_agreement_terms",
+		"clause": "callbridge.role",
+		"message": "give the business customer access to its users' personal information only as its service agreement provides",
+	}
 }
 
 # METADATA
@@ -598,13 +629,14 @@ obligations contains {
 #   transfers.
 # custom:
 #   clause: callbridge.transfer
-obligations contains {
-	"code": "transfer_safeguard",
-	"clause": "callbridge.transfer",
-	"message": "bind the processor by contractual clauses, including the EU standard contractual clauses, for this international transfer",
-} if {
+obligations contains obligation if {
 	request.recipient_kind == "service_provider"
 	_needs_transfer_safeguard
+	obligation := {
+		"code": "transfer_safeguard",
+		"clause": "callbridge.transfer",
+		"message": "bind the processor by contractual clauses, including the EU standard contractual clauses, for this international transfer",
+	}
 }
 
 # METADATA
@@ -615,14 +647,15 @@ obligations contains {
 #   UK extension and the Swiss-US DPF (or contractual clauses for uncertified affiliates).
 # custom:
 #   clause: callbridge.transfer.dpf
-obligations contains {
-	"code": "transfer_safeguard",
-	"clause": "callbridge.transfer.dpf",
-	"message": "handle this European, UK or Swiss personal data under the Data Privacy Framework principles (Iotum Inc., Iotum Global Holdings Inc.) or standard contractual clauses",
-	"entities": _facts.transfer.dpf_entities,
-} if {
+obligations contains obligation if {
 	request.recipient_kind in {"first_party", "corporate_family"}
 	_needs_transfer_safeguard
+	obligation := {
+		"code": "transfer_safeguard",
+		"clause": "callbridge.transfer.dpf",
+		"message": "handle this European, UK or Swiss personal data under the Data Privacy Framework principles (Iotum Inc., Iotum Global Holdings Inc.) or standard contractual clauses",
+		"entities": _facts.transfer.dpf_entities,
+	}
 }
 
 # --- helpers
@@ -650,19 +683,21 @@ _known_group_member if not request.recipient_name
 
 _known_group_member if request.recipient_named(_facts.group_entities)
 
+default _needs_transfer_safeguard := false
+
 _needs_transfer_safeguard if {
 	_european_subject
 	not _adequate_destination
-	request.identifiability != "aggregated"
+	not request.identifiability == "aggregated"
 }
 
-_european_subject if request.subject_in(_reference.eea)
+_european_subject if request.subject_country in _reference.eea
 
-_european_subject if request.subject_in(_facts.transfer.dpf_origin_countries)
+_european_subject if request.subject_country in _facts.transfer.dpf_origin_countries
 
-_adequate_destination if request.recipient_in(_reference.eea)
+_adequate_destination if request.recipient_country in _reference.eea
 
-_adequate_destination if request.recipient_in(_reference.eu_adequacy)
+_adequate_destination if request.recipient_country in _reference.eu_adequacy
 
 # Every requested category is a listed data type of the row and none is excluded from it.
 _row_carries(row) if {
@@ -675,10 +710,16 @@ _row_might_serve(row) if {
 	request.use_overlaps(row.purposes)
 }
 
-_some_row_in_country(country) if {
+# The matrix rows able to carry this data for this use, worked out once per decision
+# (regopy calls a function anew every time, and the forbid above asks about each row twice).
+_serving_rows := [row |
 	some row in _facts.subprocessors
 	_row_might_serve(row)
-	_country_in_row(country, row)
+]
+
+_serving_row_in_country if {
+	some row in _serving_rows
+	_country_in_row(request.recipient_country, row)
 }
 
 _country_fits(_) if not request.recipient_country
@@ -702,9 +743,20 @@ _card_processing_flow if {
 
 _card_country_outside if {
 	request.recipient_country
-	not request.recipient_in(_facts.card.countries)
+	not request.recipient_country in _facts.card.countries
 }
 
 _sale_like if request.action == "sell"
 
 _sale_like if request.recipient_kind == "advertising_partner"
+
+# Conditions several rules read, worked out once per decision: regopy keeps a rule's
+# value for the rest of the query only when it is defined (and calls a function anew
+# every time), so each defaults to false.
+default _use_consented := false
+
+_use_consented if request.consented(request.use)
+
+default _direct_marketing_use := false
+
+_direct_marketing_use if request.use_overlaps(_facts.direct_marketing_uses)

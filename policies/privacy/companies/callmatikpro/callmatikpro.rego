@@ -41,13 +41,14 @@ catch_all := {
 #   personalised advertising.
 # custom:
 #   clause: callmatikpro.ads.optout
-forbids contains {
-	"code": "personalized_advertising_opted_out",
-	"clause": "callmatikpro.ads.optout",
-	"message": "the user opted out of personalised advertising",
-} if {
-	request.opted_out(_facts.personalized_advertising_opt_out)
+forbids contains reason if {
+	request.opt_outs[_facts.personalized_advertising_opt_out]
 	request.use_overlaps(_facts.personalized_advertising_uses)
+	reason := {
+		"code": "personalized_advertising_opted_out",
+		"clause": "callmatikpro.ads.optout",
+		"message": "the user opted out of personalised advertising",
+	}
 }
 
 # METADATA
@@ -61,13 +62,14 @@ forbids contains {
 #   advertising it permits (L111-113).
 # custom:
 #   clause: callmatikpro.children
-forbids contains {
-	"code": "marketing_to_child",
-	"clause": "callmatikpro.children",
-	"message": sprintf("CallmatikPro does not market to children under %d, and the subject is known to be younger", [_facts.children_marketing_age]),
-} if {
-	request.known_younger_than(_facts.children_marketing_age)
+forbids contains reason if {
+	request.age < _facts.children_marketing_age
 	request.use_overlaps(_reference.marketing_uses)
+	reason := {
+		"code": "marketing_to_child",
+		"clause": "callmatikpro.children",
+		"message": sprintf("CallmatikPro does not market to children under %d, and the subject is known to be younger", [_facts.children_marketing_age]),
+	}
 }
 
 # METADATA
@@ -79,13 +81,14 @@ forbids contains {
 #   message content or profile data for marketing, CallmatikPro included.
 # custom:
 #   clause: callmatikpro.collection.facebook
-forbids contains {
-	"code": "facebook_data_for_marketing",
-	"clause": "callmatikpro.collection.facebook",
-	"message": "message content and profile data reach CallmatikPro through its Facebook app for the customer's contract; they are not used for marketing",
-} if {
+forbids contains reason if {
 	request.any_category_overlaps(_facts.facebook_app_categories)
 	request.use_overlaps(_facts.facebook_app_forbidden_uses)
+	reason := {
+		"code": "facebook_data_for_marketing",
+		"clause": "callmatikpro.collection.facebook",
+		"message": "message content and profile data reach CallmatikPro through its Facebook app for the customer's contract; they are not used for marketing",
+	}
 }
 
 # METADATA
@@ -97,13 +100,14 @@ forbids contains {
 #   (essential.service) is not correspondence: only its notification branch is.
 # custom:
 #   clause: callmatikpro.email.unsubscribe
-forbids contains {
-	"code": "unsubscribed_from_all_correspondence",
-	"clause": "callmatikpro.email.unsubscribe",
-	"message": "the user unsubscribed, and CallmatikPro removes an unsubscribed user from all correspondence",
-} if {
-	request.opted_out(_facts.all_correspondence_opt_out)
+forbids contains reason if {
+	request.opt_outs[_facts.all_correspondence_opt_out]
 	_correspondence_use
+	reason := {
+		"code": "unsubscribed_from_all_correspondence",
+		"clause": "callmatikpro.email.unsubscribe",
+		"message": "the user unsubscribed, and CallmatikPro removes an unsubscribed user from all correspondence",
+	}
 }
 
 # METADATA
@@ -113,13 +117,14 @@ forbids contains {
 #   correspondence, whoever would send it (L161: honour opt-out requests).
 # custom:
 #   clause: callmatikpro.email.unsubscribe
-forbids contains {
-	"code": "unsubscribed_from_marketing",
-	"clause": "callmatikpro.email.unsubscribe",
-	"message": "the user opted out of marketing, so CallmatikPro sends no further marketing correspondence",
-} if {
-	request.opted_out(_facts.unsubscribe_opt_out)
-	request.use_overlaps(["marketing.communications"])
+forbids contains reason if {
+	request.opt_outs[_facts.unsubscribe_opt_out]
+	_marketing_communications_use
+	reason := {
+		"code": "unsubscribed_from_marketing",
+		"clause": "callmatikpro.email.unsubscribe",
+		"message": "the user opted out of marketing, so CallmatikPro sends no further marketing correspondence",
+	}
 }
 
 # METADATA
@@ -129,12 +134,13 @@ forbids contains {
 #   to other users of the platform or published.
 # custom:
 #   clause: callmatikpro.instance.isolation
-forbids contains {
-	"code": "instance_isolation",
-	"clause": "callmatikpro.instance.isolation",
-	"message": "each customer's CallmatikPro instance is private; its data goes to no other user and is not published",
-} if {
+forbids contains reason if {
 	request.recipient_kind in _facts.isolated_from
+	reason := {
+		"code": "instance_isolation",
+		"clause": "callmatikpro.instance.isolation",
+		"message": "each customer's CallmatikPro instance is private; its data goes to no other user and is not published",
+	}
 }
 
 # METADATA
@@ -144,13 +150,14 @@ forbids contains {
 #   CallmatikPro's own servers, so its own systems take no card or payment data.
 # custom:
 #   clause: callmatikpro.payment
-forbids contains {
-	"code": "payment_data_on_own_servers",
-	"clause": "callmatikpro.payment",
-	"message": "CallmatikPro neither stores nor processes card or payment data on its own servers",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "first_party"
 	request.any_category_overlaps(_facts.payment_categories)
+	reason := {
+		"code": "payment_data_on_own_servers",
+		"clause": "callmatikpro.payment",
+		"message": "CallmatikPro neither stores nor processes card or payment data on its own servers",
+	}
 }
 
 # METADATA
@@ -160,14 +167,15 @@ forbids contains {
 #   processing the transaction.
 # custom:
 #   clause: callmatikpro.payment
-forbids contains {
-	"code": "payment_data_outside_gateway",
-	"clause": "callmatikpro.payment",
-	"message": "card and payment data go only to the payment gateway, for processing the transaction",
-} if {
-	request.recipient_kind != "first_party"
+forbids contains reason if {
+	not request.recipient_kind == "first_party"
 	request.any_category_overlaps(_facts.payment_categories)
 	not _gateway_flow
+	reason := {
+		"code": "payment_data_outside_gateway",
+		"clause": "callmatikpro.payment",
+		"message": "card and payment data go only to the payment gateway, for processing the transaction",
+	}
 }
 
 # METADATA
@@ -175,12 +183,13 @@ forbids contains {
 # description: CallmatikPro never sells user data, whatever its identifiability.
 # custom:
 #   clause: callmatikpro.sale.never
-forbids contains {
-	"code": "sale_forbidden",
-	"clause": "callmatikpro.sale.never",
-	"message": "CallmatikPro does not sell or trade users' personal information",
-} if {
+forbids contains reason if {
 	request.action == "sell"
+	reason := {
+		"code": "sale_forbidden",
+		"clause": "callmatikpro.sale.never",
+		"message": "CallmatikPro does not sell or trade users' personal information",
+	}
 }
 
 # METADATA
@@ -191,13 +200,14 @@ forbids contains {
 #   promise is absolute, so consent does not lift it.
 # custom:
 #   clause: callmatikpro.sale.never
-forbids contains {
-	"code": "outside_party_marketing_forbidden",
-	"clause": "callmatikpro.sale.never",
-	"message": "CallmatikPro transfers no personal information to outside parties for their marketing, even with consent",
-} if {
+forbids contains reason if {
 	request.recipient_kind in _facts.never_marketing_recipients
-	request.use_overlaps(["marketing.communications"])
+	_marketing_communications_use
+	reason := {
+		"code": "outside_party_marketing_forbidden",
+		"clause": "callmatikpro.sale.never",
+		"message": "CallmatikPro transfers no personal information to outside parties for their marketing, even with consent",
+	}
 }
 
 # METADATA
@@ -207,13 +217,14 @@ forbids contains {
 #   details, financial data, government ids, usernames or credentials.
 # custom:
 #   clause: callmatikpro.sale.never
-forbids contains {
-	"code": "direct_identifiers_to_advertiser",
-	"clause": "callmatikpro.sale.never",
-	"message": "CallmatikPro gives advertising partners no directly identifying personal information",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "advertising_partner"
 	request.any_category_overlaps(_direct_identifiers)
+	reason := {
+		"code": "direct_identifiers_to_advertiser",
+		"clause": "callmatikpro.sale.never",
+		"message": "CallmatikPro gives advertising partners no directly identifying personal information",
+	}
 }
 
 # --- permits
@@ -225,16 +236,17 @@ forbids contains {
 #   site-visit data to serve and remarket ads and report on impressions and audiences.
 # custom:
 #   clause: callmatikpro.ads.google
-permits contains {
-	"code": "google_ad_cookies",
-	"clause": "callmatikpro.ads.google",
-	"message": "Google may receive pseudonymous cookie data to serve ads and report on them",
-} if {
+permits contains reason if {
 	request.recipient_kind == "advertising_partner"
 	request.recipient_named(_facts.ad_vendor_names)
 	request.identifiability in _facts.ad_vendor_identifiability
 	request.all_categories_under(_facts.ad_vendor_categories)
 	request.use_under(_facts.ad_vendor_uses)
+	reason := {
+		"code": "google_ad_cookies",
+		"clause": "callmatikpro.ads.google",
+		"message": "Google may receive pseudonymous cookie data to serve ads and report on them",
+	}
 }
 
 # METADATA
@@ -246,15 +258,16 @@ permits contains {
 #   cookie and identifier data for ad-performance reporting.
 # custom:
 #   clause: callmatikpro.ads.google
-permits contains {
-	"code": "ad_vendor_impression_reporting",
-	"clause": "callmatikpro.ads.google",
-	"message": "a third-party ad vendor may receive pseudonymous cookie data to compile data on ad impressions on CallmatikPro's site",
-} if {
+permits contains reason if {
 	request.recipient_kind == "advertising_partner"
 	request.identifiability in _facts.ad_vendor_identifiability
 	request.all_categories_under(_facts.ad_reporting_vendor_categories)
 	request.use_under(_facts.ad_reporting_vendor_uses)
+	reason := {
+		"code": "ad_vendor_impression_reporting",
+		"clause": "callmatikpro.ads.google",
+		"message": "a third-party ad vendor may receive pseudonymous cookie data to compile data on ad impressions on CallmatikPro's site",
+	}
 }
 
 # METADATA
@@ -264,15 +277,16 @@ permits contains {
 #   CallmatikPro's behalf, as aggregate data only.
 # custom:
 #   clause: callmatikpro.cookies
-permits contains {
-	"code": "aggregate_traffic_tracking",
-	"clause": "callmatikpro.cookies",
-	"message": "a tracking service may compile aggregate site-traffic data for CallmatikPro",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.tracker_kinds
 	request.identifiability == "aggregated"
 	request.all_categories_under(_facts.tracker_categories)
 	request.use_under(_facts.tracker_uses)
+	reason := {
+		"code": "aggregate_traffic_tracking",
+		"clause": "callmatikpro.cookies",
+		"message": "a tracking service may compile aggregate site-traffic data for CallmatikPro",
+	}
 }
 
 # METADATA
@@ -284,15 +298,16 @@ permits contains {
 #   aggregates. Identifiable data is not tracking data.
 # custom:
 #   clause: callmatikpro.cookies
-permits contains {
-	"code": "traffic_tracking_on_behalf",
-	"clause": "callmatikpro.cookies",
-	"message": "a tracking service acting for CallmatikPro may receive pseudonymous site-traffic data to compile it",
-} if {
+permits contains reason if {
 	request.recipient_kind == "service_provider"
 	request.identifiability == "pseudonymous"
 	request.all_categories_under(_facts.tracker_categories)
 	request.use_under(_facts.tracker_uses)
+	reason := {
+		"code": "traffic_tracking_on_behalf",
+		"clause": "callmatikpro.cookies",
+		"message": "a tracking service acting for CallmatikPro may receive pseudonymous site-traffic data to compile it",
+	}
 }
 
 # METADATA
@@ -303,14 +318,15 @@ permits contains {
 #   monitored for CAN-SPAM compliance. The text asks for monitoring, not a contract.
 # custom:
 #   clause: callmatikpro.email.unsubscribe
-permits contains {
-	"code": "email_service_for_callmatikpro",
-	"clause": "callmatikpro.email.unsubscribe",
-	"message": "an email marketing service may send CallmatikPro's own email, monitored for CAN-SPAM compliance",
-} if {
+permits contains reason if {
 	request.recipient_kind == "service_provider"
 	request.all_categories_under(_facts.email_service_categories)
 	request.use_under(_facts.email_service_uses)
+	reason := {
+		"code": "email_service_for_callmatikpro",
+		"clause": "callmatikpro.email.unsubscribe",
+		"message": "an email marketing service may send CallmatikPro's own email, monitored for CAN-SPAM compliance",
+	}
 }
 
 # METADATA
@@ -323,15 +339,16 @@ permits contains {
 #   among its uses: all transactions go through the gateway provider (L79).
 # custom:
 #   clause: callmatikpro.instance.isolation
-permits contains {
-	"code": "customer_instance",
-	"clause": "callmatikpro.instance.isolation",
-	"message": "the data goes into the customer's own CallmatikPro instance, for the contract with that customer",
-} if {
+permits contains reason if {
 	request.recipient_kind == "business_customer"
 	request.all_categories_under(_facts.instance_categories)
 	request.use_under(_facts.instance_uses)
 	not request.use_under(_facts.payment_uses)
+	reason := {
+		"code": "customer_instance",
+		"clause": "callmatikpro.instance.isolation",
+		"message": "the data goes into the customer's own CallmatikPro instance, for the contract with that customer",
+	}
 }
 
 # METADATA
@@ -342,13 +359,14 @@ permits contains {
 #   names no contract as a condition.
 # custom:
 #   clause: callmatikpro.payment
-permits contains {
-	"code": "payment_gateway",
-	"clause": "callmatikpro.payment",
-	"message": "the payment gateway provider may receive the data it needs to process the transaction",
-} if {
+permits contains reason if {
 	_gateway_flow
 	request.all_categories_under(_facts.gateway_categories)
+	reason := {
+		"code": "payment_gateway",
+		"clause": "callmatikpro.payment",
+		"message": "the payment gateway provider may receive the data it needs to process the transaction",
+	}
 }
 
 # METADATA
@@ -359,14 +377,15 @@ permits contains {
 #   itself may keep and use the data it collects for a legal obligation.
 # custom:
 #   clause: callmatikpro.retention
-permits contains {
-	"code": "kept_for_legal_obligations",
-	"clause": "callmatikpro.retention",
-	"message": "CallmatikPro may keep the data to satisfy its legal obligations or assert its rights",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.legal_retention_uses)
+	reason := {
+		"code": "kept_for_legal_obligations",
+		"clause": "callmatikpro.retention",
+		"message": "CallmatikPro may keep the data to satisfy its legal obligations or assert its rights",
+	}
 }
 
 # METADATA
@@ -376,15 +395,16 @@ permits contains {
 #   access the data they need for the service; they are not outside parties.
 # custom:
 #   clause: callmatikpro.security.access
-permits contains {
-	"code": "contractor_for_callmatikpro",
-	"clause": "callmatikpro.security.access",
-	"message": "a contractor bound to act for CallmatikPro may access the data it needs for the service",
-} if {
+permits contains reason if {
 	request.recipient_kind == "service_provider"
 	request.under_contract == true
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.contractor_uses)
+	reason := {
+		"code": "contractor_for_callmatikpro",
+		"clause": "callmatikpro.security.access",
+		"message": "a contractor bound to act for CallmatikPro may access the data it needs for the service",
+	}
 }
 
 # METADATA
@@ -394,14 +414,15 @@ permits contains {
 #   personalise it, answer support requests, analyse site use and correspond with users.
 # custom:
 #   clause: callmatikpro.use.purposes
-permits contains {
-	"code": "first_party_listed_purpose",
-	"clause": "callmatikpro.use.purposes",
-	"message": "CallmatikPro uses the data itself for a purpose its policy lists",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.first_party_uses)
+	reason := {
+		"code": "first_party_listed_purpose",
+		"clause": "callmatikpro.use.purposes",
+		"message": "CallmatikPro uses the data itself for a purpose its policy lists",
+	}
 }
 
 # METADATA
@@ -413,14 +434,15 @@ permits contains {
 #   accounts, and for nothing else.
 # custom:
 #   clause: callmatikpro.use.purposes
-permits contains {
-	"code": "first_party_authentication",
-	"clause": "callmatikpro.use.purposes",
-	"message": "CallmatikPro uses account credentials itself to authenticate users and secure their accounts",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
 	request.all_categories_under(_facts.authentication_categories)
 	request.use_under(_facts.authentication_uses)
+	reason := {
+		"code": "first_party_authentication",
+		"clause": "callmatikpro.use.purposes",
+		"message": "CallmatikPro uses account credentials itself to authenticate users and secure their accounts",
+	}
 }
 
 # --- obligations
@@ -430,13 +452,14 @@ permits contains {
 # description: Personalised advertising stops for users who opt out through Google Ad Settings or the NAI page.
 # custom:
 #   clause: callmatikpro.ads.optout
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callmatikpro.ads.optout",
-	"message": "stop personalised advertising for users who opt out via Google Ad Settings, the NAI page or the GA opt-out add-on",
-	"opt_out": _facts.personalized_advertising_opt_out,
-} if {
+obligations contains obligation if {
 	request.use_overlaps(_facts.personalized_advertising_uses)
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callmatikpro.ads.optout",
+		"message": "stop personalised advertising for users who opt out via Google Ad Settings, the NAI page or the GA opt-out add-on",
+		"opt_out": _facts.personalized_advertising_opt_out,
+	}
 }
 
 # METADATA
@@ -446,13 +469,14 @@ obligations contains {
 #   "remove you from ALL correspondence").
 # custom:
 #   clause: callmatikpro.email.unsubscribe
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callmatikpro.email.unsubscribe",
-	"message": "promptly remove a user who unsubscribes from all correspondence",
-	"opt_out": _facts.all_correspondence_opt_out,
-} if {
+obligations contains obligation if {
 	_correspondence_use
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callmatikpro.email.unsubscribe",
+		"message": "promptly remove a user who unsubscribes from all correspondence",
+		"opt_out": _facts.all_correspondence_opt_out,
+	}
 }
 
 # METADATA
@@ -462,13 +486,14 @@ obligations contains {
 #   (L161-163).
 # custom:
 #   clause: callmatikpro.email.unsubscribe
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callmatikpro.email.unsubscribe",
-	"message": "offer an unsubscribe link in each email and quickly stop marketing to users who opt out",
-	"opt_out": _facts.unsubscribe_opt_out,
-} if {
-	request.use_overlaps(["marketing.communications"])
+obligations contains obligation if {
+	_marketing_communications_use
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callmatikpro.email.unsubscribe",
+		"message": "offer an unsubscribe link in each email and quickly stop marketing to users who opt out",
+		"opt_out": _facts.unsubscribe_opt_out,
+	}
 }
 
 # METADATA
@@ -478,21 +503,24 @@ obligations contains {
 #   contract ends, unless legal obligations or rights require longer.
 # custom:
 #   clause: callmatikpro.retention
-obligations contains {
-	"code": "retention_limit",
-	"clause": "callmatikpro.retention",
-	"message": "keep customers' identity and contact details no longer than two years after the contract ends",
-	"period": _facts.retention.period,
-	"max_days_after_contract_end": _facts.retention.max_days_after_contract_end,
-	"applies_to": _facts.retention.applies_to,
-	"unless": _facts.retention.unless,
-} if {
+obligations contains obligation if {
 	request.any_category_overlaps(_facts.retention_categories)
+	obligation := {
+		"code": "retention_limit",
+		"clause": "callmatikpro.retention",
+		"message": "keep customers' identity and contact details no longer than two years after the contract ends",
+		"period": _facts.retention.period,
+		"max_days_after_contract_end": _facts.retention.max_days_after_contract_end,
+		"applies_to": _facts.retention.applies_to,
+		"unless": _facts.retention.unless,
+	}
 }
 
 # --- helpers
 
 # The flow goes to a service provider for processing a payment (the gateway).
+default _gateway_flow := false
+
 _gateway_flow if {
 	request.recipient_kind == "service_provider"
 	request.use_under(_facts.payment_uses)
@@ -500,6 +528,19 @@ _gateway_flow if {
 
 # Correspondence is marketing (matched broadly) or a notification (matched under the
 # notification branch, so that the service itself does not count as correspondence).
+default _correspondence_use := false
+
 _correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
 
 _correspondence_use if request.use_under(_facts.correspondence.notice_uses)
+
+# Conditions several rules read, worked out once per decision: regopy keeps a rule's
+# value for the rest of the query only when it is defined (and calls a function anew
+# every time), so each defaults to false.
+default _marketing_communications_use := false
+
+_marketing_communications_use if request.use_overlaps(["marketing.communications"])
+
+default _collected_categories := false
+
+_collected_categories if request.all_categories_under(_facts.collected_categories)

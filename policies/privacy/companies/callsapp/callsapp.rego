@@ -15,13 +15,6 @@ _facts := data.privacy.companies.callsapp.facts
 
 _reference := data.privacy.reference
 
-# The countries where CallsApp stores and processes data (L117), flattened from the
-# regions named in the policy.
-_storage_countries := {c |
-	some region in _facts.transfer.storage_regions
-	some c in region
-}
-
 # --- catch-all
 
 # METADATA
@@ -46,15 +39,16 @@ catch_all := {
 #   of further notifications at any time; asking for no correspondence at all does that.
 # custom:
 #   clause: callsapp.bots.messaging
-forbids contains {
-	"code": "bot_notifications_declined",
-	"clause": "callsapp.bots.messaging",
-	"message": "the user asked for no further notifications, so bot and public-account admins get nothing to send them",
-} if {
+forbids contains reason if {
 	request.recipient_kind in _facts.bots.owner_recipients
 	request.use_overlaps(_facts.bots.messaging_uses)
 	some choice in _facts.bots.messaging_opt_outs
-	request.opted_out(choice)
+	request.opt_outs[choice]
+	reason := {
+		"code": "bot_notifications_declined",
+		"clause": "callsapp.bots.messaging",
+		"message": "the user asked for no further notifications, so bot and public-account admins get nothing to send them",
+	}
 }
 
 # METADATA
@@ -67,12 +61,13 @@ forbids contains {
 #   no recipient or use, so no rule follows from it.
 # custom:
 #   clause: callsapp.children
-forbids contains {
-	"code": "child_below_minimum_age",
-	"clause": "callsapp.children",
-	"message": "CallsApp is not for children under 10 and does not knowingly collect their data",
-} if {
-	request.known_younger_than(_facts.children.minimum_age)
+forbids contains reason if {
+	request.age < _facts.children.minimum_age
+	reason := {
+		"code": "child_below_minimum_age",
+		"clause": "callsapp.children",
+		"message": "CallsApp is not for children under 10 and does not knowingly collect their data",
+	}
 }
 
 # METADATA
@@ -82,13 +77,14 @@ forbids contains {
 #   contacts for the service, so the address book goes to no one else and to no other use.
 # custom:
 #   clause: callsapp.collection.address_book
-forbids contains {
-	"code": "address_book_not_stored",
-	"clause": "callsapp.collection.address_book",
-	"message": "CallsApp does not collect or store the address book; it only matches contacts to provide the service",
-} if {
+forbids contains reason if {
 	request.any_category_overlaps(_facts.address_book.categories)
 	not _address_book_matching
+	reason := {
+		"code": "address_book_not_stored",
+		"clause": "callsapp.collection.address_book",
+		"message": "CallsApp does not collect or store the address book; it only matches contacts to provide the service",
+	}
 }
 
 # METADATA
@@ -98,12 +94,13 @@ forbids contains {
 #   categories and criminal records), so none goes to any recipient.
 # custom:
 #   clause: callsapp.collection.device_fraud
-forbids contains {
-	"code": "sensitive_data_never_shared",
-	"clause": "callsapp.collection.device_fraud",
-	"message": "CallsApp never collects or shares sensitive user data",
-} if {
+forbids contains reason if {
 	request.any_category_overlaps(_facts.sensitive_categories)
+	reason := {
+		"code": "sensitive_data_never_shared",
+		"clause": "callsapp.collection.device_fraud",
+		"message": "CallsApp never collects or shares sensitive user data",
+	}
 }
 
 # METADATA
@@ -113,12 +110,13 @@ forbids contains {
 #   section), and CallsApp uses information only as described, so any sale is denied.
 # custom:
 #   clause: callsapp.consent.by_use
-forbids contains {
-	"code": "sale_not_described",
-	"clause": "callsapp.consent.by_use",
-	"message": "CallsApp's policy describes no sale of user data, and CallsApp uses information only as described",
-} if {
+forbids contains reason if {
 	request.action == "sell"
+	reason := {
+		"code": "sale_not_described",
+		"clause": "callsapp.consent.by_use",
+		"message": "CallsApp's policy describes no sale of user data, and CallsApp uses information only as described",
+	}
 }
 
 # METADATA
@@ -131,15 +129,16 @@ forbids contains {
 #   is the conversation itself (_conversation_delivery).
 # custom:
 #   clause: callsapp.content.e2ee
-forbids contains {
-	"code": "private_content_end_to_end_encrypted",
-	"clause": "callsapp.content.e2ee",
-	"message": "private content is end-to-end encrypted and no one but the conversation's participants has access to it",
-} if {
-	request.recipient_kind != "first_party"
-	request.any_category_overlaps(_facts.private_content)
+forbids contains reason if {
+	not request.recipient_kind == "first_party"
+	_private_content
 	not _bot_chat
 	not _conversation_delivery
+	reason := {
+		"code": "private_content_end_to_end_encrypted",
+		"clause": "callsapp.content.e2ee",
+		"message": "private content is end-to-end encrypted and no one but the conversation's participants has access to it",
+	}
 }
 
 # METADATA
@@ -153,14 +152,15 @@ forbids contains {
 #   L13 messages "delivered to their destination"); CallsApp reads neither.
 # custom:
 #   clause: callsapp.content.no_access
-forbids contains {
-	"code": "private_content_never_accessed",
-	"clause": "callsapp.content.no_access",
-	"message": "CallsApp never reads or listens to private messages, calls or media, so it discloses none",
-} if {
-	request.any_category_overlaps(_facts.private_content)
+forbids contains reason if {
+	_private_content
 	not _bot_chat
 	not _conversation_delivery
+	reason := {
+		"code": "private_content_never_accessed",
+		"clause": "callsapp.content.no_access",
+		"message": "CallsApp never reads or listens to private messages, calls or media, so it discloses none",
+	}
 }
 
 # METADATA
@@ -171,14 +171,15 @@ forbids contains {
 #   advertising service providers, L62) get data only with consent to the advertising use.
 # custom:
 #   clause: callsapp.cookies
-forbids contains {
-	"code": "eea_tracking_without_consent",
-	"clause": "callsapp.cookies",
-	"message": "in the EEA, data goes to advertising partners only with the user's consent to that use",
-} if {
+forbids contains reason if {
 	_ad_recipient
-	request.subject_in(_reference.eea)
-	not request.consented(request.use)
+	request.subject_country in _reference.eea
+	not _use_consented
+	reason := {
+		"code": "eea_tracking_without_consent",
+		"clause": "callsapp.cookies",
+		"message": "in the EEA, data goes to advertising partners only with the user's consent to that use",
+	}
 }
 
 # METADATA
@@ -190,14 +191,15 @@ forbids contains {
 #   own and is not ended by delinking.
 # custom:
 #   clause: callsapp.disclosure.group
-forbids contains {
-	"code": "group_account_delinked",
-	"clause": "callsapp.disclosure.group",
-	"message": "the user delinked the CallsApp account from the group's accounts",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "corporate_family"
-	request.opted_out("group_account_link")
+	request.opt_outs["group_account_link"]
 	not request.use_under(_facts.group.fraud_uses)
+	reason := {
+		"code": "group_account_delinked",
+		"clause": "callsapp.disclosure.group",
+		"message": "the user delinked the CallsApp account from the group's accounts",
+	}
 }
 
 # METADATA
@@ -205,13 +207,14 @@ forbids contains {
 # description: Authorities get nothing without a verified request on a matter the policy accepts.
 # custom:
 #   clause: callsapp.disclosure.law_enforcement
-forbids contains {
-	"code": "law_enforcement_without_verified_request",
-	"clause": "callsapp.disclosure.law_enforcement",
-	"message": "CallsApp discloses to authorities only on a verified request about terrorism, crime, illegal activity or legal liability",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "law_enforcement"
 	not _accepted_legal_request
+	reason := {
+		"code": "law_enforcement_without_verified_request",
+		"clause": "callsapp.disclosure.law_enforcement",
+		"message": "CallsApp discloses to authorities only on a verified request about terrorism, crime, illegal activity or legal liability",
+	}
 }
 
 # METADATA
@@ -223,14 +226,15 @@ forbids contains {
 #   no location data goes to offers.
 # custom:
 #   clause: callsapp.location
-forbids contains {
-	"code": "location_offers_without_permission",
-	"clause": "callsapp.location",
-	"message": "location data serves offers only once the user has allowed it",
-} if {
+forbids contains reason if {
 	request.any_category_overlaps(_facts.location.categories)
 	request.use_overlaps(_facts.location.offer_uses)
-	not request.consented(request.use)
+	not _use_consented
+	reason := {
+		"code": "location_offers_without_permission",
+		"clause": "callsapp.location",
+		"message": "location data serves offers only once the user has allowed it",
+	}
 }
 
 # METADATA
@@ -240,14 +244,15 @@ forbids contains {
 #   with the user's consent.
 # custom:
 #   clause: callsapp.location
-forbids contains {
-	"code": "precise_location_without_consent",
-	"clause": "callsapp.location",
-	"message": "precise location is used beyond providing the service only with the user's consent",
-} if {
+forbids contains reason if {
 	request.any_category_overlaps(_facts.location.precise_categories)
 	not request.use_under(_facts.location.service_uses)
-	not request.consented(request.use)
+	not _use_consented
+	reason := {
+		"code": "precise_location_without_consent",
+		"clause": "callsapp.location",
+		"message": "precise location is used beyond providing the service only with the user's consent",
+	}
 }
 
 # METADATA
@@ -258,14 +263,15 @@ forbids contains {
 #   not declinable in the text, so all_correspondence does not stop them.
 # custom:
 #   clause: callsapp.marketing.offers
-forbids contains {
-	"code": "marketing_communications_declined",
-	"clause": "callsapp.marketing.offers",
-	"message": "the user declined offer notifications",
-} if {
+forbids contains reason if {
 	some choice in _facts.marketing.opt_outs
-	request.opted_out(choice)
-	request.use_overlaps(_facts.marketing.communications_uses)
+	request.opt_outs[choice]
+	_offers_use_overlap
+	reason := {
+		"code": "marketing_communications_declined",
+		"clause": "callsapp.marketing.offers",
+		"message": "the user declined offer notifications",
+	}
 }
 
 # METADATA
@@ -276,14 +282,15 @@ forbids contains {
 #   still provides no such disclosure).
 # custom:
 #   clause: callsapp.marketing.offers
-forbids contains {
-	"code": "third_party_marketing_without_consent",
-	"clause": "callsapp.marketing.offers",
-	"message": "CallsApp sends third-party offers itself and gives no outside party data for direct marketing without express consent",
-} if {
-	not request.recipient_kind in _facts.marketing.exempt_recipients
-	request.use_overlaps(_facts.marketing.communications_uses)
-	not request.consented(request.use)
+forbids contains reason if {
+	not _marketing_exempt_recipient
+	_offers_use_overlap
+	not _use_consented
+	reason := {
+		"code": "third_party_marketing_without_consent",
+		"clause": "callsapp.marketing.offers",
+		"message": "CallsApp sends third-party offers itself and gives no outside party data for direct marketing without express consent",
+	}
 }
 
 # METADATA
@@ -291,13 +298,14 @@ forbids contains {
 # description: Card data is used only to process payments, by any recipient.
 # custom:
 #   clause: callsapp.payment
-forbids contains {
-	"code": "card_data_only_for_payment",
-	"clause": "callsapp.payment",
-	"message": "card data is used only to process payments",
-} if {
+forbids contains reason if {
 	request.any_category_overlaps(_facts.payment.card_categories)
 	not request.use_under(_facts.payment.card_uses)
+	reason := {
+		"code": "card_data_only_for_payment",
+		"clause": "callsapp.payment",
+		"message": "card data is used only to process payments",
+	}
 }
 
 # METADATA
@@ -305,14 +313,15 @@ forbids contains {
 # description: A user who withheld the advertising identifier has it shared with no outside recipient.
 # custom:
 #   clause: callsapp.sharing.advertising_id
-forbids contains {
-	"code": "advertising_id_not_shared",
-	"clause": "callsapp.sharing.advertising_id",
-	"message": "the user chose not to share the advertising identifier",
-} if {
-	request.recipient_kind != "first_party"
-	request.opted_out("advertising_id")
+forbids contains reason if {
+	request.opt_outs["advertising_id"]
+	not request.recipient_kind == "first_party"
 	request.any_category_overlaps(_facts.advertising.advertising_id)
+	reason := {
+		"code": "advertising_id_not_shared",
+		"clause": "callsapp.sharing.advertising_id",
+		"message": "the user chose not to share the advertising identifier",
+	}
 }
 
 # METADATA
@@ -320,13 +329,14 @@ forbids contains {
 # description: A user who reset or withheld the advertising identifier has nothing shared with ad partners.
 # custom:
 #   clause: callsapp.sharing.advertising_id
-forbids contains {
-	"code": "advertising_id_withheld",
-	"clause": "callsapp.sharing.advertising_id",
-	"message": "the user chose not to share the advertising identifier",
-} if {
+forbids contains reason if {
 	_ad_recipient
-	request.opted_out("advertising_id")
+	request.opt_outs["advertising_id"]
+	reason := {
+		"code": "advertising_id_withheld",
+		"clause": "callsapp.sharing.advertising_id",
+		"message": "the user chose not to share the advertising identifier",
+	}
 }
 
 # METADATA
@@ -336,13 +346,14 @@ forbids contains {
 #   name, contact details other than city and country, financial data, ids or credentials.
 # custom:
 #   clause: callsapp.sharing.advertising_id
-forbids contains {
-	"code": "direct_identifiers_to_ad_partner",
-	"clause": "callsapp.sharing.advertising_id",
-	"message": "advertising partners get no direct identifiers, only a non-attributable identifier and technical data",
-} if {
+forbids contains reason if {
 	_ad_recipient
 	count(_ad_direct_identifiers) > 0
+	reason := {
+		"code": "direct_identifiers_to_ad_partner",
+		"clause": "callsapp.sharing.advertising_id",
+		"message": "advertising partners get no direct identifiers, only a non-attributable identifier and technical data",
+	}
 }
 
 # METADATA
@@ -350,13 +361,14 @@ forbids contains {
 # description: A user who opted out of personalised advertising has nothing shared with ad partners.
 # custom:
 #   clause: callsapp.sharing.advertising_id
-forbids contains {
-	"code": "personalized_advertising_opted_out",
-	"clause": "callsapp.sharing.advertising_id",
-	"message": "the user opted out of personalised advertising",
-} if {
+forbids contains reason if {
 	_ad_recipient
-	request.opted_out("personalized_advertising")
+	request.opt_outs["personalized_advertising"]
+	reason := {
+		"code": "personalized_advertising_opted_out",
+		"clause": "callsapp.sharing.advertising_id",
+		"message": "the user opted out of personalised advertising",
+	}
 }
 
 # METADATA
@@ -368,14 +380,15 @@ forbids contains {
 #   outside the user's country, so no other recipient is bound by these regions.
 # custom:
 #   clause: callsapp.transfer
-forbids contains {
-	"code": "transfer_outside_storage_regions",
-	"clause": "callsapp.transfer",
-	"message": "CallsApp's own computers are only in the USA, Asia, Europe including Russia, Australia and Brazil",
-} if {
+forbids contains reason if {
 	request.recipient_kind in _facts.transfer.storage_recipients
 	request.recipient_country
-	not request.recipient_country in _storage_countries
+	not _storage_country
+	reason := {
+		"code": "transfer_outside_storage_regions",
+		"clause": "callsapp.transfer",
+		"message": "CallsApp's own computers are only in the USA, Asia, Europe including Russia, Australia and Brazil",
+	}
 }
 
 # METADATA
@@ -385,14 +398,15 @@ forbids contains {
 #   out of sale or sharing, nothing goes to advertising partners.
 # custom:
 #   clause: callsapp.us_rights
-forbids contains {
-	"code": "ccpa_opt_out_of_sale",
-	"clause": "callsapp.us_rights",
-	"message": "the Californian user opted out of the sale or sharing of personal information",
-} if {
+forbids contains reason if {
 	_ad_recipient
 	request.subdivision in _facts.ccpa_subdivisions
-	request.opted_out("sale")
+	request.opt_outs["sale"]
+	reason := {
+		"code": "ccpa_opt_out_of_sale",
+		"clause": "callsapp.us_rights",
+		"message": "the Californian user opted out of the sale or sharing of personal information",
+	}
 }
 
 # --- permits
@@ -406,15 +420,16 @@ forbids contains {
 #   user wrote or subscribed (requested_by_subject).
 # custom:
 #   clause: callsapp.bots.messaging
-permits contains {
-	"code": "bot_admin_messages",
-	"clause": "callsapp.bots.messaging",
-	"message": "the user wrote to or subscribed to the bot or public account, so its admins may send the user notifications and messages",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.bots.owner_recipients
 	request.requested_by_subject
 	request.all_categories_under(_facts.bots.messaging_categories)
 	request.use_under(_facts.bots.messaging_uses)
+	reason := {
+		"code": "bot_admin_messages",
+		"clause": "callsapp.bots.messaging",
+		"message": "the user wrote to or subscribed to the bot or public account, so its admins may send the user notifications and messages",
+	}
 }
 
 # METADATA
@@ -424,14 +439,15 @@ permits contains {
 #   carriers receive the call details, as with any phone call.
 # custom:
 #   clause: callsapp.calls.cdr
-permits contains {
-	"code": "call_details_to_carriers",
-	"clause": "callsapp.calls.cdr",
-	"message": "the called party's carrier and facilitating carriers receive the call details to connect the call",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.carriers.recipients
 	request.all_categories_under(_facts.carriers.cdr_categories)
 	request.use_under(_facts.carriers.cdr_uses)
+	reason := {
+		"code": "call_details_to_carriers",
+		"clause": "callsapp.calls.cdr",
+		"message": "the called party's carrier and facilitating carriers receive the call details to connect the call",
+	}
 }
 
 # METADATA
@@ -441,14 +457,15 @@ permits contains {
 #   which shows them the user's name and phone number.
 # custom:
 #   clause: callsapp.collection.address_book
-permits contains {
-	"code": "join_notice_to_contacts",
-	"clause": "callsapp.collection.address_book",
-	"message": "contacts who are CallsApp members may be told that the user joined CallsApp",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.address_book.join_notice_recipients
 	request.all_categories_under(_facts.address_book.join_notice_categories)
 	request.use_under(_facts.address_book.join_notice_uses)
+	reason := {
+		"code": "join_notice_to_contacts",
+		"clause": "callsapp.collection.address_book",
+		"message": "contacts who are CallsApp members may be told that the user joined CallsApp",
+	}
 }
 
 # METADATA
@@ -460,13 +477,14 @@ permits contains {
 #   and identifier, only because the user wrote to it (requested_by_subject).
 # custom:
 #   clause: callsapp.content.bots_not_e2ee
-permits contains {
-	"code": "bot_chat_to_owner",
-	"clause": "callsapp.content.bots_not_e2ee",
-	"message": "the user's chat with a bot or public account goes to the account's owner and the owner's tools",
-} if {
+permits contains reason if {
 	_bot_chat
 	request.all_categories_under(_facts.bots.chat_categories)
+	reason := {
+		"code": "bot_chat_to_owner",
+		"clause": "callsapp.content.bots_not_e2ee",
+		"message": "the user's chat with a bot or public account goes to the account's owner and the owner's tools",
+	}
 }
 
 # METADATA
@@ -481,13 +499,14 @@ permits contains {
 #   or an outside tool cannot be told from any third party.
 # custom:
 #   clause: callsapp.content.e2ee
-permits contains {
-	"code": "conversation_delivery",
-	"clause": "callsapp.content.e2ee",
-	"message": "the message or call the user sent reaches the other users in the conversation, end-to-end encrypted",
-} if {
+permits contains reason if {
 	_conversation_delivery
 	request.all_categories_under(_facts.conversation.categories)
+	reason := {
+		"code": "conversation_delivery",
+		"clause": "callsapp.content.e2ee",
+		"message": "the message or call the user sent reaches the other users in the conversation, end-to-end encrypted",
+	}
 }
 
 # METADATA
@@ -495,14 +514,15 @@ permits contains {
 # description: The data may go to a business CallsApp merges with or is acquired by, for the uses the policy describes.
 # custom:
 #   clause: callsapp.disclosure.change_of_control
-permits contains {
-	"code": "change_of_control",
-	"clause": "callsapp.disclosure.change_of_control",
-	"message": "the data may go to a party to a merger or acquisition, which is asked to follow this policy",
-} if {
+permits contains reason if {
 	request.recipient_kind == "acquirer"
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.acquirer.uses)
+	reason := {
+		"code": "change_of_control",
+		"clause": "callsapp.disclosure.change_of_control",
+		"message": "the data may go to a party to a merger or acquisition, which is asked to follow this policy",
+	}
 }
 
 # METADATA
@@ -514,15 +534,16 @@ permits contains {
 #   followed.
 # custom:
 #   clause: callsapp.disclosure.group
-permits contains {
-	"code": "corporate_family_sharing",
-	"clause": "callsapp.disclosure.group",
-	"message": "the CallsApp corporate family may receive the data for joint services, analytics, support and personalisation",
-} if {
+permits contains reason if {
 	request.recipient_kind == "corporate_family"
 	_group_recipient
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.group.joint_uses)
+	reason := {
+		"code": "corporate_family_sharing",
+		"clause": "callsapp.disclosure.group",
+		"message": "the CallsApp corporate family may receive the data for joint services, analytics, support and personalisation",
+	}
 }
 
 # METADATA
@@ -533,15 +554,16 @@ permits contains {
 #   A ground of its own, so delinking the joint account does not end it.
 # custom:
 #   clause: callsapp.disclosure.group
-permits contains {
-	"code": "group_fraud_prevention",
-	"clause": "callsapp.disclosure.group",
-	"message": "the CallsApp corporate family may receive the data to help detect and prevent fraud, illegal acts and security breaches",
-} if {
+permits contains reason if {
 	request.recipient_kind == "corporate_family"
 	_group_recipient
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.group.fraud_uses)
+	reason := {
+		"code": "group_fraud_prevention",
+		"clause": "callsapp.disclosure.group",
+		"message": "the CallsApp corporate family may receive the data to help detect and prevent fraud, illegal acts and security breaches",
+	}
 }
 
 # METADATA
@@ -554,15 +576,16 @@ permits contains {
 #   anyone to legal liability, fraud included), for a legal use.
 # custom:
 #   clause: callsapp.disclosure.law_enforcement
-permits contains {
-	"code": "verified_legal_request",
-	"clause": "callsapp.disclosure.law_enforcement",
-	"message": "the data answers a verified request about terrorism, crime, illegal activity or legal liability",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.law_enforcement.recipients
 	_accepted_legal_request
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_reference.legal_uses)
+	reason := {
+		"code": "verified_legal_request",
+		"clause": "callsapp.disclosure.law_enforcement",
+		"message": "the data answers a verified request about terrorism, crime, illegal activity or legal liability",
+	}
 }
 
 # METADATA
@@ -572,17 +595,18 @@ permits contains {
 #   only aggregated data or an identifier not attributable to the user.
 # custom:
 #   clause: callsapp.disclosure.service_providers
-permits contains {
-	"code": "partnership_feature_deidentified",
-	"clause": "callsapp.disclosure.service_providers",
-	"message": "a contracted partner may receive aggregated data or a non-attributable identifier for a partnership feature",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.partnership.recipients
 	request.under_contract == true
 	request.identifiability in _facts.partnership.identifiability
 	not request.any_category_overlaps(_reference.direct_identifiers)
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.partnership.uses)
+	reason := {
+		"code": "partnership_feature_deidentified",
+		"clause": "callsapp.disclosure.service_providers",
+		"message": "a contracted partner may receive aggregated data or a non-attributable identifier for a partnership feature",
+	}
 }
 
 # METADATA
@@ -592,15 +616,16 @@ permits contains {
 #   service (fraud and spam investigations, payments, analytics and operations).
 # custom:
 #   clause: callsapp.disclosure.service_providers
-permits contains {
-	"code": "service_provider_under_contract",
-	"clause": "callsapp.disclosure.service_providers",
-	"message": "a contracted service provider may receive the data to help provide CallsApp's services",
-} if {
+permits contains reason if {
 	request.recipient_kind == "service_provider"
 	request.under_contract == true
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.service_providers.uses)
+	reason := {
+		"code": "service_provider_under_contract",
+		"clause": "callsapp.disclosure.service_providers",
+		"message": "a contracted service provider may receive the data to help provide CallsApp's services",
+	}
 }
 
 # METADATA
@@ -610,14 +635,15 @@ permits contains {
 #   security breaches and illegal acts, and as applicable law allows.
 # custom:
 #   clause: callsapp.fraud.automated
-permits contains {
-	"code": "fraud_prevention",
-	"clause": "callsapp.fraud.automated",
-	"message": "CallsApp uses the data to prevent fraud, spam and illegal activity",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.first_party.fraud_uses)
+	reason := {
+		"code": "fraud_prevention",
+		"clause": "callsapp.fraud.automated",
+		"message": "CallsApp uses the data to prevent fraud, spam and illegal activity",
+	}
 }
 
 # METADATA
@@ -627,14 +653,15 @@ permits contains {
 #   parties; the offers are sent by CallsApp, not by the third party.
 # custom:
 #   clause: callsapp.marketing.offers
-permits contains {
-	"code": "own_offers",
-	"clause": "callsapp.marketing.offers",
-	"message": "CallsApp may itself send the user offers it believes relevant",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.marketing.offer_recipients
-	request.all_categories_under(_facts.collected_categories)
-	request.use_under(_facts.marketing.communications_uses)
+	_collected_categories
+	_offers_use
+	reason := {
+		"code": "own_offers",
+		"clause": "callsapp.marketing.offers",
+		"message": "CallsApp may itself send the user offers it believes relevant",
+	}
 }
 
 # METADATA
@@ -642,15 +669,16 @@ permits contains {
 # description: Aggregated data goes to phone operators and other providers to settle their fees.
 # custom:
 #   clause: callsapp.payment
-permits contains {
-	"code": "aggregated_fee_settlement",
-	"clause": "callsapp.payment",
-	"message": "aggregated data goes to carriers and providers to determine their fees",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.payment.fee_recipients
 	request.identifiability in _facts.payment.fee_identifiability
-	request.all_categories_under(_facts.disclosable_categories)
+	_disclosable_categories
 	request.use_under(_facts.payment.fee_uses)
+	reason := {
+		"code": "aggregated_fee_settlement",
+		"clause": "callsapp.payment",
+		"message": "aggregated data goes to carriers and providers to determine their fees",
+	}
 }
 
 # METADATA
@@ -660,15 +688,16 @@ permits contains {
 #   bound by contract, to process the user's payments.
 # custom:
 #   clause: callsapp.payment
-permits contains {
-	"code": "payment_processing",
-	"clause": "callsapp.payment",
-	"message": "name, phone number and billing data go to a contracted, secure payment provider to process payments",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.payment.recipients
 	request.under_contract == true
 	request.all_categories_under(_facts.payment.categories)
 	request.use_under(_facts.payment.uses)
+	reason := {
+		"code": "payment_processing",
+		"clause": "callsapp.payment",
+		"message": "name, phone number and billing data go to a contracted, secure payment provider to process payments",
+	}
 }
 
 # METADATA
@@ -676,14 +705,15 @@ permits contains {
 # description: What a user posts on a public feature is visible to the CallsApp community and possibly the web.
 # custom:
 #   clause: callsapp.public_content
-permits contains {
-	"code": "public_post_visible",
-	"clause": "callsapp.public_content",
-	"message": "information the user posts on a public feature is public",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.public_content.recipients
 	request.all_categories_under(_facts.public_content.categories)
 	request.use_under(_facts.public_content.uses)
+	reason := {
+		"code": "public_post_visible",
+		"clause": "callsapp.public_content",
+		"message": "information the user posts on a public feature is public",
+	}
 }
 
 # METADATA
@@ -691,14 +721,15 @@ permits contains {
 # description: CallsApp may use public posts to improve the service, provide relevant content and analyse trends.
 # custom:
 #   clause: callsapp.public_content
-permits contains {
-	"code": "public_posts_used_by_callsapp",
-	"clause": "callsapp.public_content",
-	"message": "CallsApp may use public posts to improve its service, personalise content and analyse trends",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
 	request.all_categories_under(_facts.public_content.categories)
 	request.use_under(_facts.public_content.first_party_uses)
+	reason := {
+		"code": "public_posts_used_by_callsapp",
+		"clause": "callsapp.public_content",
+		"message": "CallsApp may use public posts to improve its service, personalise content and analyse trends",
+	}
 }
 
 # METADATA
@@ -708,15 +739,16 @@ permits contains {
 #   to reach potential new users.
 # custom:
 #   clause: callsapp.sharing.acquisition_ids
-permits contains {
-	"code": "acquisition_identifiers",
-	"clause": "callsapp.sharing.acquisition_ids",
-	"message": "a contracted service provider may receive unique identifiers to plan how to reach new users",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.acquisition.recipients
 	request.under_contract == true
 	request.all_categories_under(_facts.acquisition.categories)
 	request.use_under(_facts.acquisition.uses)
+	reason := {
+		"code": "acquisition_identifiers",
+		"clause": "callsapp.sharing.acquisition_ids",
+		"message": "a contracted service provider may receive unique identifiers to plan how to reach new users",
+	}
 }
 
 # METADATA
@@ -729,15 +761,16 @@ permits contains {
 #   as the contact address's city and country or as imprecise location.
 # custom:
 #   clause: callsapp.sharing.advertising_id
-permits contains {
-	"code": "advertising_partner_technical_data",
-	"clause": "callsapp.sharing.advertising_id",
-	"message": "advertising partners may receive the advertising identifier with language, country, city and device data",
-} if {
+permits contains reason if {
 	_ad_recipient
 	request.identifiability in _facts.advertising.identifiability
 	_ad_categories_only
 	request.use_under(_facts.advertising.uses)
+	reason := {
+		"code": "advertising_partner_technical_data",
+		"clause": "callsapp.sharing.advertising_id",
+		"message": "advertising partners may receive the advertising identifier with language, country, city and device data",
+	}
 }
 
 # METADATA
@@ -747,14 +780,15 @@ permits contains {
 #   its profile, payments and support, and to personalise content and its in-app ads.
 # custom:
 #   clause: callsapp.use.core
-permits contains {
-	"code": "own_service_use",
-	"clause": "callsapp.use.core",
-	"message": "CallsApp uses the data itself to provide and personalise the service",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.all_categories_under(_facts.collected_categories)
+	_collected_categories
 	request.use_under(_facts.first_party.core_uses)
+	reason := {
+		"code": "own_service_use",
+		"clause": "callsapp.use.core",
+		"message": "CallsApp uses the data itself to provide and personalise the service",
+	}
 }
 
 # METADATA
@@ -762,14 +796,15 @@ permits contains {
 # description: CallsApp itself uses call logs and usage data to understand network trends and find outages.
 # custom:
 #   clause: callsapp.use.network
-permits contains {
-	"code": "network_analysis",
-	"clause": "callsapp.use.network",
-	"message": "CallsApp uses call logs and usage data to analyse network trends and improve the service",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
 	request.all_categories_under(_facts.first_party.network_categories)
 	request.use_under(_facts.first_party.network_uses)
+	reason := {
+		"code": "network_analysis",
+		"clause": "callsapp.use.network",
+		"message": "CallsApp uses call logs and usage data to analyse network trends and improve the service",
+	}
 }
 
 # METADATA
@@ -782,16 +817,17 @@ permits contains {
 #   hide it has no opt-out in the contract.
 # custom:
 #   clause: callsapp.visibility.activity
-permits contains {
-	"code": "app_use_visible_to_users",
-	"clause": "callsapp.visibility.activity",
-	"message": "other CallsApp users may be told that the user uses a service or app, to recommend it to them",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.visibility.recipients
 	every c in request.categories {
 		c in _facts.visibility.app_use_exact_categories
 	}
 	request.use_under(_facts.visibility.app_use_uses)
+	reason := {
+		"code": "app_use_visible_to_users",
+		"clause": "callsapp.visibility.activity",
+		"message": "other CallsApp users may be told that the user uses a service or app, to recommend it to them",
+	}
 }
 
 # METADATA
@@ -801,14 +837,15 @@ permits contains {
 #   to the other users concerned and cannot be switched off.
 # custom:
 #   clause: callsapp.visibility.activity
-permits contains {
-	"code": "call_information_visible_to_users",
-	"clause": "callsapp.visibility.activity",
-	"message": "call information such as length, missed calls and who called whom is shown to other CallsApp users",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.visibility.recipients
 	request.all_categories_under(_facts.visibility.activity_categories)
 	request.use_under(_facts.visibility.uses)
+	reason := {
+		"code": "call_information_visible_to_users",
+		"clause": "callsapp.visibility.activity",
+		"message": "call information such as length, missed calls and who called whom is shown to other CallsApp users",
+	}
 }
 
 # METADATA
@@ -816,14 +853,15 @@ permits contains {
 # description: The name and photo a user chooses to give are shown to other CallsApp users.
 # custom:
 #   clause: callsapp.visibility.profile
-permits contains {
-	"code": "profile_visible_to_users",
-	"clause": "callsapp.visibility.profile",
-	"message": "the user's name and photo are visible to other CallsApp users",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.visibility.recipients
 	request.all_categories_under(_facts.visibility.profile_categories)
 	request.use_under(_facts.visibility.uses)
+	reason := {
+		"code": "profile_visible_to_users",
+		"clause": "callsapp.visibility.profile",
+		"message": "the user's name and photo are visible to other CallsApp users",
+	}
 }
 
 # --- obligations
@@ -833,12 +871,13 @@ permits contains {
 # description: Users get prior notice if the new entity would use their information differently.
 # custom:
 #   clause: callsapp.disclosure.change_of_control
-obligations contains {
-	"code": "prior_notice",
-	"clause": "callsapp.disclosure.change_of_control",
-	"message": "ask the new entity to follow this policy and to give users prior notice of any different use",
-} if {
+obligations contains obligation if {
 	request.recipient_kind == "acquirer"
+	obligation := {
+		"code": "prior_notice",
+		"clause": "callsapp.disclosure.change_of_control",
+		"message": "ask the new entity to follow this policy and to give users prior notice of any different use",
+	}
 }
 
 # METADATA
@@ -846,12 +885,13 @@ obligations contains {
 # description: A service provider that receives data must be bound to secure it.
 # custom:
 #   clause: callsapp.disclosure.service_providers
-obligations contains {
-	"code": "contract_required",
-	"clause": "callsapp.disclosure.service_providers",
-	"message": "the provider must be under contract and secure the data it receives",
-} if {
+obligations contains obligation if {
 	request.recipient_kind == "service_provider"
+	obligation := {
+		"code": "contract_required",
+		"clause": "callsapp.disclosure.service_providers",
+		"message": "the provider must be under contract and secure the data it receives",
+	}
 }
 
 # METADATA
@@ -859,13 +899,14 @@ obligations contains {
 # description: An allowed offer must stop when the user declines offer notifications.
 # custom:
 #   clause: callsapp.marketing.offers
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callsapp.marketing.offers",
-	"message": "stop sending offers once the user declines them in the settings",
-	"opt_out": "marketing_communications",
-} if {
-	request.use_under(_facts.marketing.communications_uses)
+obligations contains obligation if {
+	_offers_use
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callsapp.marketing.offers",
+		"message": "stop sending offers once the user declines them in the settings",
+		"opt_out": "marketing_communications",
+	}
 }
 
 # METADATA
@@ -873,13 +914,14 @@ obligations contains {
 # description: An allowed ad flow must stop when the user resets or withholds the advertising identifier.
 # custom:
 #   clause: callsapp.sharing.advertising_id
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "callsapp.sharing.advertising_id",
-	"message": "stop sharing once the user resets or withholds the advertising identifier",
-	"opt_out": "advertising_id",
-} if {
+obligations contains obligation if {
 	_ad_recipient
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callsapp.sharing.advertising_id",
+		"message": "stop sharing once the user resets or withholds the advertising identifier",
+		"opt_out": "advertising_id",
+	}
 }
 
 # METADATA
@@ -887,15 +929,16 @@ obligations contains {
 # description: Data held outside the EEA is protected by appropriate safeguards such as contractual obligations.
 # custom:
 #   clause: callsapp.transfer
-obligations contains {
-	"code": "transfer_safeguard",
-	"clause": "callsapp.transfer",
-	"message": "protect data held outside the EEA with appropriate safeguards such as contractual obligations",
-	"country": request.recipient_country,
-} if {
-	not request.recipient_kind in _facts.transfer.not_transfers
+obligations contains obligation if {
+	not _not_a_transfer
 	request.recipient_country
 	not request.recipient_in(_reference.eea)
+	obligation := {
+		"code": "transfer_safeguard",
+		"clause": "callsapp.transfer",
+		"message": "protect data held outside the EEA with appropriate safeguards such as contractual obligations",
+		"country": request.recipient_country,
+	}
 }
 
 # --- helpers
@@ -936,6 +979,8 @@ _ad_geo(c) if {
 }
 
 # A chat the user wrote to a bot or public account, on its way to the account's owner (L15).
+default _bot_chat := false
+
 _bot_chat if {
 	request.recipient_kind in _facts.bots.owner_recipients
 	request.requested_by_subject
@@ -943,6 +988,8 @@ _bot_chat if {
 }
 
 # What the user sends to other users in a conversation (L5, L13), on its way to them.
+default _conversation_delivery := false
+
 _conversation_delivery if {
 	request.recipient_kind in _facts.conversation.recipients
 	request.requested_by_subject
@@ -951,6 +998,8 @@ _conversation_delivery if {
 
 # Advertising partners, and service providers when the use is advertising (L62:
 # "advertising service providers").
+default _ad_recipient := false
+
 _ad_recipient if request.recipient_kind in _facts.advertising.recipients
 
 _ad_recipient if {
@@ -962,3 +1011,41 @@ _accepted_legal_request if {
 	request.legal_request_verified
 	request.legal_matter in _facts.law_enforcement.matters
 }
+
+# The recipient's country is one where CallsApp stores and processes data (L117), by
+# the regions named in the policy.
+_storage_country if {
+	some region in _facts.transfer.storage_regions
+	request.recipient_country in region
+}
+
+_marketing_exempt_recipient if request.recipient_kind in _facts.marketing.exempt_recipients
+
+_not_a_transfer if request.recipient_kind in _facts.transfer.not_transfers
+
+# Conditions several rules read, worked out once per decision: regopy keeps a rule's
+# value for the rest of the query only when it is defined (and calls a function anew
+# every time), so each defaults to false.
+default _use_consented := false
+
+_use_consented if request.consented(request.use)
+
+default _private_content := false
+
+_private_content if request.any_category_overlaps(_facts.private_content)
+
+default _offers_use_overlap := false
+
+_offers_use_overlap if request.use_overlaps(_facts.marketing.communications_uses)
+
+default _offers_use := false
+
+_offers_use if request.use_under(_facts.marketing.communications_uses)
+
+default _disclosable_categories := false
+
+_disclosable_categories if request.all_categories_under(_facts.disclosable_categories)
+
+default _collected_categories := false
+
+_collected_categories if request.all_categories_under(_facts.collected_categories)

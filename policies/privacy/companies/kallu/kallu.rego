@@ -13,12 +13,6 @@ _facts := data.privacy.companies.kallu.facts
 
 _reference := data.privacy.reference
 
-# Countries whose data-protection law is taken as equivalent to the EEA's.
-_transfer_countries := {c |
-	some list in _facts.transfer_country_lists
-	some c in _reference[list]
-}
-
 # --- catch-all
 
 # METADATA
@@ -41,13 +35,14 @@ catch_all := {
 #   partner never receives names, contact details, financial data, ids or credentials.
 # custom:
 #   clause: kallu.cookies.google
-forbids contains {
-	"code": "direct_identifiers_to_advertiser",
-	"clause": "kallu.cookies.google",
-	"message": "advertising partners receive cookie-level data only, never names, contact details, financial data, government ids, usernames or credentials",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "advertising_partner"
 	request.any_category_overlaps(_reference.direct_identifiers)
+	reason := {
+		"code": "direct_identifiers_to_advertiser",
+		"clause": "kallu.cookies.google",
+		"message": "advertising partners receive cookie-level data only, never names, contact details, financial data, government ids, usernames or credentials",
+	}
 }
 
 # METADATA
@@ -58,13 +53,14 @@ forbids contains {
 #   included), for Kallu's legal rights, or on a likely court order.
 # custom:
 #   clause: kallu.disclosure.legal
-forbids contains {
-	"code": "no_accepted_legal_ground",
-	"clause": "kallu.disclosure.legal",
-	"message": "Kallu discloses to authorities only where the law requires it, for legal proceedings or its legal rights, or where a court would likely order it",
-} if {
+forbids contains reason if {
 	request.recipient_kind == "law_enforcement"
 	not _legal_ground
+	reason := {
+		"code": "no_accepted_legal_ground",
+		"clause": "kallu.disclosure.legal",
+		"message": "Kallu discloses to authorities only where the law requires it, for legal proceedings or its legal rights, or where a court would likely order it",
+	}
 }
 
 # METADATA
@@ -72,13 +68,15 @@ forbids contains {
 # description: Kallu sends marketing by email or similar technology only where the user specifically agreed.
 # custom:
 #   clause: kallu.marketing.channel
-forbids contains {
-	"code": "electronic_marketing_without_consent",
-	"clause": "kallu.marketing.channel",
-	"message": "marketing by email or similar technology needs the user's specific agreement",
-} if {
+forbids contains reason if {
+	_marketing_communications_use
+	not _use_consented
 	request.use_under(_facts.electronic_marketing_uses)
-	not request.consented(request.use)
+	reason := {
+		"code": "electronic_marketing_without_consent",
+		"clause": "kallu.marketing.channel",
+		"message": "marketing by email or similar technology needs the user's specific agreement",
+	}
 }
 
 # METADATA
@@ -88,14 +86,15 @@ forbids contains {
 #   electronic marketing, and needs the user's specific agreement.
 # custom:
 #   clause: kallu.marketing.channel
-forbids contains {
-	"code": "electronic_marketing_without_consent",
-	"clause": "kallu.marketing.channel",
-	"message": "marketing by email or similar technology needs the user's specific agreement",
-} if {
-	request.use_under(_facts.marketing_communications)
+forbids contains reason if {
+	_marketing_communications_use
+	not _use_consented
 	request.any_category_overlaps(_facts.electronic_contact_categories)
-	not request.consented(request.use)
+	reason := {
+		"code": "electronic_marketing_without_consent",
+		"clause": "kallu.marketing.channel",
+		"message": "marketing by email or similar technology needs the user's specific agreement",
+	}
 }
 
 # METADATA
@@ -107,13 +106,14 @@ forbids contains {
 #   marketing only.
 # custom:
 #   clause: kallu.marketing.channel
-forbids contains {
-	"code": "marketing_opted_out",
-	"clause": "kallu.marketing.channel",
-	"message": "the user told Kallu they no longer want marketing communications",
-} if {
+forbids contains reason if {
 	_marketing_opted_out
 	request.use_overlaps(_facts.marketing_communications)
+	reason := {
+		"code": "marketing_opted_out",
+		"clause": "kallu.marketing.channel",
+		"message": "the user told Kallu they no longer want marketing communications",
+	}
 }
 
 # METADATA
@@ -126,16 +126,17 @@ forbids contains {
 #   through the service; a disclosure to a person for a legal use is L52-55's.
 # custom:
 #   clause: kallu.publication.consent
-forbids contains {
-	"code": "display_without_consent",
-	"clause": "kallu.publication.consent",
-	"message": "Kallu does not display personal information the user did not publish without explicit consent",
-} if {
-	request.recipient_kind in _facts.publication_recipients
+forbids contains reason if {
+	_publication_recipient
 	request.use_overlaps(_facts.publication_uses)
 	not request.all_categories_under(_facts.publication_categories)
-	not request.consented(request.use)
+	not _use_consented
 	not request.requested_by_subject
+	reason := {
+		"code": "display_without_consent",
+		"clause": "kallu.publication.consent",
+		"message": "Kallu does not display personal information the user did not publish without explicit consent",
+	}
 }
 
 # METADATA
@@ -143,12 +144,13 @@ forbids contains {
 # description: Any sale of user data is forbidden, whatever its identifiability.
 # custom:
 #   clause: kallu.sale.never
-forbids contains {
-	"code": "sale_forbidden",
-	"clause": "kallu.sale.never",
-	"message": "Kallu promises that it will not sell its users' data",
-} if {
+forbids contains reason if {
 	request.action == "sell"
+	reason := {
+		"code": "sale_forbidden",
+		"clause": "kallu.sale.never",
+		"message": "Kallu promises that it will not sell its users' data",
+	}
 }
 
 # METADATA
@@ -156,13 +158,14 @@ forbids contains {
 # description: Card numbers may go to no recipient for any use other than payment processing.
 # custom:
 #   clause: kallu.security.payment
-forbids contains {
-	"code": "card_details_outside_payment",
-	"clause": "kallu.security.payment",
-	"message": "card details are used only to process the user's payments",
-} if {
+forbids contains reason if {
 	request.any_category_overlaps(_facts.payment.card_categories)
-	not request.use_under(_facts.payment.uses)
+	not _payment_use
+	reason := {
+		"code": "card_details_outside_payment",
+		"clause": "kallu.security.payment",
+		"message": "card details are used only to process the user's payments",
+	}
 }
 
 # METADATA
@@ -172,14 +175,15 @@ forbids contains {
 #   direct marketing unless the user expressly consented to that use.
 # custom:
 #   clause: kallu.sharing.direct_marketing
-forbids contains {
-	"code": "third_party_marketing_without_consent",
-	"clause": "kallu.sharing.direct_marketing",
-	"message": "Kallu gives no personal information to a third party for its direct marketing without express consent",
-} if {
+forbids contains reason if {
 	request.recipient_kind in _facts.marketing_recipients
 	request.use_overlaps(["marketing"])
-	not request.consented(request.use)
+	not _use_consented
+	reason := {
+		"code": "third_party_marketing_without_consent",
+		"clause": "kallu.sharing.direct_marketing",
+		"message": "Kallu gives no personal information to a third party for its direct marketing without express consent",
+	}
 }
 
 # METADATA
@@ -189,13 +193,14 @@ forbids contains {
 #   the EEA's (the EEA and countries with an EU adequacy decision), whoever holds it.
 # custom:
 #   clause: kallu.transfer.countries
-forbids contains {
-	"code": "transfer_to_inadequate_country",
-	"clause": "kallu.transfer.countries",
-	"message": sprintf("Kallu transfers no information to %v, a country without data protection equivalent to the EEA's", [country]),
-} if {
+forbids contains reason if {
 	country := request.recipient_country
-	not country in _transfer_countries
+	not _adequate_country
+	reason := {
+		"code": "transfer_to_inadequate_country",
+		"clause": "kallu.transfer.countries",
+		"message": sprintf("Kallu transfers no information to %v, a country without data protection equivalent to the EEA's", [country]),
+	}
 }
 
 # --- permits
@@ -207,16 +212,17 @@ forbids contains {
 #   website) for analytics and advertising, where the user consented to cookies for that use.
 # custom:
 #   clause: kallu.cookies.google
-permits contains {
-	"code": "google_cookies",
-	"clause": "kallu.cookies.google",
-	"message": "Google Analytics and AdWords receive cookie data for a use the user consented to",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.google.recipient_kinds
 	request.recipient_named(_facts.google.names)
 	request.use_under(_facts.google.uses)
 	request.all_categories_under(_facts.google.categories)
-	request.consented(request.use)
+	_use_consented
+	reason := {
+		"code": "google_cookies",
+		"clause": "kallu.cookies.google",
+		"message": "Google Analytics and AdWords receive cookie data for a use the user consented to",
+	}
 }
 
 # METADATA
@@ -245,13 +251,14 @@ permits contains {
 #   need an accepted ground, by the forbid above).
 # custom:
 #   clause: kallu.disclosure.legal
-permits contains {
-	"code": "fraud_prevention",
-	"clause": "kallu.disclosure.legal",
-	"message": "Kallu may give the information to others to prevent fraud and reduce credit risk",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.legal.fraud_recipients
 	request.use_under(_facts.legal.fraud_uses)
+	reason := {
+		"code": "fraud_prevention",
+		"clause": "kallu.disclosure.legal",
+		"message": "Kallu may give the information to others to prevent fraud and reduce credit risk",
+	}
 }
 
 # METADATA
@@ -263,14 +270,15 @@ permits contains {
 #   verification for either, so none is required.
 # custom:
 #   clause: kallu.disclosure.legal
-permits contains {
-	"code": "legal_proceedings_or_rights",
-	"clause": "kallu.disclosure.legal",
-	"message": "Kallu may disclose the information in connection with legal proceedings or to establish, exercise or defend its legal rights",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.legal.recipients
 	request.legal_matter in _facts.legal.proceedings_and_rights_matters
-	request.use_under(_reference.legal_uses)
+	_legal_use
+	reason := {
+		"code": "legal_proceedings_or_rights",
+		"clause": "kallu.disclosure.legal",
+		"message": "Kallu may disclose the information in connection with legal proceedings or to establish, exercise or defend its legal rights",
+	}
 }
 
 # METADATA
@@ -280,15 +288,16 @@ permits contains {
 #   law or a court order compels, for a legal use.
 # custom:
 #   clause: kallu.disclosure.legal
-permits contains {
-	"code": "required_by_law",
-	"clause": "kallu.disclosure.legal",
-	"message": "the law requires Kallu to disclose this information",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.legal.recipients
 	request.legal_matter in _facts.legal.verified_matters
 	request.legal_request_verified
-	request.use_under(_reference.legal_uses)
+	_legal_use
+	reason := {
+		"code": "required_by_law",
+		"clause": "kallu.disclosure.legal",
+		"message": "the law requires Kallu to disclose this information",
+	}
 }
 
 # METADATA
@@ -298,15 +307,16 @@ permits contains {
 #   authority that would likely order the disclosure, before any order is verified.
 # custom:
 #   clause: kallu.disclosure.likely_order
-permits contains {
-	"code": "likely_court_order",
-	"clause": "kallu.disclosure.likely_order",
-	"message": "Kallu reasonably believes a court or authority would likely order this disclosure",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.legal.likely_order_recipients
 	request.legal_matter in _facts.legal.likely_order_matters
 	not request.legal_request_verified
-	request.use_under(_reference.legal_uses)
+	_legal_use
+	reason := {
+		"code": "likely_court_order",
+		"clause": "kallu.disclosure.likely_order",
+		"message": "Kallu reasonably believes a court or authority would likely order this disclosure",
+	}
 }
 
 # METADATA
@@ -314,14 +324,15 @@ permits contains {
 # description: Kallu may send newsletters and marketing by email where the user specifically agreed to it.
 # custom:
 #   clause: kallu.marketing.channel
-permits contains {
-	"code": "agreed_marketing",
-	"clause": "kallu.marketing.channel",
-	"message": "the user specifically agreed to receive these marketing communications",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.use_under(_facts.marketing_communications)
-	request.consented(request.use)
+	_marketing_communications_use
+	_use_consented
+	reason := {
+		"code": "agreed_marketing",
+		"clause": "kallu.marketing.channel",
+		"message": "the user specifically agreed to receive these marketing communications",
+	}
 }
 
 # METADATA
@@ -329,14 +340,15 @@ permits contains {
 # description: Kallu may send its own marketing by post, using only the name and postal address.
 # custom:
 #   clause: kallu.marketing.channel
-permits contains {
-	"code": "postal_marketing",
-	"clause": "kallu.marketing.channel",
-	"message": "Kallu may market to the user by post unless the user opted out",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
 	request.use == "marketing.communications"
 	request.all_categories_under(_facts.postal_marketing_categories)
+	reason := {
+		"code": "postal_marketing",
+		"clause": "kallu.marketing.channel",
+		"message": "Kallu may market to the user by post unless the user opted out",
+	}
 }
 
 # METADATA
@@ -344,14 +356,15 @@ permits contains {
 # description: Other personal information may be displayed to others only with the user's explicit consent.
 # custom:
 #   clause: kallu.publication.consent
-permits contains {
-	"code": "display_with_consent",
-	"clause": "kallu.publication.consent",
-	"message": "the user explicitly consented to this information being displayed",
-} if {
-	request.recipient_kind in _facts.publication_recipients
-	request.use_under(_facts.publication_uses)
-	request.consented(request.use)
+permits contains reason if {
+	_publication_recipient
+	_publication_use
+	_use_consented
+	reason := {
+		"code": "display_with_consent",
+		"clause": "kallu.publication.consent",
+		"message": "the user explicitly consented to this information being displayed",
+	}
 }
 
 # METADATA
@@ -362,14 +375,15 @@ permits contains {
 #   the user granted (L43).
 # custom:
 #   clause: kallu.publication.consent
-permits contains {
-	"code": "user_published_content",
-	"clause": "kallu.publication.consent",
-	"message": "the user submitted this information for publication on Kallu's website",
-} if {
-	request.recipient_kind in _facts.publication_recipients
-	request.use_under(_facts.publication_uses)
+permits contains reason if {
+	_publication_recipient
+	_publication_use
 	request.all_categories_under(_facts.publication_categories)
+	reason := {
+		"code": "user_published_content",
+		"clause": "kallu.publication.consent",
+		"message": "the user submitted this information for publication on Kallu's website",
+	}
 }
 
 # METADATA
@@ -380,14 +394,15 @@ permits contains {
 #   (a post, a message to a room) is shown, whatever its category.
 # custom:
 #   clause: kallu.publication.consent
-permits contains {
-	"code": "shown_at_user_request",
-	"clause": "kallu.publication.consent",
-	"message": "the user asked Kallu to show this information to other users or the public",
-} if {
-	request.recipient_kind in _facts.publication_recipients
-	request.use_under(_facts.publication_uses)
+permits contains reason if {
+	_publication_recipient
+	_publication_use
 	request.requested_by_subject
+	reason := {
+		"code": "shown_at_user_request",
+		"clause": "kallu.publication.consent",
+		"message": "the user asked Kallu to show this information to other users or the public",
+	}
 }
 
 # METADATA
@@ -397,14 +412,15 @@ permits contains {
 #   acting for Kallu, only to process the payment.
 # custom:
 #   clause: kallu.security.payment
-permits contains {
-	"code": "payment_processing",
-	"clause": "kallu.security.payment",
-	"message": "purchase and payment data go to a processor only to process the user's payment",
-} if {
+permits contains reason if {
 	request.recipient_kind == "service_provider"
-	request.use_under(_facts.payment.uses)
+	_payment_use
 	request.all_categories_under(_facts.payment.categories)
+	reason := {
+		"code": "payment_processing",
+		"clause": "kallu.security.payment",
+		"message": "purchase and payment data go to a processor only to process the user's payment",
+	}
 }
 
 # METADATA
@@ -412,14 +428,15 @@ permits contains {
 # description: With the user's express consent to the marketing use, a third party may receive the data for it.
 # custom:
 #   clause: kallu.sharing.direct_marketing
-permits contains {
-	"code": "third_party_marketing_with_consent",
-	"clause": "kallu.sharing.direct_marketing",
-	"message": "the user expressly consented to this direct-marketing use",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.marketing_recipients
 	request.use_under(["marketing"])
-	request.consented(request.use)
+	_use_consented
+	reason := {
+		"code": "third_party_marketing_with_consent",
+		"clause": "kallu.sharing.direct_marketing",
+		"message": "the user expressly consented to this direct-marketing use",
+	}
 }
 
 # METADATA
@@ -427,13 +444,14 @@ permits contains {
 # description: Third parties may receive statistics from which no individual user can be identified.
 # custom:
 #   clause: kallu.sharing.statistics
-permits contains {
-	"code": "aggregated_statistics",
-	"clause": "kallu.sharing.statistics",
-	"message": "third parties may receive statistics about users from which no individual can be identified",
-} if {
+permits contains reason if {
 	request.recipient_kind in _facts.statistics_recipients
 	request.identifiability == "aggregated"
+	reason := {
+		"code": "aggregated_statistics",
+		"clause": "kallu.sharing.statistics",
+		"message": "third parties may receive statistics about users from which no individual can be identified",
+	}
 }
 
 # METADATA
@@ -441,14 +459,15 @@ permits contains {
 # description: Kallu may store and process the information in countries with EEA-equivalent protection, for the policy's purposes.
 # custom:
 #   clause: kallu.transfer.countries
-permits contains {
-	"code": "transfer_within_operating_countries",
-	"clause": "kallu.transfer.countries",
-	"message": sprintf("Kallu may store and process the information in %v for the policy's purposes", [request.recipient_country]),
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.recipient_country in _transfer_countries
-	request.use_under(_facts.purposes)
+	_adequate_country
+	_purpose_use
+	reason := {
+		"code": "transfer_within_operating_countries",
+		"clause": "kallu.transfer.countries",
+		"message": sprintf("Kallu may store and process the information in %v for the policy's purposes", [request.recipient_country]),
+	}
 }
 
 # METADATA
@@ -459,13 +478,14 @@ permits contains {
 #   statistics, complaints, security and fraud, terms compliance).
 # custom:
 #   clause: kallu.use.purpose_limit
-permits contains {
-	"code": "listed_purpose",
-	"clause": "kallu.use.purpose_limit",
-	"message": "Kallu uses the information itself for a purpose its policy lists",
-} if {
+permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.use_under(_facts.purposes)
+	_purpose_use
+	reason := {
+		"code": "listed_purpose",
+		"clause": "kallu.use.purpose_limit",
+		"message": "Kallu uses the information itself for a purpose its policy lists",
+	}
 }
 
 # --- obligations
@@ -475,13 +495,14 @@ permits contains {
 # description: Every marketing communication must honour the user's right to stop it at any time.
 # custom:
 #   clause: kallu.marketing.channel
-obligations contains {
-	"code": "honour_opt_out",
-	"clause": "kallu.marketing.channel",
-	"message": "the user may ask at any time to receive no more marketing communications",
-	"opt_out": "marketing_communications",
-} if {
-	request.use_under(_facts.marketing_communications)
+obligations contains obligation if {
+	_marketing_communications_use
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "kallu.marketing.channel",
+		"message": "the user may ask at any time to receive no more marketing communications",
+		"opt_out": "marketing_communications",
+	}
 }
 
 # METADATA
@@ -491,14 +512,15 @@ obligations contains {
 #   no longer than that purpose needs (legal holds aside).
 # custom:
 #   clause: kallu.retention.limits
-obligations contains {
-	"code": "retention_limit",
-	"clause": "kallu.retention.limits",
-	"message": "keep the information no longer than the purpose needs, unless the law or legal proceedings require more",
-	"period": _facts.retention.period,
-} if {
+obligations contains obligation if {
 	request.recipient_kind in _facts.retention.recipients
-	request.identifiability != "aggregated"
+	not request.identifiability == "aggregated"
+	obligation := {
+		"code": "retention_limit",
+		"clause": "kallu.retention.limits",
+		"message": "keep the information no longer than the purpose needs, unless the law or legal proceedings require more",
+		"period": _facts.retention.period,
+	}
 }
 
 # METADATA
@@ -506,14 +528,15 @@ obligations contains {
 # description: A payment processor not yet bound by contract must be, to act for Kallu and secure the data.
 # custom:
 #   clause: kallu.security.payment
-obligations contains {
-	"code": "contract_required",
-	"clause": "kallu.security.payment",
-	"message": "the payment processor must be bound by contract to act for Kallu and protect the transaction data",
-} if {
+obligations contains obligation if {
 	request.recipient_kind == "service_provider"
-	request.use_under(_facts.payment.uses)
+	_payment_use
 	not request.under_contract
+	obligation := {
+		"code": "contract_required",
+		"clause": "kallu.security.payment",
+		"message": "the payment processor must be bound by contract to act for Kallu and protect the transaction data",
+	}
 }
 
 # --- helpers
@@ -528,8 +551,49 @@ _legal_ground if request.legal_matter in _facts.legal.proceedings_and_rights_mat
 
 _legal_ground if request.legal_matter in _facts.legal.likely_order_matters
 
+# The recipient's country has data-protection law taken as equivalent to the EEA's.
+# (Walking the source lists costs regopy less than a set built from them, which it
+# would build anew for every decision.)
+default _adequate_country := false
+
+_adequate_country if {
+	some list in _facts.transfer_country_lists
+	request.recipient_country in _reference[list]
+}
+
 # The user no longer wants marketing, or asked for no correspondence at all.
 _marketing_opted_out if {
 	some choice in _facts.marketing_opt_outs
-	request.opted_out(choice)
+	request.opt_outs[choice]
 }
+
+# Conditions several rules read, worked out once per decision: regopy keeps a rule's
+# value for the rest of the query only when it is defined (and calls a function anew
+# every time), so each defaults to false.
+default _use_consented := false
+
+_use_consented if request.consented(request.use)
+
+default _marketing_communications_use := false
+
+_marketing_communications_use if request.use_under(_facts.marketing_communications)
+
+default _publication_recipient := false
+
+_publication_recipient if request.recipient_kind in _facts.publication_recipients
+
+default _publication_use := false
+
+_publication_use if request.use_under(_facts.publication_uses)
+
+default _legal_use := false
+
+_legal_use if request.use_under(_reference.legal_uses)
+
+default _payment_use := false
+
+_payment_use if request.use_under(_facts.payment.uses)
+
+default _purpose_use := false
+
+_purpose_use if request.use_under(_facts.purposes)
