@@ -69,7 +69,7 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.marketing.channel
 forbids contains reason if {
-	_marketing_communications_use
+	_marketing_communications_use # a cached first check: electronic marketing uses sit under it (a test says so)
 	not _use_consented
 	request.use_under(_facts.electronic_marketing_uses)
 	reason := {

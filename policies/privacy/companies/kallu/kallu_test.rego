@@ -845,3 +845,11 @@ test_email_marketing_without_agreement_is_denied_as_electronic_marketing if {
 	r.code == "electronic_marketing_without_consent"
 	r.clause == "kallu.marketing.channel"
 }
+
+# clause: kallu.marketing.channel
+test_electronic_marketing_uses_sit_under_marketing_communications if {
+	every use in data.privacy.companies.kallu.facts.electronic_marketing_uses {
+		some root in data.privacy.companies.kallu.facts.marketing_communications
+		startswith(concat("", [use, "."]), concat("", [root, "."]))
+	}
+}
