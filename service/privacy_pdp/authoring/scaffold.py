@@ -49,7 +49,8 @@ catch_all := {{
 # --- forbids
 
 # One rule per forbidding clause, each with METADATA (title, description,
-# custom.clause): forbids contains {{"code": ..., "clause": "{name}....", "message": ...}} if {{...}}
+# custom.clause), the reason built last:
+# forbids contains reason if {{ <conditions>; reason := {{"code": ..., "clause": "{name}....", "message": ...}} }}
 # Match broadly: request.any_category_overlaps(roots), request.use_overlaps(roots).
 
 # --- permits
@@ -59,7 +60,8 @@ catch_all := {{
 
 # --- obligations
 
-# What an allowed flow must also do: obligations contains {{"code": ..., "clause": ..., "message": ...}} if {{...}}
+# What an allowed flow must also do:
+# obligations contains obligation if {{ <conditions>; obligation := {{"code": ..., "clause": ..., "message": ...}} }}
 
 # --- helpers
 """
