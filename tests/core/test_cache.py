@@ -123,12 +123,17 @@ def test_the_cache_keeps_within_its_bytes_least_recently_used_first() -> None:
 def test_an_entry_too_large_for_its_share_is_not_kept() -> None:
     cache = DecisionCache(max_entries=100, max_bytes=64 * 1024)
     cache.invalidate("r")
-    small = canonical_key("r", PATH, {"n": 1})
-    huge = canonical_key("r", PATH, {"n": 2, "pad": "x" * 2048})  # over 1/64 of 64 KiB
+    small, large = canonical_key("r", PATH, {"n": 1}), canonical_key("r", PATH, {"n": 2})
     cache.put(small, "r", Evaluation(True, 1))
-    cache.put(huge, "r", Evaluation(True, 2))
-    assert cache.get(huge) is None and cache.get(small) == Evaluation(True, 1)
+    cache.put(large, "r", Evaluation(True, "x" * 2048))  # an answer over 1/64 of 64 KiB
+    assert cache.get(large) is None and cache.get(small) == Evaluation(True, 1)
     assert cache.stats().entries == 1
+
+
+def test_an_input_takes_the_size_of_its_digest() -> None:
+    key = canonical_key("r", PATH, {"pad": "x" * 100_000})
+    assert key is not None and len(key) < 100
+    assert key != canonical_key("r", PATH, {"pad": "x" * 99_999})
 
 
 def test_bytes_are_given_back_on_replacement_and_invalidation() -> None:

@@ -2,18 +2,19 @@
 
 A decision is a pure function of its input and the policy set (no rule of a deterministic
 set reads the clock, randomness or the network), and real traffic repeats itself. The key
-is the canonical form of the input (JSON with sorted keys, arrays in their order), so two
-inputs share an entry only when they are the same JSON document. Entries hold the answer
+is the digest of the canonical form of the input (JSON with sorted keys, arrays in their
+order), so two inputs share an entry only when they are the same JSON document. Entries hold the answer
 as JSON bytes, so no caller can change another's answer by changing its copy.
 
-Bounded in entries and in bytes (least recently used entries go first: an input may be up
-to a request body's size, and ten thousand of those must not take the memory) and emptied
+Bounded in entries and in bytes (least recently used entries go first: an answer may be
+as large as the data a path reads, and inputs are held by their digest) and emptied
 on every activation; the revision is part of the key as well, so an answer computed on the previous set while a new
 one was being activated is never served for the new one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -47,12 +48,15 @@ def deterministic(modules: Iterable[str]) -> bool:
 
 def canonical_key(revision: str, path: str, input: Any) -> bytes | None:
     """The cache key of one evaluation, or None when the input has no canonical form here
-    (an integer beyond 64 bits or a lone surrogate: such inputs are simply not cached)."""
+    (an integer beyond 64 bits or a lone surrogate: such inputs are simply not cached).
+
+    The input is held by its SHA-256 digest, not its bytes: an entry then takes the size
+    of its answer, whatever the input's (two inputs sharing a digest is a SHA-256 collision)."""
     head = f"{revision}\x00{path.strip('/')}\x00".encode()
     if input is UNDEFINED:
         return head + b"\x00undefined"
     try:
-        return head + orjson.dumps(input, option=orjson.OPT_SORT_KEYS)
+        return head + hashlib.sha256(orjson.dumps(input, option=orjson.OPT_SORT_KEYS)).digest()
     except (TypeError, orjson.JSONEncodeError):
         return None
 

@@ -115,7 +115,7 @@ class _StateCollector:
             value=cache.invalidations,
         )
         yield GaugeMetricFamily("pdp_decision_cache_entries", "Decisions in the cache now.", value=cache.entries)
-        yield GaugeMetricFamily("pdp_decision_cache_bytes", "Bytes the cache holds now (inputs and answers).",
+        yield GaugeMetricFamily("pdp_decision_cache_bytes", "Bytes the cache holds now (answers, and the inputs' digests).",
                                 value=cache.bytes)
 
 

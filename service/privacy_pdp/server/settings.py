@@ -51,8 +51,8 @@ class Settings(BaseSettings):
         10_000, description="decisions kept in the cache (least recently used go first); 0 turns the cache off"
     )
     decision_cache_bytes: NonNegativeInt = Field(
-        32 << 20, description="bytes the cache may hold, inputs and answers (least recently used go first; an entry "
-        "over 1/64 of it is not kept); 0 turns the cache off"
+        32 << 20, description="bytes the cache may hold (answers; inputs are held by their digest; least recently "
+        "used go first; an answer over 1/64 of it is not kept); 0 turns the cache off"
     )
 
     # --- request limits (answered as OPA does: 400 invalid_parameter)
