@@ -108,3 +108,38 @@ def test_mixed_results_are_207_and_all_failed_500(make_app, policies) -> None:
         assert failed.status_code == 500
         assert "http_status_code" not in failed.json()["responses"]["bad"]
         assert "error" in log.by_id(answers["bad"]["decision_id"])
+
+
+def test_batches_beyond_the_limit_wait_their_turn(policies, monkeypatch) -> None:
+    import asyncio
+
+    from privacy_pdp.server.app import create_app
+    from privacy_pdp.server.routes import batch as batch_route
+    from privacy_pdp.server.settings import Settings
+
+    running, most = 0, 0
+    decide_many = batch_route.decide_many
+
+    async def counted(*args, **kwargs):
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        try:
+            await asyncio.sleep(0.05)
+            return await decide_many(*args, **kwargs)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(batch_route, "decide_many", counted)
+    app = create_app(Settings(workers=1, decision_log_enabled=False, max_concurrent_batches=2), policy_set=policies,
+                     decision_log=MemoryDecisionLog())
+
+    async def six_at_once() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://pdp") as client:
+            body = {"inputs": {"a": {**COMMON, "data_use": "essential.service"}}}
+            answers = await asyncio.gather(*(client.post("/v1/batch/data/privacy/decision", json=body) for _ in range(6)))
+        return [a.status_code for a in answers]
+
+    assert asyncio.run(six_at_once()) == [200] * 6
+    assert most == 2

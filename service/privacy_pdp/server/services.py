@@ -32,8 +32,12 @@ class Services:
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     hostname: str = field(default_factory=socket.gethostname)
     policy_writes: asyncio.Lock = field(default_factory=asyncio.Lock)
+    batch_slots: asyncio.Semaphore = field(init=False)  # batch requests decided at once (the settings say how many)
     _companies: tuple[str, frozenset[str]] = ("", frozenset())
     _catalogue: tuple[str, dict[str, Any]] = ("", {})
+
+    def __post_init__(self) -> None:
+        self.batch_slots = asyncio.Semaphore(self.settings.max_concurrent_batches)
 
     def companies(self) -> frozenset[str]:
         """Companies of the active policy set (bounds the metrics' company label)."""

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     max_body_bytes: PositiveInt = Field(1 << 20, description="largest request body, after gzip decompression")
     max_nesting_depth: PositiveInt = Field(64, description="deepest JSON nesting accepted in a request body")
     max_batch_inputs: PositiveInt = Field(1000, description="most inputs in one batch request")
+    max_concurrent_batches: PositiveInt = Field(
+        4, description="batch requests decided at once; later ones wait their turn, unread, so that many clients "
+        "sending large batches cannot hold thousands of inputs and answers in memory together"
+    )
 
     # --- policies API writes (PUT/DELETE /v1/policies): off unless enabled with a token
     policy_api_writes: bool = Field(False, description="allow PUT/DELETE /v1/policies with the bearer token")

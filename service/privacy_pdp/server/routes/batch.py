@@ -69,8 +69,13 @@ def item_body(services: Services, path: str, decided: Decided, options: DataOpti
              operation_id="batch", openapi_extra=body_schema("BatchRequest"))
 async def batch(request: Request, path: str = "") -> Response:
     """Many inputs, one request: e.g. every data flow a service is about to make."""
-    started = time.perf_counter_ns()
     services = services_of(request)
+    async with services.batch_slots:  # waiting here, the body is not yet read (server/settings.py)
+        return await _batch(request, services, path)
+
+
+async def _batch(request: Request, services: Services, path: str) -> Response:
+    started = time.perf_counter_ns()
     options = replace(data_options(request), explain_clauses=False)  # clauses are explained one decision at a time
     check_path(path)
     inputs, common = await read_batch(services, request)
