@@ -23,11 +23,13 @@ ROOT = Path(__file__).resolve().parents[2]
 KALLU = "privacy/companies/kallu/kallu.rego"
 GROUP_RULE = '''	request.recipient_kind == "corporate_family"
 	request.use_under(_facts.purposes)
-}'''
+	reason := {
+		"code": "group_disclosure",'''
 CHANGED_RULE = '''	request.recipient_kind == "corporate_family"
 	request.use_under(_facts.purposes)
 	request.under_contract == true
-}'''
+	reason := {
+		"code": "group_disclosure",'''
 JUNK = [
     b"not json at all\n",
     b"[1, 2, 3]\n",

@@ -232,13 +232,14 @@ permits contains reason if {
 #   receive personal information where needed for the purposes the policy lists.
 # custom:
 #   clause: kallu.disclosure.group
-permits contains {
-	"code": "group_disclosure",
-	"clause": "kallu.disclosure.group",
-	"message": "Kallu's group companies may receive the information for a purpose the policy lists",
-} if {
+permits contains reason if {
 	request.recipient_kind == "corporate_family"
 	request.use_under(_facts.purposes)
+	reason := {
+		"code": "group_disclosure",
+		"clause": "kallu.disclosure.group",
+		"message": "Kallu's group companies may receive the information for a purpose the policy lists",
+	}
 }
 
 # METADATA
