@@ -86,11 +86,18 @@ class Nginx:
         os.replace(staged, target)
         return f"{self.url}/bundles/{name}"
 
-    def access_statuses(self) -> list[int]:
-        """The status codes nginx logged for bundle requests, in order."""
+    def access_statuses(self, at_least: int = 0, timeout: float = 10.0) -> list[int]:
+        """The status codes nginx logged for bundle requests, in order; waiting (up to timeout)
+        for at least ``at_least`` of them: nginx writes a request's line after the client has
+        its answer, so on a busy machine the line can come a moment later."""
         path = self.root / "access.log"
-        lines = path.read_text().splitlines() if path.exists() else []
-        return [int(line.split('"')[2].split()[0]) for line in lines if '"GET /bundles/' in line]
+        deadline = time.monotonic() + timeout
+        while True:
+            lines = path.read_text().splitlines() if path.exists() else []
+            statuses = [int(line.split('"')[2].split()[0]) for line in lines if '"GET /bundles/' in line]
+            if len(statuses) >= at_least or time.monotonic() > deadline:
+                return statuses
+            time.sleep(0.02)
 
     def stop(self) -> None:
         if self.process.poll() is None:

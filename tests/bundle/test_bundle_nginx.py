@@ -30,7 +30,7 @@ def test_a_watcher_polls_nginx_with_etags(nginx: Nginx, revisions, keydir: Path)
     watcher.poll_once()
     first_etag = watcher.status().etag
     watcher.poll_once()
-    assert first_etag.startswith('"') and nginx.access_statuses() == [200, 304]
+    assert first_etag.startswith('"') and nginx.access_statuses(at_least=2) == [200, 304]
     nginx.publish("privacy.tar.gz", revisions["r2"])
     watcher.poll_once()
     assert activate.revisions == ["r1", "r2"] and watcher.status().etag != first_etag
@@ -38,4 +38,4 @@ def test_a_watcher_polls_nginx_with_etags(nginx: Nginx, revisions, keydir: Path)
     watcher.poll_once()
     status = watcher.status()
     assert status.active_revision == "r2" and status.stage == "verify" and activate.revisions == ["r1", "r2"]
-    assert nginx.access_statuses() == [200, 304, 200, 200]
+    assert nginx.access_statuses(at_least=4) == [200, 304, 200, 200]
