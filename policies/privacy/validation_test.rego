@@ -162,3 +162,14 @@ test_two_uses_joined_are_not_a_use if {
 	not validation.conforms with data.privacy.request.document as _req({"consents": ["essential|marketing"]})
 	not validation.conforms with data.privacy.request.document as _req({"consents": [3]})
 }
+
+test_lists_that_repeat_keys_are_checked_by_their_distinct_keys if {
+	validation.conforms with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.email", "user.name", "user.name"],
+		"consents": ["marketing", "marketing", "essential"],
+		"opt_outs": ["sale", "sale"],
+	})
+	not validation.conforms with data.privacy.request.document as _req({"data_categories": ["user.name", "user.name", "user.nope", "user.name"]})
+	not validation.conforms with data.privacy.request.document as _req({"consents": ["marketing", "marketing", 7]})
+	not validation.conforms with data.privacy.request.document as _req({"opt_outs": ["sale", "sale", "nope"]})
+}
