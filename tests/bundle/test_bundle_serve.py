@@ -123,6 +123,7 @@ def test_policy_api_writes_keep_off_the_bundles_roots_and_outlive_the_next_bundl
         ids = [policy["id"] for policy in client.get("/v1/policies").json()["result"]]
         module = next(name for name in ids if name.endswith("decision.rego"))
         assert client.delete(f"/v1/policies/{module}", headers=auth).status_code == 400
+        assert client.put(f"/v1/policies/{module}", content="package elsewhere\n\nx := 1\n", headers=auth).status_code == 400
         assert client.put("/v1/policies/extra.rego", content="package extra\n\nanswer := 42\n", headers=auth).status_code == 200
         assert client.get("/v1/data/extra/answer").json()["result"] == 42
         publish(path, revisions["r2"])

@@ -118,6 +118,8 @@ async def put_policy(request: Request, services: ServicesDep, policy_id: str) ->
     async with services.policy_writes:  # one write at a time: none is lost to a race
         current = _current(services)
         _not_owned(services, source, policy_id)
+        if policy_id in current.modules:  # nor may a bundle's module be replaced by one outside its roots
+            _not_owned(services, current.modules[policy_id], policy_id)
         if current.modules.get(policy_id) != source:
             await _activate(services, current, {**current.modules, policy_id: source})
         if services.bundles is not None:
