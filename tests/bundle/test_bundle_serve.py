@@ -132,3 +132,25 @@ def test_policy_api_writes_keep_off_the_bundles_roots_and_outlive_the_next_bundl
         assert client.post("/v1/data/privacy/decision", json={"input": SELL}).json()["result"]["allow"] is False
         assert client.delete("/v1/policies/extra.rego", headers=auth).status_code == 200
         assert "result" not in client.get("/v1/data/extra/answer").json()
+
+
+def test_a_policy_write_waits_for_a_bundle_activation_in_progress(revisions, keydir: Path, tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "privacy.tar.gz"
+    publish(path, revisions["r1"])
+    auth = {"Authorization": "Bearer t0ken"}
+    with serving(bundle_path=path, bundle_verification_key=keydir / "signer.pem", policy_api_writes=True,
+                 policy_api_token="t0ken") as (client, _):
+        assert eventually(lambda: bundle_status(client).get("active_revision") == "r1")
+        bundles = client.app.state.services.bundles
+        answers: list[int] = []
+        with bundles.writes:  # as the watcher holds it while it activates a bundle
+            writer = threading.Thread(target=lambda: answers.append(
+                client.put("/v1/policies/extra.rego", content="package extra\n\nanswer := 42\n", headers=auth).status_code))
+            writer.start()
+            writer.join(0.5)
+            assert writer.is_alive() and not answers  # the write waits its turn
+        writer.join(30)
+        assert answers == [200] and bundles.api_modules == {"extra.rego": "package extra\n\nanswer := 42\n"}
+        assert client.get("/v1/data/extra/answer").json()["result"] == 42

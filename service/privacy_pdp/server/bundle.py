@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import threading
 from typing import Any
 
 from privacy_pdp.bundle.fetch import open_source
@@ -43,6 +44,7 @@ class BundleService:
         self.runtime = runtime
         self.roots: list[str] = [""]  # the active bundle's; before the first, everything (OPA's default)
         self.api_modules: dict[str, str] = {}  # written through the Policy API, outside the roots
+        self.writes = threading.Lock()  # an activation and a Policy API write, one at a time
         self.max_staleness = settings.bundle_max_staleness_seconds
         self._loop: asyncio.AbstractEventLoop | None = None
         self.watcher = BundleWatcher(
@@ -58,15 +60,17 @@ class BundleService:
         )
 
     def _activate(self, loaded: LoadedBundle) -> None:
-        roots = loaded.manifest.effective_roots()
-        kept = {name: source for name, source in self.api_modules.items() if _owner(roots, source, name) is None}
-        for name in self.api_modules.keys() - kept.keys():
-            log.warning("policy %s written through the Policy API is under the new bundle's roots: replaced", name)
-        policy_set = loaded.policy_set
-        if kept:  # a bundle's own file of the same name wins
-            policy_set = dataclasses.replace(policy_set, modules={**kept, **policy_set.modules})
-        self.runtime.activate(policy_set)  # compiles first; raises (keeping the old set) if it cannot
-        self.roots, self.api_modules = roots, {k: v for k, v in kept.items() if k not in loaded.policy_set.modules}
+        with self.writes:
+            roots = loaded.manifest.effective_roots()
+            kept = {name: source for name, source in self.api_modules.items() if _owner(roots, source, name) is None}
+            for name in self.api_modules.keys() - kept.keys():
+                log.warning("policy %s written through the Policy API is under the new bundle's roots: replaced", name)
+            policy_set = loaded.policy_set
+            if kept:  # a bundle's own file of the same name wins
+                policy_set = dataclasses.replace(policy_set, modules={**kept, **policy_set.modules})
+            self.runtime.activate(policy_set)  # compiles first; raises (keeping the old set) if it cannot
+            self.roots = roots
+            self.api_modules = {k: v for k, v in kept.items() if k not in loaded.policy_set.modules}
         if self._loop is not None and not self._loop.is_closed():
             # compile in every worker thread now, not on the first requests after the swap
             asyncio.run_coroutine_threadsafe(self.runtime.warm_up(), self._loop)

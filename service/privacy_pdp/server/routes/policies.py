@@ -5,11 +5,13 @@ outside them outlive the next bundle (server/bundle.py)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import hmac
 import json
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -70,11 +72,37 @@ def authorize(request: Request, services: Services) -> None:
         raise Unauthorized("request rejected by administrative policy")
 
 
-async def _activate(services: Services, current: PolicySet, modules: dict[str, str]) -> None:
+Change = Callable[[PolicySet], "dict[str, str] | None"]
+
+
+async def _write(services: Services, change: Change, policy_id: str, source: str | None) -> None:
+    """Apply ``change`` (the new modules from the current set, or None for no change) and
+    activate the result, all under the bundle watcher's lock when a bundle is served: a write
+    and a bundle activation never interleave, so neither loses the other's modules."""
+
+    def run() -> bool:
+        lock = services.bundles.writes if services.bundles is not None else contextlib.nullcontext()
+        with lock:
+            current = _current(services)
+            modules = change(current)
+            if modules is None:
+                return False
+            _activate(services, current, modules)
+            if services.bundles is not None:  # kept when the next bundle is activated
+                services.bundles.api_modules.pop(policy_id, None)
+                if source is not None:
+                    services.bundles.api_modules[policy_id] = source
+            return True
+
+    if await asyncio.to_thread(run):
+        await services.runtime.warm_up()
+
+
+def _activate(services: Services, current: PolicySet, modules: dict[str, str]) -> None:
     blob = json.dumps([modules, current.data], sort_keys=True, separators=(",", ":")).encode()
     revision = hashlib.sha256(blob).hexdigest()[:16]
     try:
-        await services.runtime.activate_async(dataclasses.replace(current, modules=modules, revision=revision))
+        services.runtime.activate(dataclasses.replace(current, modules=modules, revision=revision))
     except CompileError as exc:
         lines = exc.message.splitlines() or [exc.message]
         locations = [*exc.locations, *([None] * len(lines))]
@@ -115,15 +143,14 @@ async def put_policy(request: Request, services: ServicesDep, policy_id: str) ->
         raise BadRequest("module is not valid UTF-8") from None
     if not source.strip():
         raise BadRequest("empty module")
-    async with services.policy_writes:  # one write at a time: none is lost to a race
-        current = _current(services)
+    def change(current: PolicySet) -> dict[str, str] | None:
         _not_owned(services, source, policy_id)
         if policy_id in current.modules:  # nor may a bundle's module be replaced by one outside its roots
             _not_owned(services, current.modules[policy_id], policy_id)
-        if current.modules.get(policy_id) != source:
-            await _activate(services, current, {**current.modules, policy_id: source})
-        if services.bundles is not None:
-            services.bundles.api_modules[policy_id] = source  # kept when the next bundle is activated
+        return None if current.modules.get(policy_id) == source else {**current.modules, policy_id: source}
+
+    async with services.policy_writes:  # one write at a time: none is lost to a race
+        await _write(services, change, policy_id, source)
     return json_response({}, bool_param(request, "pretty"))
 
 
@@ -132,12 +159,12 @@ async def put_policy(request: Request, services: ServicesDep, policy_id: str) ->
 async def delete_policy(request: Request, services: ServicesDep, policy_id: str) -> Response:
     """Remove a module (enabled writes and the bearer token only)."""
     authorize(request, services)
-    async with services.policy_writes:
-        current = _current(services)
+    def change(current: PolicySet) -> dict[str, str]:
         if policy_id not in current.modules:
             raise NotFound(f"storage_not_found_error: policy id {policy_id!r}")
         _not_owned(services, current.modules[policy_id], policy_id)
-        await _activate(services, current, {k: v for k, v in current.modules.items() if k != policy_id})
-        if services.bundles is not None:
-            services.bundles.api_modules.pop(policy_id, None)
+        return {k: v for k, v in current.modules.items() if k != policy_id}
+
+    async with services.policy_writes:
+        await _write(services, change, policy_id, None)
     return json_response({}, bool_param(request, "pretty"))
