@@ -109,14 +109,23 @@ def test_a_restart_while_the_bundle_server_is_down_serves_the_persisted_bundle(r
         assert client.post("/v1/data/privacy/decision", json={"input": SELL}).json()["result"]["allow"] is False
 
 
-def test_policy_api_writes_keep_off_the_bundles_roots_and_outlive_the_next_bundle(revisions, keydir: Path,
-                                                                                  tmp_path: Path) -> None:
-    path = tmp_path / "privacy.tar.gz"
+AUTH = {"Authorization": "Bearer t0ken"}
+
+
+@contextmanager
+def serving_r1_with_writes(revisions: dict[str, bytes], keydir: Path, path: Path) -> Iterator[TestClient]:
+    """Serving bundle r1 from path, Policy API writes on (token t0ken)."""
     publish(path, revisions["r1"])
-    auth = {"Authorization": "Bearer t0ken"}
     with serving(bundle_path=path, bundle_verification_key=keydir / "signer.pem", policy_api_writes=True,
                  policy_api_token="t0ken") as (client, _):
         assert eventually(lambda: bundle_status(client).get("active_revision") == "r1")
+        yield client
+
+
+def test_policy_api_writes_keep_off_the_bundles_roots_and_outlive_the_next_bundle(revisions, keydir: Path,
+                                                                                  tmp_path: Path) -> None:
+    path, auth = tmp_path / "privacy.tar.gz", AUTH
+    with serving_r1_with_writes(revisions, keydir, path) as client:
         owned = client.put("/v1/policies/mine.rego", content="package privacy.mine\n\nx := 1\n", headers=auth)
         assert owned.status_code == 400
         assert owned.json() == {"code": "invalid_parameter", "message": 'path privacy/mine is owned by bundle "privacy"'}
@@ -137,17 +146,12 @@ def test_policy_api_writes_keep_off_the_bundles_roots_and_outlive_the_next_bundl
 def test_a_policy_write_waits_for_a_bundle_activation_in_progress(revisions, keydir: Path, tmp_path: Path) -> None:
     import threading
 
-    path = tmp_path / "privacy.tar.gz"
-    publish(path, revisions["r1"])
-    auth = {"Authorization": "Bearer t0ken"}
-    with serving(bundle_path=path, bundle_verification_key=keydir / "signer.pem", policy_api_writes=True,
-                 policy_api_token="t0ken") as (client, _):
-        assert eventually(lambda: bundle_status(client).get("active_revision") == "r1")
+    with serving_r1_with_writes(revisions, keydir, tmp_path / "privacy.tar.gz") as client:
         bundles = client.app.state.services.bundles
         answers: list[int] = []
         with bundles.writes:  # as the watcher holds it while it activates a bundle
             writer = threading.Thread(target=lambda: answers.append(
-                client.put("/v1/policies/extra.rego", content="package extra\n\nanswer := 42\n", headers=auth).status_code))
+                client.put("/v1/policies/extra.rego", content="package extra\n\nanswer := 42\n", headers=AUTH).status_code))
             writer.start()
             writer.join(0.5)
             assert writer.is_alive() and not answers  # the write waits its turn
