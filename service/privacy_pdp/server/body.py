@@ -116,23 +116,26 @@ def _fast_json(raw: bytes, max_depth: int) -> Any:
 
 def _count_keys(value: Any, max_depth: int) -> int | None:
     """Object keys in value; None when it nests deeper than max_depth or holds a float
-    beyond 2**63 (which may have been an integer literal orjson could not hold)."""
+    beyond 2**63 (which may have been an integer literal orjson could not hold). value is
+    what orjson read, so only its plain types occur: leaves are passed over by exact type,
+    and only containers are stacked."""
+    if type(value) is float and abs(value) >= _BIG:
+        return None
     keys = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[Any, int]] = [(value, 1)] if type(value) in (dict, list) else []
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict):
-            keys += len(node)
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        elif isinstance(node, float) and abs(node) >= _BIG:
-            return None
-        else:
-            continue
         if depth > max_depth:
             return None
-        stack.extend((child, depth + 1) for child in children)
+        if type(node) is dict:
+            keys += len(node)
+            node = node.values()
+        for child in node:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, depth + 1))
+            elif kind is float and abs(child) >= _BIG:
+                return None
     return keys
 
 
