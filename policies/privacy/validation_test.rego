@@ -163,7 +163,7 @@ test_two_uses_joined_are_not_a_use if {
 	not validation.conforms with data.privacy.request.document as _req({"consents": [3]})
 }
 
-test_lists_that_repeat_keys_are_checked_by_their_distinct_keys if {
+test_lists_that_repeat_keys_conform_and_one_unknown_among_them_does_not if {
 	validation.conforms with data.privacy.request.document as _req({
 		"data_categories": ["user.name", "user.contact.email", "user.name", "user.name"],
 		"consents": ["marketing", "marketing", "essential"],
@@ -172,4 +172,17 @@ test_lists_that_repeat_keys_are_checked_by_their_distinct_keys if {
 	not validation.conforms with data.privacy.request.document as _req({"data_categories": ["user.name", "user.name", "user.nope", "user.name"]})
 	not validation.conforms with data.privacy.request.document as _req({"consents": ["marketing", "marketing", 7]})
 	not validation.conforms with data.privacy.request.document as _req({"opt_outs": ["sale", "sale", "nope"]})
+}
+
+test_the_first_ten_unknown_items_are_named_and_the_rest_counted if {
+	bad := [sprintf("user.bogus%d", [n]) | some n in numbers.range(1, 12)]
+	errors := validation.errors with data.privacy.request.document as _req({"data_categories": array.concat(["user.name"], bad)})
+	_fields(errors) == {sprintf("data_categories[%d]", [i]) | some i in numbers.range(1, 11)}
+	{"field": "data_categories[11]", "message": "12 unknown data categories in all; the first 10 are named"} in errors
+}
+
+test_an_unknown_item_far_down_a_long_list_is_named_with_its_index if {
+	items := array.concat([k | some _ in numbers.range(1, 300); some k in ["user.name", "user.contact.email"]], ["nope"])
+	errors := validation.errors with data.privacy.request.document as _req({"consents": ["marketing"], "data_categories": items})
+	_fields(errors) == {"data_categories[600]"}
 }
