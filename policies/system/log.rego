@@ -50,7 +50,39 @@ mask := set() if {
 	# holds only the contract's fields and the recipient is not a person.
 	json.filter(input.input, contract_paths) == input.input
 	input.input.recipient.kind != "other_users"
-} else := erasures(input.input)
+} else := erasures(input.input) if {
+	_few_outside(input.input)
+} else := {{"op": "upsert", "path": "/input", "value": _contract_view(input.input)}}
+
+# A pointer per field outside the contract, up to this many in the input or in one of its
+# parts; beyond, the input is logged as its contract view instead (one rule, the same
+# fields kept): a mask is a set, and rego-cpp's cost to add a member grows with the set, so
+# 4,000 extra fields took 5 s to mask.
+max_pointers := 100
+
+_few_outside(doc) if not is_object(doc)
+
+_few_outside(doc) if {
+	is_object(doc)
+	count(object.remove(doc, contract_fields)) <= max_pointers
+	every part, fields in nested_fields {
+		_few_in(object.get(doc, part, null), fields)
+	}
+}
+
+_few_in(value, _) if not is_object(value)
+
+_few_in(value, fields) if {
+	is_object(value)
+	count(object.remove(value, fields)) <= max_pointers
+}
+
+# The input's contract fields, without a person recipient's name.
+_contract_view(doc) := json.filter(doc, contract_paths) if not _person_recipient(doc)
+
+_contract_view(doc) := json.filter(doc, [p | some p in contract_paths; p != "recipient/name"]) if _person_recipient(doc)
+
+_person_recipient(doc) if doc.recipient.kind == "other_users"
 
 # An event without an input has nothing to erase.
 default mask := set()

@@ -97,3 +97,24 @@ test_contract_paths_are_the_contract_fields if {
 	nested := {concat("/", [part, f]) | some part in object.keys(log.nested_fields); some f in log.nested_fields[part]}
 	{p | some p in log.contract_paths} == top | nested
 }
+
+test_many_fields_outside_the_contract_log_the_contract_view_instead if {
+	extra := {sprintf("x%d", [i]): i | some i in numbers.range(1, 101)}
+	m := log.mask with input as _event(object.union(_contract, extra))
+	m == {{"op": "upsert", "path": "/input", "value": _contract}}
+}
+
+test_many_nested_fields_outside_the_contract_log_the_contract_view_without_a_persons_name if {
+	extra := {sprintf("x%d", [i]): i | some i in numbers.range(1, 101)}
+	others := object.remove(_contract, ["recipient"])
+	doc := object.union(others, {"recipient": object.union({"kind": "other_users", "name": "Ann"}, extra)})
+	m := log.mask with input as _event(doc)
+	m == {{"op": "upsert", "path": "/input", "value": object.union(others, {"recipient": {"kind": "other_users"}})}}
+}
+
+test_up_to_the_limit_each_outside_field_is_erased_by_name if {
+	extra := {sprintf("x%d", [i]): i | some i in numbers.range(1, 100)}
+	m := log.mask with input as _event(object.union(_contract, extra))
+	count(m) == 100
+	"/input/x100" in m
+}
