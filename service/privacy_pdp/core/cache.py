@@ -3,13 +3,13 @@
 A decision is a pure function of its input and the policy set (no rule of a deterministic
 set reads the clock, randomness or the network), and real traffic repeats itself. The key
 is the digest of the canonical form of the input (JSON with sorted keys, arrays in their
-order), so two inputs share an entry only when they are the same JSON document. Entries hold the answer
-as JSON bytes, so no caller can change another's answer by changing its copy.
+order), so two inputs share an entry only when they are the same JSON document. Entries
+hold the answer as JSON bytes, so no caller can change another's answer by changing its copy.
 
-Bounded in entries and in bytes (least recently used entries go first: an answer may be
-as large as the data a path reads, and inputs are held by their digest) and emptied
-on every activation; the revision is part of the key as well, so an answer computed on the previous set while a new
-one was being activated is never served for the new one.
+Bounded in entries and in bytes (least recently used entries go first: an answer may be as
+large as the data a path reads, and inputs are held by their digest) and emptied on every
+activation; the revision is part of the key as well, so an answer computed on the previous
+set while a new one was being activated is never served for the new one.
 """
 
 from __future__ import annotations
