@@ -80,7 +80,8 @@ def test_a_stale_bundle_fails_closed_citing_the_clause(revisions, tmp_path: Path
     publish(path, build_bundle(POLICIES, revision="fresh").archive)
     with serving(bundle_path=path, bundle_max_staleness_seconds=1.0) as (client, log):
         assert eventually(lambda: client.get("/health/ready").status_code == 200)
-        assert client.post("/v1/data/privacy/decision", json={"input": SERVICE}).json()["result"]["allow"] is True
+        fresh = client.post("/v1/data/privacy/decision", json={"input": SERVICE}).json()
+        assert fresh["result"]["allow"] is True and log.key_of(fresh["decision_id"]) is not None
         path.unlink()  # the source stops answering
         assert eventually(lambda: bundle_status(client).get("stale") is True)
         answer = client.post("/v1/data/privacy/decision", json={"input": SERVICE}).json()
@@ -89,6 +90,7 @@ def test_a_stale_bundle_fails_closed_citing_the_clause(revisions, tmp_path: Path
         assert reason["clause"] == "privacy.fail_closed" and reason["code"] == "policy_stale"
         assert "revision fresh" in reason["message"]
         assert log.by_id(answer["decision_id"])["result"]["allow"] is False  # the log says what was answered
+        assert log.key_of(answer["decision_id"]) is None  # not the cached result: not logged from its parts
         assert client.post("/", json=SERVICE).json()["allow"] is False  # the default decision too
         assert client.get("/v1/data/privacy/clauses").json()["result"]  # other documents are still served
         publish(path, build_bundle(POLICIES, revision="fresh").archive)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 
 class MemoryDecisionLog:
     def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []
+        self.keys: list[bytes | None] = []  # record_many's keys, beside events (None for record)
         self.refuse: str | None = None  # set to a reason to make record() fail
         self.started = False
         self.closed = False
@@ -20,11 +21,13 @@ class MemoryDecisionLog:
         if self.refuse:
             raise RuntimeError(self.refuse)
         self.events.append(event)
+        self.keys.append(None)
 
-    async def record_many(self, events: list[dict[str, Any]]) -> None:
+    async def record_many(self, events: list[dict[str, Any]], keys: Sequence[bytes | None] | None = None) -> None:
         if self.refuse:
             raise RuntimeError(self.refuse)
         self.events.extend(events)
+        self.keys.extend(keys if keys is not None else [None] * len(events))
 
     async def close(self) -> None:
         self.closed = True
@@ -39,3 +42,8 @@ class MemoryDecisionLog:
         matches = [e for e in self.events if e["decision_id"] == decision_id]
         assert len(matches) == 1, f"{len(matches)} events for {decision_id}"
         return matches[0]
+
+    def key_of(self, decision_id: str) -> bytes | None:
+        """The key recorded beside the decision's event (the decision cache's, or None)."""
+        self.by_id(decision_id)
+        return next(k for e, k in zip(self.events, self.keys) if e["decision_id"] == decision_id)

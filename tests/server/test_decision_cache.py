@@ -118,3 +118,45 @@ def test_a_mask_reading_only_the_events_input_is_evaluated_on_it_and_cached(poli
         assert other.evaluation.value == {"drop": False, "mask": []} and not other.cached
     finally:
         runtime.close()
+
+
+def test_an_answer_carries_the_key_its_decision_is_cached_under(runtime: PolicyRuntime) -> None:
+    other = {**DENY, "data_use": "essential.service"}
+
+    async def run() -> tuple[Any, ...]:
+        return (await runtime.evaluate("privacy/decision", DENY, cached=True),
+                await runtime.evaluate("privacy/decision", DENY, cached=True),
+                await runtime.evaluate("privacy/decision", DENY),
+                await runtime.evaluate_many("privacy/decision", [other, DENY], cached=True))
+
+    first, second, uncached, (many_other, many_deny) = asyncio.run(run())
+    assert first.key is not None and first.key == second.key == many_deny.key  # the decision log reuses by it
+    assert many_other.key not in (None, first.key) and uncached.key is None
+
+
+def _with_log(policies: PolicySet, log: str | None) -> PolicyRuntime:
+    modules = {k: v for k, v in policies.modules.items() if k != "system/log.rego"}
+    if log is not None:
+        modules["system/log.rego"] = "package system.log\n\nimport rego.v1\n\n" + log
+    return PolicyRuntime(dataclasses.replace(policies, modules=modules), workers=1)
+
+
+@pytest.mark.parametrize(("log", "reusable"), [
+    (None, True),  # nothing masks: the event is written as it is
+    ("mask contains \"/input/secret\" if input.input.secret\n", True),
+    ("mask contains \"/result\" if input.path == \"privacy/decision\"\n", True),
+    ("mask contains \"/input\" if startswith(input.decision_id, \"0\")\n", False),  # per event
+    ("mask contains \"/input\" if input[\"timestamp\"]\n", False),  # reads it all
+])
+def test_a_mask_outcome_is_reused_only_when_it_reads_no_more_than_the_decision(
+    policies: PolicySet, log: str | None, reusable: bool
+) -> None:
+    runtime = _with_log(policies, log)
+    try:
+        assert runtime.log_mask_scope() == (runtime.revision if reusable else None)
+    finally:
+        runtime.close()
+
+
+def test_the_default_mask_is_reused(runtime: PolicyRuntime) -> None:
+    assert runtime.has_log_policy and runtime.log_mask_scope() == runtime.revision

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from privacy_pdp import __version__
 from privacy_pdp.core.engine import UNDEFINED, EngineError, Evaluation
@@ -31,6 +31,13 @@ class Decided:
     error: EngineError | None
     revision: str
     metrics: dict[str, int]
+
+
+class _Concluded(NamedTuple):
+    decided: Decided
+    event: dict[str, Any]
+    engine_ns: int  # engine time to count: 0 for a cache hit
+    key: bytes | None  # the decision cache's key, when the event's input and result are the cached ones
 
 
 class _RandomIds:
@@ -86,11 +93,11 @@ async def decide(
         outcome = None
     except EngineError as exc:
         outcome = exc
-    decided, event, engine_ns = _conclusion(services, path, input, outcome, requested_by=requested_by,
-                                            started_ns=started_ns, parse_ns=parse_ns,
-                                            batch_decision_id=batch_decision_id)
-    await record(services, [event])
-    _count(services, input, decided.evaluation, decided.error, engine_ns)
+    concluded = _conclusion(services, path, input, outcome, requested_by=requested_by, started_ns=started_ns,
+                            parse_ns=parse_ns, batch_decision_id=batch_decision_id)
+    await record(services, [concluded.event], [concluded.key])
+    decided = concluded.decided
+    _count(services, input, decided.evaluation, decided.error, concluded.engine_ns)
     return decided
 
 
@@ -110,10 +117,10 @@ async def decide_many(
                     batch_decision_id=batch_decision_id)
         for input, outcome in zip(inputs, outcomes)
     ]
-    await record(services, [event for _, event, _ in concluded])
-    for input, (decided, _, engine_ns) in zip(inputs, concluded):
-        _count(services, input, decided.evaluation, decided.error, engine_ns)
-    return [decided for decided, _, _ in concluded]
+    await record(services, [c.event for c in concluded], [c.key for c in concluded])
+    for input, c in zip(inputs, concluded):
+        _count(services, input, c.decided.evaluation, c.decided.error, c.engine_ns)
+    return [c.decided for c in concluded]
 
 
 def _conclusion(
@@ -126,14 +133,15 @@ def _conclusion(
     started_ns: int,
     parse_ns: int = 0,
     batch_decision_id: str | None = None,
-) -> tuple[Decided, dict[str, Any], int]:
-    """(the decision, its log event, engine time to count: 0 for a cache hit). ``outcome``
-    None: no policy set is active (OPA before its first bundle: every document undefined)."""
+) -> _Concluded:
+    """The decision and its log event. ``outcome`` None: no policy set is active (OPA
+    before its first bundle: every document undefined)."""
     decision_id = new_id()
     evaluation: Evaluation | None
     error: EngineError | None = None
     eval_ns = 0
     cached = False
+    key: bytes | None = None
     revision = services.runtime.revision
     if outcome is None:
         evaluation = Evaluation(False)
@@ -141,9 +149,11 @@ def _conclusion(
         evaluation, error = None, outcome
     else:
         evaluation, revision, eval_ns, cached = outcome.evaluation, outcome.revision, outcome.eval_ns, outcome.cached
+        key = outcome.key
     stale = services.bundles.stale_reason() if services.bundles is not None else None
     if stale is not None and outcome is not None and path.strip("/") in decision_paths(services.settings):
-        evaluation, error = Evaluation(True, fail_closed_decision(stale)), None  # too old to trust: deny, saying why
+        # too old to trust: deny, saying why (and log it as answered, not from the cached answer's parts)
+        evaluation, error, key = Evaluation(True, fail_closed_decision(stale)), None, None
     metrics = {
         "timer_rego_input_parse_ns": parse_ns,
         "timer_rego_query_eval_ns": eval_ns,
@@ -161,12 +171,13 @@ def _conclusion(
         batch_decision_id=batch_decision_id,
         error=engine_error_detail(error) if error else None,
     )
-    return Decided(decision_id, evaluation, error, revision, metrics), event, 0 if cached else eval_ns
+    return _Concluded(Decided(decision_id, evaluation, error, revision, metrics), event, 0 if cached else eval_ns, key)
 
 
-async def record(services: Services, events: list[dict[str, Any]]) -> None:
+async def record(services: Services, events: list[dict[str, Any]],
+                 keys: Sequence[bytes | None] | None = None) -> None:
     try:
-        await services.decision_log.record_many(events)
+        await services.decision_log.record_many(events, keys)
     except Exception as exc:  # whatever the log's reason, an unrecorded decision is not answered
         log.warning("decision log refused an event: %s", exc)
         raise Unavailable(f"decision log unavailable: {exc}") from None

@@ -8,7 +8,7 @@ it, or ``NoDecisionLog`` when decision logging is disabled in the settings.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 from privacy_pdp.core.engine import UNDEFINED
 from privacy_pdp.server.settings import Settings
@@ -16,6 +16,7 @@ from privacy_pdp.server.settings import Settings
 BUNDLE_NAME = "privacy"
 
 Mask = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
+MaskScope = Callable[[], "str | None"]
 
 
 class DecisionLogPort(Protocol):
@@ -26,8 +27,9 @@ class DecisionLogPort(Protocol):
     async def record(self, event: dict[str, Any]) -> None:
         """May wait (backpressure); raises when it cannot accept: the server then answers 503."""
 
-    async def record_many(self, events: list[dict[str, Any]]) -> None:
-        """record for several events (a batch's items) at once, in order."""
+    async def record_many(self, events: list[dict[str, Any]], keys: Sequence[bytes | None] | None = None) -> None:
+        """record for several events (a batch's items) at once, in order; ``keys[i]``, when
+        given, is the decision cache's key of ``events[i]`` (events sharing one are masked alike)."""
 
     async def close(self) -> None: ...
 
@@ -45,7 +47,7 @@ class NoDecisionLog:
     async def record(self, event: dict[str, Any]) -> None:
         return None
 
-    async def record_many(self, events: list[dict[str, Any]]) -> None:
+    async def record_many(self, events: list[dict[str, Any]], keys: Sequence[bytes | None] | None = None) -> None:
         return None
 
     async def close(self) -> None:
@@ -58,17 +60,20 @@ class NoDecisionLog:
         return {"queue_depth": 0, "dropped": 0, "written": 0}
 
 
-def open_decision_log(settings: Settings, mask: Mask | None = None) -> DecisionLogPort:
+def open_decision_log(
+    settings: Settings, mask: Mask | None = None, mask_scope: MaskScope | None = None
+) -> DecisionLogPort:
     if not settings.decision_log_enabled:
         return NoDecisionLog()
     from privacy_pdp.server.decision_log import DecisionLog  # imported only when logging is on
 
-    return DecisionLog.from_settings(settings, mask=mask)
+    return DecisionLog.from_settings(settings, mask=mask, mask_scope=mask_scope)
 
 
 def rfc3339(moment: datetime) -> str:
     """RFC 3339 in UTC with sub-second digits, as OPA writes decision timestamps."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat: two thirds of strftime's time, and four-digit years always
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def decision_event(

@@ -14,11 +14,12 @@ import collections
 import fcntl
 import logging
 import os
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from privacy_pdp.server.decision_log.chain import CHAIN_FIELDS, canonical
 from privacy_pdp.server.decision_log.config import LogConfig
 from privacy_pdp.server.decision_log.mask import MaskFunction, erase_all
+from privacy_pdp.server.decision_log.reuse import MISSING, ReusedParts, written
 from privacy_pdp.server.decision_log.segments import RecoveryError
 from privacy_pdp.server.decision_log.upload import UploadConfig, Uploader
 from privacy_pdp.server.decision_log.writer import SegmentWriter
@@ -34,10 +35,18 @@ class DecisionLogUnavailable(Exception):
     """The decision log cannot take the event (not running, buffer full, writer failed)."""
 
 
+MaskScope = Callable[[], "str | None"]
+"""What the mask's outcome depends on beside an event's input, path and result (the active
+mask policy's revision), or None when it may read more of the event: nothing is reused then."""
+
+
 class DecisionLog:
-    def __init__(self, config: LogConfig, mask: MaskFunction | None = None):
+    def __init__(self, config: LogConfig, mask: MaskFunction | None = None, mask_scope: MaskScope | None = None):
         self.config = config
         self._mask = mask
+        # without a mask, an event's input and result are written as they are: always reusable
+        self._mask_scope: MaskScope = mask_scope or ((lambda: None) if mask is not None else (lambda: ""))
+        self.reused = ReusedParts()
         self._writer = SegmentWriter(config.dir, config.max_file_bytes, config.flush_seconds, self._written)
         self._uploader = (
             Uploader(
@@ -60,8 +69,9 @@ class DecisionLog:
         self.mask_errors = 0  # masking failed: logged with input and result erased
 
     @classmethod
-    def from_settings(cls, settings: Any, mask: MaskFunction | None = None) -> DecisionLog:
-        return cls(LogConfig.from_settings(settings), mask)
+    def from_settings(cls, settings: Any, mask: MaskFunction | None = None,
+                      mask_scope: MaskScope | None = None) -> DecisionLog:
+        return cls(LogConfig.from_settings(settings), mask, mask_scope)
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -127,13 +137,18 @@ class DecisionLog:
     async def record(self, event: dict[str, Any]) -> None:
         await self.record_many([event])
 
-    async def record_many(self, events: list[dict[str, Any]]) -> None:
-        """Queue the events in order (a batch's items): all of them, or none when refused."""
+    async def record_many(self, events: list[dict[str, Any]], keys: Sequence[bytes | None] | None = None) -> None:
+        """Queue the events in order (a batch's items): all of them, or none when refused.
+
+        ``keys[i]``, when given, names what decided ``events[i]``'s input and result (the
+        decision cache's key: revision, path and input): events with one key are masked
+        alike, so their masked parts are worked out once (``reuse.py``)."""
         if self._state != "RUNNING":
             raise DecisionLogUnavailable(f"decision log is not running ({self._state.lower()})")
         self._inflight += 1
         try:
-            bodies = [body for body in [await self._body(event) for event in events] if body is not None]
+            keyed = zip(events, keys) if keys is not None else ((event, None) for event in events)
+            bodies = [body for body in [await self._body(event, key) for event, key in keyed] if body is not None]
             if not bodies:
                 return
             await self._wait_for_room()
@@ -143,8 +158,18 @@ class DecisionLog:
         finally:
             self._inflight -= 1
 
-    async def _body(self, event: dict[str, Any]) -> bytes | None:
+    async def _body(self, event: dict[str, Any], key: bytes | None = None) -> bytes | None:
         event = {k: v for k, v in event.items() if k not in CHAIN_FIELDS}
+        scope = self._mask_scope() if key is not None else None
+        reuse_key = None if scope is None or key is None else scope.encode() + b"\x00" + key
+        if reuse_key is not None:
+            parts = self.reused.get(reuse_key)
+            if parts is None:
+                self.policy_dropped += 1
+                return None
+            if parts is not MISSING:
+                return written(event, parts)
+        masked: dict[str, Any] | None = event
         if self._mask is not None:
             try:
                 masked = await self._mask(event)
@@ -152,12 +177,15 @@ class DecisionLog:
                 self.mask_errors += 1
                 log.error("decision-log mask failed (%s): logging %s with input and result erased",
                           exc, event.get("decision_id"))
-                masked = erase_all(event)
-            if masked is None:
-                self.policy_dropped += 1
-                return None
-            event = masked
-        return canonical(event)
+                return canonical(erase_all(event))  # not kept: the next such event asks the mask again
+        if reuse_key is not None:
+            parts = self.reused.put(reuse_key, masked)
+            if parts is not None:
+                return written(masked, parts)
+        if masked is None:
+            self.policy_dropped += 1
+            return None
+        return canonical(masked)
 
     def _room(self) -> bool:
         """Room for one more event: the buffer has space, and the writer is less than half a
