@@ -4,6 +4,7 @@ fail closed when the bundle is too stale, and a restart served from the persiste
 
 from __future__ import annotations
 
+import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -160,3 +161,22 @@ def test_a_policy_write_waits_for_a_bundle_activation_in_progress(revisions, key
         writer.join(30)
         assert answers == [200] and bundles.api_modules == {"extra.rego": "package extra\n\nanswer := 42\n"}
         assert client.get("/v1/data/extra/answer").json()["result"] == 42
+
+
+def test_a_bundle_the_engine_would_abort_on_is_refused_and_the_last_good_serves(tmp_path: Path) -> None:
+    from server.test_compile_apart import ABORTS
+
+    aborting = tmp_path / "aborting"
+    shutil.copytree(POLICIES, aborting)
+    for name, source in ABORTS.items():
+        (aborting / name).parent.mkdir(parents=True, exist_ok=True)
+        (aborting / name).write_text(source)
+    path = tmp_path / "privacy.tar.gz"
+    publish(path, build_bundle(POLICIES, revision="good").archive)
+    with serving(bundle_path=path) as (client, _):
+        assert eventually(lambda: client.get("/health/ready").status_code == 200)
+        publish(path, build_bundle(aborting, revision="aborts").archive)
+        assert eventually(lambda: bundle_status(client).get("code") == "bundle_error")
+        status = bundle_status(client)
+        assert status["active_revision"] == "good" and "SIGABRT" in str(status), status
+        assert client.post("/v1/data/privacy/decision", json={"input": SELL}).json()["result"]["allow"] is False

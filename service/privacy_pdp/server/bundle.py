@@ -68,7 +68,7 @@ class BundleService:
             policy_set = loaded.policy_set
             if kept:  # a bundle's own file of the same name wins
                 policy_set = dataclasses.replace(policy_set, modules={**kept, **policy_set.modules})
-            self.runtime.activate(policy_set)  # compiles first; raises (keeping the old set) if it cannot
+            self.runtime.activate(policy_set, apart=True)  # compiles first; raises (keeping the old set) if it cannot
             self.roots = roots
             self.api_modules = {k: v for k, v in kept.items() if k not in loaded.policy_set.modules}
         if self._loop is not None and not self._loop.is_closed():

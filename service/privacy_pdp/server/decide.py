@@ -171,7 +171,8 @@ def _conclusion(
         batch_decision_id=batch_decision_id,
         error=engine_error_detail(error) if error else None,
     )
-    return _Concluded(Decided(decision_id, evaluation, error, revision, metrics), event, 0 if cached else eval_ns, key)
+    decided = Decided(decision_id, evaluation, error, revision, metrics)
+    return _Concluded(decided, event, 0 if cached else eval_ns, key)
 
 
 async def record(services: Services, events: list[dict[str, Any]],

@@ -23,6 +23,7 @@ from privacy_pdp.core.cache import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, Decis
 from privacy_pdp.core.engine import DEFAULT_ENTRYPOINTS, UNDEFINED, Engine, EngineError, Evaluation, engine_for
 from privacy_pdp.core.packages import input_fields, package_alone
 from privacy_pdp.core.policyset import PolicySet
+from privacy_pdp.server.compile_apart import compile_apart
 
 # OPA's decision-log policy package: compiled as an entrypoint when the set has one, since
 # regopy recompiles the whole set for a query outside its entrypoints; and, when it reads
@@ -143,12 +144,17 @@ class PolicyRuntime:
         active = self._active
         return active.engine.policy_set if active else None
 
-    def activate(self, policy_set: PolicySet) -> None:
+    def activate(self, policy_set: PolicySet, apart: bool = False) -> None:
         """Compile ``policy_set`` and serve it from now on; safe from any thread.
 
         Raises EngineError (and keeps serving the last good set) if it does not compile.
+        ``apart``: compile it in a child process first (a set from outside the process: a
+        bundle, a Policy API write), so that an engine that aborts on it takes down the child
+        and not the server (``compile_apart.py``).
         """
         try:
+            if apart:
+                compile_apart(self.engine_kind, policy_set, self._entrypoints)
             entrypoints = self._entrypoints
             alone: dict[str, Engine] = {}
             reads: dict[str, frozenset[str]] = {}

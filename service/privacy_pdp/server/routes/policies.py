@@ -102,7 +102,7 @@ def _activate(services: Services, current: PolicySet, modules: dict[str, str]) -
     blob = json.dumps([modules, current.data], sort_keys=True, separators=(",", ":")).encode()
     revision = hashlib.sha256(blob).hexdigest()[:16]
     try:
-        services.runtime.activate(dataclasses.replace(current, modules=modules, revision=revision))
+        services.runtime.activate(dataclasses.replace(current, modules=modules, revision=revision), apart=True)
     except CompileError as exc:
         lines = exc.message.splitlines() or [exc.message]
         locations = [*exc.locations, *([None] * len(lines))]

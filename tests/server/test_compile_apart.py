@@ -1,0 +1,64 @@
+"""A policy set from outside the process is compiled in a child first: a module rego-cpp
+aborts on takes down the child, and the server refuses it and keeps serving."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from privacy_pdp.core.engine import CompileError, engine_for
+from privacy_pdp.core.policyset import PolicySet
+from privacy_pdp.server.compile_apart import compile_apart
+
+from server.test_policies_api import TOKEN
+
+# Valid Rego (OPA compiles it) on which rego-cpp 1.5 throws an uncaught C++ exception while
+# compiling: a rule read `with input as` from a package that calls a function on input.
+ABORTS = {
+    "probe/called.rego": "package probe.called\n\nimport rego.v1\n\nf(x) := x\n\ny := f(input)\n",
+    "probe/reader.rego": ("package probe.reader\n\nimport rego.v1\n\n"
+                          "z := v if {\n\tv := data.probe.called.y with input as 1\n}\n"),
+}
+
+
+def _with(policies: PolicySet, modules: dict[str, str]) -> PolicySet:
+    return dataclasses.replace(policies, modules={**policies.modules, **modules}, revision="probe")
+
+
+def test_a_set_the_engine_aborts_on_is_refused_with_its_last_words(policies: PolicySet) -> None:
+    with pytest.raises(CompileError) as refused:
+        compile_apart("regopy", _with(policies, ABORTS), ("privacy/decision",))
+    assert "regopy engine stopped (SIGABRT)" in refused.value.message
+    assert "rego-localref" in refused.value.message  # what rego-cpp said on its way out
+
+
+def test_the_reference_engine_compiles_the_same_set(policies: PolicySet) -> None:
+    engine = engine_for("opa", _with(policies, ABORTS))
+    assert engine.evaluate("probe/reader/z").value == 1  # valid Rego: the abort is rego-cpp's
+
+
+def test_a_compile_error_comes_back_with_its_file_and_line(policies: PolicySet) -> None:
+    with pytest.raises(CompileError) as refused:
+        compile_apart("regopy", _with(policies, {"bad.rego": "package bad\n\nimport rego.v1\n\nx := \n"}), ())
+    assert [str(where) for where in refused.value.locations] == ["bad.rego:5:3"]
+    with pytest.raises(CompileError) as in_process:
+        engine_for("regopy", _with(policies, {"bad.rego": "package bad\n\nimport rego.v1\n\nx := \n"}))
+    assert refused.value.message == in_process.value.message
+
+
+def test_a_good_set_passes(policies: PolicySet) -> None:
+    compile_apart("regopy", policies, ("privacy/decision", "system/log"))
+
+
+def test_a_policy_write_the_engine_aborts_on_is_a_400_and_the_server_keeps_serving(make_app) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with make_app(policy_api_writes=True, policy_api_token=TOKEN) as (client, _):
+        assert client.put("/v1/policies/probe/called.rego", content=ABORTS["probe/called.rego"],
+                          headers=auth).status_code == 200
+        refused = client.put("/v1/policies/probe/reader.rego", content=ABORTS["probe/reader.rego"], headers=auth)
+        assert refused.status_code == 400 and refused.json()["code"] == "invalid_parameter"
+        assert "SIGABRT" in refused.json()["errors"][0]["message"]
+        assert "probe/reader.rego" not in [p["id"] for p in client.get("/v1/policies").json()["result"]]
+        answer = client.post("/v1/data/privacy/decision", json={"input": {}})
+        assert answer.status_code == 200 and answer.json()["result"]["allow"] is False
