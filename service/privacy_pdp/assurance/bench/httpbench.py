@@ -141,7 +141,8 @@ def layouts(policies: Path, work: Path, plan: dict[tuple[str, int], tuple[str, l
             floor_runs: dict[str, Any], cpus: int, progress: Callable[[str], None],
             python: str = sys.executable) -> list[dict[str, Any]]:
     """One process with a thread per CPU against a process per CPU with one thread each
-    (regopy, concurrency 16, repeated and distinct): which way uses the cores better."""
+    (regopy, concurrency 16, repeated, distinct and warm batches): which way uses the cores
+    better."""
     found = []
     c = LAYOUT_CONCURRENCY
     for n, (processes, threads) in enumerate(((1, cpus), (cpus, 1))):
@@ -153,8 +154,13 @@ def layouts(policies: Path, work: Path, plan: dict[tuple[str, int], tuple[str, l
             repeated = _load(server, path, items, mode, c, seconds, work, "repeated", floor_runs)
             path, items, mode = plan[(f"layout_distinct_{n}", c)]
             distinct = _load(server, path, items, mode, c, seconds, work, "distinct", floor_runs)
-            found.append({"processes": processes, "threads_per_process": threads, "concurrency": c,
-                          "repeated": repeated, "distinct": distinct, "memory_after_load": server.memory()})
+            layout = {"processes": processes, "threads_per_process": threads, "concurrency": c,
+                      "repeated": repeated, "distinct": distinct}
+            if ("batch_warm", c) in plan:
+                path, items, mode = plan[("batch_warm", c)]
+                _load(server, path, items, mode, c, 1.0, work, "batch_warm", floor_runs)  # every process's cache
+                layout["batch_warm"] = _load(server, path, items, mode, c, seconds, work, "batch_warm", floor_runs)
+            found.append({**layout, "memory_after_load": server.memory()})
         finally:
             server.stop()
     return found
