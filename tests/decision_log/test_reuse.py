@@ -168,3 +168,28 @@ def test_events_that_differ_in_their_own_fields_keep_them(tmp_path: Path, with_m
     assert logged[1]["batch_decision_id"] == "batch-1" and logged[1]["labels"] == {"id": "another", "note": "é"}
     assert "batch_decision_id" not in logged[0]
     assert ("secret" in logged[1]["input"]) is not with_mask
+
+
+def test_the_server_logs_repeated_decisions_from_reused_parts(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+    from server.test_metrics import samples, value
+
+    from privacy_pdp.server.app import create_app
+    from privacy_pdp.server.settings import Settings
+
+    doc = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "essential.service",
+           "recipient": {"kind": "other_users", "name": "A Person"}, "note": "outside the contract"}
+    app = create_app(Settings(policies=Path(__file__).resolve().parents[2] / "policies", workers=1,
+                              decision_log_dir=tmp_path, decision_log_flush_seconds=0.05))
+    with TestClient(app) as client:
+        ids = [client.post("/v1/data/privacy/decision", json={"input": doc}).json()["decision_id"] for _ in range(3)]
+        batch = client.post("/v1/batch/data/privacy/decision", json={"inputs": {"a": doc, "b": doc}}).json()
+        found = samples(client.get("/metrics").text)
+    assert value(found, "pdp_decision_log_reused_total") == 4  # every decision after the first
+    logged = read_events(tmp_path)
+    assert [e["decision_id"] for e in logged] == ids + [batch["responses"][k]["decision_id"] for k in ("a", "b")]
+    first = logged[0]
+    assert sorted(first["erased"]) == ["/input/note", "/input/recipient/name"]  # the default mask's work
+    for event in logged[1:]:
+        assert {k: event[k] for k in ("input", "result", "erased")} == {k: first[k] for k in ("input", "result", "erased")}
+    assert logged[-1]["batch_decision_id"] == batch["batch_decision_id"] and "batch_decision_id" not in first

@@ -99,6 +99,10 @@ class _StateCollector:
         yield CounterMetricFamily(
             "pdp_decision_log_written", "Decision-log events written.", value=stats.get("written", 0)
         )
+        yield CounterMetricFamily(
+            "pdp_decision_log_reused", "Decision-log events written from the masked parts of an earlier event of "
+            "the same decision (no mask query).", value=stats.get("reused", 0)
+        )
         cache = runtime.cache.stats()
         yield CounterMetricFamily(
             "pdp_decision_cache_hits", "Evaluations answered from the cache (decisions, decision-log masks).",

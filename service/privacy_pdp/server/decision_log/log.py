@@ -257,6 +257,7 @@ class DecisionLog:
             "refused": self.refused,
             "policy_dropped": self.policy_dropped,
             "mask_errors": self.mask_errors,
+            "reused": self.reused.hits,
             "pending_upload_bytes": self._uploader.pending_bytes() if self._uploader else 0,
         }
 
