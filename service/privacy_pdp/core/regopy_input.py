@@ -73,7 +73,7 @@ class _Builder:
         try:
             try:
                 _push(lib, handle, value)
-            except _NotExact:
+            except (_NotExact, RecursionError):  # nested past Python's stack: the JSON parser's turn
                 return False
             code = lib.regoSetInput(interpreter_impl, handle)
             if code != 0:
