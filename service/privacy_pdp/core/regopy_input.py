@@ -13,9 +13,10 @@ regopy offers two ways, and each fails somewhere:
 (``ctypes.PyDLL``), for any input whose leaves read the same either way: strings without a
 character JSON escapes or a lone surrogate, integers within 64 bits, booleans and null. That
 is almost every input of the contract, in a fifth of the time of the JSON parse (26 µs
-against 125 µs on a typical input). Any other input goes in as JSON text, as before; one of those holding a
-list or object longer than ``TERM_MAX_ITEMS`` is refused instead (EvaluationError), since
-its parse could take minutes.
+against 125 µs on a typical input). Any other input goes in as JSON text, as before; one of
+those holding a list or object longer than ``TERM_MAX_ITEMS`` is refused instead
+(InputRefused, an EvaluationError to the engine's callers), since its parse could take
+minutes.
 """
 
 from __future__ import annotations
