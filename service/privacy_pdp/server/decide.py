@@ -149,7 +149,9 @@ def _conclusion(
         evaluation, error = None, outcome
     else:
         evaluation, revision, eval_ns, cached = outcome.evaluation, outcome.revision, outcome.eval_ns, outcome.cached
-        key = outcome.key
+        # Only a decision seen before is logged by its key: a first one is masked as it is, so
+        # that decisions that never repeat take no room among the reused parts.
+        key = outcome.key if cached else None
     stale = services.bundles.stale_reason() if services.bundles is not None else None
     if stale is not None and outcome is not None and path.strip("/") in decision_paths(services.settings):
         # too old to trust: deny, saying why (and log it as answered, not from the cached answer's parts)

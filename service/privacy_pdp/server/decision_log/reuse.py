@@ -5,7 +5,8 @@ adds, depend only on the policy revision, the path and the input whenever the ma
 reads no more of the event than its input, path and result; the decision cache's key names
 exactly those. A repeated decision then skips the mask query, the mask's copying and the
 writing of its largest fields: its event is written from these parts and its own few fields
-(id, time, metrics). The bytes are those ``canonical`` writes for the whole event
+(id, time, metrics). The server passes the key of decisions answered from the decision
+cache only (seen before), so the parts are kept from the second sighting on. The bytes are those ``canonical`` writes for the whole event
 (tests/decision_log/test_reuse.py holds the two together).
 
 Kept on the event loop only (no lock); bounded in entries and bytes, least recently used first.
