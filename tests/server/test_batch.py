@@ -143,3 +143,39 @@ def test_batches_beyond_the_limit_wait_their_turn(policies, monkeypatch) -> None
 
     assert asyncio.run(six_at_once()) == [200] * 6
     assert most == 2
+
+
+def test_an_input_repeated_in_a_batch_is_evaluated_once(make_app) -> None:
+    from server.test_metrics import samples, value
+
+    flow = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "essential.service",
+            "recipient": {"kind": "first_party"}, "note": "a flow no earlier test asked"}
+    other = {**flow, "data_use": "marketing.communications.email", "recipient": {"kind": "third_party"}}
+    with make_app() as (client, log):
+        inputs = {f"r{i}": flow for i in range(30)} | {"other": other}
+        answer = client.post("/v1/batch/data/privacy/decision", json={"inputs": inputs}).json()
+        found = samples(client.get("/metrics").text)
+    results = [answer["responses"][f"r{i}"]["result"] for i in range(30)]
+    assert all(r == results[0] for r in results) and results[0]["allow"] is True
+    assert answer["responses"]["other"]["result"]["allow"] is False
+    assert value(found, "pdp_evaluation_duration_seconds_count") == 2  # the engine saw each input once
+    assert len({answer["responses"][k]["decision_id"] for k in inputs}) == 31  # each its own decision
+    assert len(log.events) == 31
+
+
+def test_repeats_in_a_batch_get_answers_of_their_own(policies) -> None:
+    import asyncio
+
+    from privacy_pdp.server.runtime import PolicyRuntime
+
+    flow = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "essential.service",
+            "recipient": {"kind": "first_party"}}
+    runtime = PolicyRuntime(policies, workers=1)
+    try:
+        first, repeat = asyncio.run(runtime.evaluate_many("privacy/decision", [flow, flow], cached=True))
+    finally:
+        runtime.close()
+    assert not first.cached and repeat.cached and first.key == repeat.key is not None
+    assert repeat.evaluation == first.evaluation and repeat.evaluation.value is not first.evaluation.value
+    repeat.evaluation.value["allow"] = "changed"
+    assert first.evaluation.value["allow"] is True

@@ -11,6 +11,7 @@ costs microseconds; a hop to a worker thread would cost more than the lookup).
 from __future__ import annotations
 
 import asyncio
+import copy
 import sys
 import threading
 import time
@@ -18,6 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Sequence
+
+import orjson
 
 from privacy_pdp.core.cache import DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, DecisionCache, canonical_key, deterministic
 from privacy_pdp.core.engine import DEFAULT_ENTRYPOINTS, UNDEFINED, Engine, EngineError, Evaluation, engine_for
@@ -231,13 +234,16 @@ class PolicyRuntime:
     async def evaluate_many(self, path: str, inputs: Sequence[Any], cached: bool = False) -> list[Answer | EngineError]:
         """Evaluate ``path`` for each input (an EngineError in an input's place when its
         evaluation fails): cache hits at once, the rest in one task per worker thread rather
-        than one per input, so that a batch does not pay a thread hop per item."""
+        than one per input, so that a batch does not pay a thread hop per item. An input
+        repeated within the batch is evaluated once; its repeats get copies of that answer."""
         active = self._active
         if active is None:
             raise NotReady("no policy set is active")
         results: list[Answer | EngineError | None] = [None] * len(inputs)
         keys: list[bytes | None] = []
         todo: list[int] = []
+        first_with: dict[bytes, int] = {}
+        repeats: list[tuple[int, int]] = []  # (index, the index of the same input evaluated)
         for index, item in enumerate(inputs):
             started = time.perf_counter_ns()
             key = self._key(active, path, item) if cached else None
@@ -245,7 +251,11 @@ class PolicyRuntime:
             hit = self.cache.get(key) if key is not None else None
             if hit is not None:
                 results[index] = Answer(hit, active.revision, time.perf_counter_ns() - started, cached=True, key=key)
+            elif key is not None and key in first_with:
+                repeats.append((index, first_with[key]))
             else:
+                if key is not None:
+                    first_with[key] = index
                 todo.append(index)
         if todo:
             loop = asyncio.get_running_loop()
@@ -261,6 +271,8 @@ class PolicyRuntime:
                         self.cache.put(key, active.revision, answer.evaluation)
                         answer = replace(answer, key=key)
                     results[index] = answer
+        for index, first in repeats:
+            results[index] = _repeat(results[first])
         return [_present(r) for r in results]
 
     def _key(self, active: Active, path: str, input: Any) -> bytes | None:
@@ -295,6 +307,20 @@ def _timed_each(active: Active, path: str, inputs: list[Any]) -> list[Answer | E
         except EngineError as exc:
             answers.append(exc)
     return answers
+
+
+def _repeat(result: Answer | EngineError | None) -> Answer | EngineError | None:
+    """The answer for a repeat of an input within one batch: a copy of the value (no caller
+    can change another's answer, as with the cache), no engine time, and the same key."""
+    if not isinstance(result, Answer):
+        return result
+    evaluation = result.evaluation
+    if evaluation.defined:
+        try:
+            evaluation = Evaluation(True, orjson.loads(orjson.dumps(evaluation.value)))
+        except (TypeError, orjson.JSONEncodeError):  # an integer beyond 64 bits
+            evaluation = Evaluation(True, copy.deepcopy(evaluation.value))
+    return Answer(evaluation, result.revision, 0, cached=True, key=result.key)
 
 
 def _present(result: Answer | EngineError | None) -> Answer | EngineError:
