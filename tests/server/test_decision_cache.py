@@ -160,3 +160,58 @@ def test_a_mask_outcome_is_reused_only_when_it_reads_no_more_than_the_decision(
 
 def test_the_default_mask_is_reused(runtime: PolicyRuntime) -> None:
     assert runtime.has_log_policy and runtime.log_mask_scope() == runtime.revision
+
+
+def test_identical_new_inputs_arriving_together_are_evaluated_once(policies: PolicySet, monkeypatch) -> None:
+    import time as clock
+
+    from privacy_pdp.server import runtime as runtime_module
+
+    calls = []
+    real = runtime_module._timed
+
+    def slow(*args: Any) -> Any:
+        calls.append(args[1])
+        clock.sleep(0.2)  # long enough for every request to arrive while it runs
+        return real(*args)
+
+    monkeypatch.setattr(runtime_module, "_timed", slow)
+    runtime = PolicyRuntime(policies, workers=2)
+    flow = {**DENY, "data_use": "essential.service"}
+
+    async def together() -> list[Any]:
+        return await asyncio.gather(*(runtime.evaluate("privacy/decision", flow, cached=True) for _ in range(5)))
+
+    try:
+        answers = asyncio.run(together())
+    finally:
+        runtime.close()
+    assert calls == ["privacy/decision"]
+    assert [a.cached for a in answers] == [False, True, True, True, True]
+    assert all(a.evaluation == answers[0].evaluation and a.key == answers[0].key is not None for a in answers)
+    assert len({id(a.evaluation.value) for a in answers}) == 5  # each its own copy
+
+
+def test_a_failed_shared_evaluation_fails_every_caller(policies: PolicySet, monkeypatch) -> None:
+    import time as clock
+
+    from privacy_pdp.core.engine import EvaluationError
+    from privacy_pdp.server import runtime as runtime_module
+
+    def failing(*args: Any) -> Any:
+        clock.sleep(0.1)
+        raise EvaluationError("the engine failed")
+
+    monkeypatch.setattr(runtime_module, "_timed", failing)
+    runtime = PolicyRuntime(policies, workers=2)
+
+    async def together() -> list[Any]:
+        return await asyncio.gather(*(runtime.evaluate("privacy/decision", DENY, cached=True) for _ in range(3)),
+                                    return_exceptions=True)
+
+    try:
+        outcomes = asyncio.run(together())
+    finally:
+        runtime.close()
+    assert [type(o).__name__ for o in outcomes] == ["EvaluationError"] * 3
+    assert runtime._running == {}

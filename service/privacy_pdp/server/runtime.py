@@ -101,6 +101,9 @@ class PolicyRuntime:
         self.cache = DecisionCache(cache_entries, cache_bytes)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdp-eval")
         self._swap = threading.Lock()
+        # cache key -> the evaluation under way: identical new inputs arriving together are
+        # evaluated once (kept on the event loop; each entry lives as long as its evaluation)
+        self._running: dict[bytes, asyncio.Future[Answer]] = {}
         self._active: Active | None = None
         self.last_failure: ActivationFailure | None = None
         self.activations = 0
@@ -211,7 +214,8 @@ class PolicyRuntime:
 
     # --- evaluation
     async def evaluate(self, path: str, input: Any = UNDEFINED, cached: bool = False) -> Answer:
-        """Evaluate ``path``; with ``cached``, answer from (and fill) the decision cache."""
+        """Evaluate ``path``; with ``cached``, answer from (and fill) the decision cache, and
+        share an evaluation of the same input already under way."""
         active = self._active  # one request sees one policy set, even across a swap
         if active is None:
             raise NotReady("no policy set is active")
@@ -225,11 +229,21 @@ class PolicyRuntime:
             if hit is not None:  # eval_ns is then the lookup's
                 return Answer(hit, active.revision, time.perf_counter_ns() - started, cached=True, key=key)
         loop = asyncio.get_running_loop()
-        answer = await loop.run_in_executor(self._executor, _timed, active, path, input)
-        if key is not None:
-            self.cache.put(key, active.revision, answer.evaluation)
-            answer = replace(answer, key=key)
-        return answer
+        if key is None:
+            return await loop.run_in_executor(self._executor, _timed, active, path, input)
+        running = self._running.get(key)
+        if running is not None:  # the same input is on a worker thread for another request: share it
+            answer = _repeat(await asyncio.shield(running))
+            return replace(answer, key=key) if isinstance(answer, Answer) else answer
+        future = loop.run_in_executor(self._executor, _timed, active, path, input)
+        self._running[key] = future
+        try:
+            answer = await asyncio.shield(future)  # a cancelled caller leaves it to the others
+        finally:
+            if self._running.get(key) is future:
+                del self._running[key]
+        self.cache.put(key, active.revision, answer.evaluation)
+        return replace(answer, key=key)
 
     async def evaluate_many(self, path: str, inputs: Sequence[Any], cached: bool = False) -> list[Answer | EngineError]:
         """Evaluate ``path`` for each input (an EngineError in an input's place when its
@@ -310,8 +324,9 @@ def _timed_each(active: Active, path: str, inputs: list[Any]) -> list[Answer | E
 
 
 def _repeat(result: Answer | EngineError | None) -> Answer | EngineError | None:
-    """The answer for a repeat of an input within one batch: a copy of the value (no caller
-    can change another's answer, as with the cache), no engine time, and the same key."""
+    """The answer for a repeat of an input evaluated once for several callers (in one batch,
+    or requests arriving together): a copy of the value (no caller can change another's
+    answer, as with the cache), no engine time, and the same key."""
     if not isinstance(result, Answer):
         return result
     evaluation = result.evaluation
