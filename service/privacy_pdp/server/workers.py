@@ -69,35 +69,19 @@ def check(settings: Settings) -> None:
     uvicorn restarts a worker that dies, so a policy set that cannot compile would have the
     workers die and restart for ever instead of the server stopping with the error.
 
-    The compile runs in a forked child: an interpreter's memory is not given back when it
-    is dropped (about 40 MiB), and the parent serves nothing. An unreadable directory raises
-    PolicySetError here; a set that does not compile, EngineError with the child's message."""
+    The compile runs in a child process (``compile_apart``, as for bundles and policy writes):
+    an interpreter's memory is not given back when it is dropped (about 40 MiB), the parent
+    serves nothing, and an engine that aborts takes down only the child. An unreadable
+    directory raises PolicySetError here; a set that does not compile, EngineError with the
+    child's message."""
     if settings.bundle_path is not None or settings.bundle_url is not None:
         return
+    from privacy_pdp.core.engine import DEFAULT_ENTRYPOINTS
     from privacy_pdp.core.policyset import load_directory
+    from privacy_pdp.server.compile_apart import compile_apart
 
-    load_directory(settings.policies)  # unreadable: say so here, with the file
-    read, write = os.pipe()
-    pid = os.fork()  # the CLI's process has no threads yet: forking is safe
-    if pid == 0:  # pragma: no cover - the child; its outcome is checked in the parent
-        os.close(read)
-        code = 0
-        try:
-            from privacy_pdp.core.engine import engine_for
-
-            engine_for(settings.engine, load_directory(settings.policies))
-        except BaseException as exc:  # noqa: BLE001 - every failure goes to the parent
-            os.write(write, (getattr(exc, "message", None) or str(exc) or type(exc).__name__).encode())
-            code = 1
-        os._exit(code)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        message = pipe.read().decode(errors="replace")
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        from privacy_pdp.core.engine import EngineError
-
-        raise EngineError(message or f"compiling the policy set failed (status {status})")
+    # unreadable: said here, with the file
+    compile_apart(settings.engine, load_directory(settings.policies), DEFAULT_ENTRYPOINTS)
 
 
 def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log_level: str,
