@@ -233,8 +233,7 @@ class PolicyRuntime:
             return await loop.run_in_executor(self._executor, _timed, active, path, input)
         running = self._running.get(key)
         if running is not None:  # the same input is on a worker thread for another request: share it
-            answer = _repeat(await asyncio.shield(running))
-            return replace(answer, key=key) if isinstance(answer, Answer) else answer
+            return _repeat(await asyncio.shield(running), key)
         future = loop.run_in_executor(self._executor, _timed, active, path, input)
         self._running[key] = future
         try:
@@ -286,7 +285,8 @@ class PolicyRuntime:
                         answer = replace(answer, key=key)
                     results[index] = answer
         for index, first in repeats:
-            results[index] = _repeat(results[first])
+            evaluated = results[first]
+            results[index] = _repeat(evaluated, evaluated.key) if isinstance(evaluated, Answer) else evaluated
         return [_present(r) for r in results]
 
     def _key(self, active: Active, path: str, input: Any) -> bytes | None:
@@ -323,19 +323,17 @@ def _timed_each(active: Active, path: str, inputs: list[Any]) -> list[Answer | E
     return answers
 
 
-def _repeat(result: Answer | EngineError | None) -> Answer | EngineError | None:
+def _repeat(answer: Answer, key: bytes | None) -> Answer:
     """The answer for a repeat of an input evaluated once for several callers (in one batch,
-    or requests arriving together): a copy of the value (no caller can change another's
-    answer, as with the cache), no engine time, and the same key."""
-    if not isinstance(result, Answer):
-        return result
-    evaluation = result.evaluation
+    or requests arriving together): its own copy of the value (no caller can change another's
+    answer, as with the cache), no engine time, and the cache's key."""
+    evaluation = answer.evaluation
     if evaluation.defined:
-        try:
+        try:  # a fifth of deepcopy's time
             evaluation = Evaluation(True, orjson.loads(orjson.dumps(evaluation.value)))
         except (TypeError, orjson.JSONEncodeError):  # an integer beyond 64 bits
             evaluation = Evaluation(True, copy.deepcopy(evaluation.value))
-    return Answer(evaluation, result.revision, 0, cached=True, key=result.key)
+    return Answer(evaluation, answer.revision, 0, cached=True, key=key)
 
 
 def _present(result: Answer | EngineError | None) -> Answer | EngineError:

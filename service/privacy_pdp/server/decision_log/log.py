@@ -161,7 +161,7 @@ class DecisionLog:
     async def _body(self, event: dict[str, Any], key: bytes | None = None) -> bytes | None:
         event = {k: v for k, v in event.items() if k not in CHAIN_FIELDS}
         scope = self._mask_scope() if key is not None else None
-        reuse_key = None if scope is None or key is None else scope.encode() + b"\x00" + key
+        reuse_key = None if scope is None else scope.encode() + b"\x00" + key
         if reuse_key is not None:
             parts = self.reused.get(reuse_key)
             if parts is None:
