@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -15,10 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 from privacy_pdp.cli import app as cli_app
-from privacy_pdp.server import workers
+from privacy_pdp.server import settings as settings_module, workers
 from privacy_pdp.server.settings import Settings, SettingsError, load_settings
 
 from conftest import POLICIES, Server
+from server.test_metrics import samples
 
 DENY = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "marketing.communications.email",
         "recipient": {"kind": "third_party", "name": "Mailer Ltd"}}
@@ -65,6 +67,78 @@ def test_two_processes_answer_and_log_every_decision(tmp_path: Path, monkeypatch
     assert verified.exit_code == 0, verified.output
     assert "worker-0:" in verified.output and "worker-1:" in verified.output
     assert sum(int(line.split()[1]) for line in verified.output.splitlines() if line.startswith("OK ")) == 20
+
+
+def test_metrics_add_up_every_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PDP_PROCESSES", "2")
+    server = Server(POLICIES, {"PDP_DECISION_LOG_DIR": str(tmp_path / "log")})
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            answered_by = set()
+            for n in range(40):  # new connections: the kernel shares them between the processes
+                with httpx.Client(base_url=server.url, timeout=30) as fresh:
+                    fresh.post("/v1/data/privacy/decision", json={"input": {**DENY, "subject": {"age": 20 + n % 4}}})
+                    answered_by.add(fresh.get("/v1/config").json()["result"]["labels"]["id"])
+            assert len(answered_by) == 2, "one process took every connection"
+            deadline = time.monotonic() + 10
+            while True:  # each process publishes its state every second
+                found = samples(client.get("/metrics").text)
+                total = {name: sum(s.value for s in found.get(name, [])) for name in (
+                    "pdp_decisions_total", "pdp_decision_cache_misses_total", "pdp_decision_cache_hits_total",
+                    "pdp_decision_log_written_total", "pdp_policy_activations_total", "pdp_ready")}
+                if total["pdp_decision_log_written_total"] == 40 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+    finally:
+        server.stop()
+    assert total["pdp_decisions_total"] == 40
+    assert total["pdp_decision_cache_misses_total"] + total["pdp_decision_cache_hits_total"] >= 40
+    # four inputs, each a decision and a decision-log mask, seen by one process or both
+    assert 8 <= total["pdp_decision_cache_misses_total"] <= 16
+    assert total["pdp_decision_log_written_total"] == 40
+    assert total["pdp_policy_activations_total"] == 2  # one each
+    assert total["pdp_ready"] == 1  # every live process is ready
+    requests = [s for s in found["pdp_http_requests_total"] if s.labels["handler"] == "v1/config"]
+    assert sum(s.value for s in requests) == 40
+    revisions = found["pdp_policy_revision_info"]
+    assert len(revisions) == 1 and revisions[0].value == 1 and revisions[0].labels["revision"]
+
+
+def test_workers_stop_with_a_parent_killed_outright(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log_dir = tmp_path / "log"
+    monkeypatch.setenv("PDP_PROCESSES", "2")
+    server = Server(POLICIES, {"PDP_DECISION_LOG_DIR": str(log_dir)})
+    try:
+        decided = httpx.post(f"{server.url}/v1/data/privacy/decision", json={"input": DENY}, timeout=30).json()
+        server.process.kill()  # SIGKILL: the parent can do nothing for its workers
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # orphans would go on answering on the port
+            try:
+                httpx.get(f"{server.url}/health", timeout=1)
+            except httpx.HTTPError:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the workers outlived their parent")
+    finally:
+        server.stop()
+    deadline = time.monotonic() + 10
+    while not any(log_dir.glob("worker-*/*.jsonl")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    logged = [json.loads(line)["decision_id"] for segment in log_dir.glob("worker-*/*.jsonl")
+              for line in segment.read_text().splitlines() if line.strip()]
+    assert logged == [decided["decision_id"]]  # a clean shutdown: the worker flushed its log
+
+
+def test_evaluation_threads_share_out_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings_module, "_cpu_count", lambda: 4)
+    assert load_settings(processes=1).workers == 4
+    assert load_settings(processes=2).workers == 2
+    assert load_settings(processes=8).workers == 1
+    assert load_settings(processes=2, workers=3).workers == 3
+    monkeypatch.setenv("PDP_PROCESSES", "4")
+    assert load_settings().workers == 1
 
 
 def test_a_policy_set_that_does_not_compile_stops_the_server_with_the_error(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ def serve(
     policies: Annotated[
         Optional[Path], typer.Option("--policies", "-p", help="policy directory [PDP_POLICIES, default: policies]")
     ] = None,
-    workers: Annotated[Optional[int], typer.Option(help="evaluation threads per process [PDP_WORKERS, default: CPUs]")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="evaluation threads per process [PDP_WORKERS, default: the cores shared out among the processes]")] = None,
     processes: Annotated[Optional[int], typer.Option(help="server processes [PDP_PROCESSES, default: 1]")] = None,
     default_decision: Annotated[
         Optional[str], typer.Option(help="document POST / answers [PDP_DEFAULT_DECISION]")

@@ -58,7 +58,7 @@ def create_app(
     runtime = PolicyRuntime(policy_set, workers=settings.workers, engine=settings.engine,
                             cache_entries=settings.decision_cache_entries,
                             cache_bytes=settings.decision_cache_bytes)  # compiles now: fail at start-up
-    metrics = Metrics()
+    metrics = Metrics(shared=settings.processes > 1)  # several processes: /metrics answers for all
     log = decision_log if decision_log is not None else open_decision_log(
         settings, mask=policy_mask(runtime.evaluation, present=lambda: runtime.has_log_policy),
         mask_scope=runtime.log_mask_scope)
@@ -72,6 +72,7 @@ def create_app(
         await runtime.warm_up()
         if bundles is not None:
             await bundles.start()
+        publishing = asyncio.create_task(metrics.publish())
         # What start-up built (the app, the policy set, the vocabulary) lives as long as the
         # process: left out of later collections, which walked all of it about once per batch
         # (a sixth of a warm batch item's time). Unfrozen at shutdown, so that it can go.
@@ -81,6 +82,8 @@ def create_app(
             yield
         finally:
             gc.unfreeze()
+            publishing.cancel()
+            await asyncio.gather(publishing, return_exceptions=True)
             if bundles is not None:
                 await bundles.stop()
             await services.decision_log.close()  # flush every accepted event before exit

@@ -10,7 +10,9 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt, SecretStr, ValidationError, model_validator
+from pydantic import (
+    Field, NonNegativeInt, PositiveFloat, PositiveInt, SecretStr, TypeAdapter, ValidationError, model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from privacy_pdp.bundle.keys import ALGORITHMS
@@ -34,11 +36,12 @@ class Settings(BaseSettings):
     default_decision: str = Field(
         "privacy/decision", description="document POST / answers, as OPA's default_decision (OPA's own: system/main)"
     )
-    workers: PositiveInt = Field(
-        default_factory=_cpu_count, description="evaluation threads per process, one interpreter each"
-    )
     processes: PositiveInt = Field(
         1, description="server processes on the port (server/workers.py: each logs decisions in its own slot)"
+    )
+    workers: PositiveInt = Field(  # filled in by _share_the_cores when unset
+        None, description="evaluation threads per process, one interpreter each (default: the cores "
+        "shared out among the processes)", validate_default=False,
     )
     engine: Literal["regopy", "opa"] = Field(
         "regopy", description="evaluator: regopy (rego-cpp) or opa (the OPA Go evaluator, installed apart)"
@@ -98,6 +101,18 @@ class Settings(BaseSettings):
     bundle_max_staleness_seconds: PositiveFloat | None = Field(
         None, description="fail closed when the bundle source has not answered for this long")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _share_the_cores(cls, given: Any) -> Any:
+        """Unset, the evaluation threads of all processes together are one per core: one
+        process has a thread per core, one process per core a thread each (more would only
+        hold more interpreters, about 40 MiB each)."""
+        if not isinstance(given, dict) or given.get("workers") is not None:
+            return given
+        processes = _number(given.get("processes", 1))
+        cores = _cpu_count()
+        return {**given, "workers": max(1, cores // processes) if processes and processes > 0 else cores}
+
     @model_validator(mode="after")
     def _one_bundle_source(self) -> Settings:
         if self.bundle_path is not None and self.bundle_url is not None:
@@ -119,6 +134,14 @@ class Settings(BaseSettings):
         if self.policy_api_writes and self.processes > 1:  # a write would reach one process of several
             raise ValueError(f"{ENV_PREFIX}POLICY_API_WRITES needs {ENV_PREFIX}PROCESSES=1")
         return self
+
+
+def _number(value: Any) -> int | None:
+    """An integer setting as pydantic will read it (a wrong value is reported by its field)."""
+    try:
+        return TypeAdapter(int).validate_python(value)
+    except ValidationError:
+        return None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -5,9 +5,10 @@ and the engines' many small calls hand it back and forth, so one process with tw
 evaluation threads answered 907 repeated decisions/s at concurrency 16 on 2 cores where two
 processes of one thread each answered 1,733/s (`make bench` measures both layouts).
 
-Each process is a whole server: its own policy runtime, decision cache, metrics (``/metrics``
-and ``/health`` answer for the process that takes the request; ``labels.id`` names it) and
-decision log. The decision log takes a lock on its directory, so each process claims a slot
+Each process is a whole server: its own policy runtime, decision cache, health (``/health``
+answers for the process that takes the request; ``labels.id`` names it) and decision log;
+``/metrics`` answers for all of them (server/metrics.py). The decision log takes a lock on
+its directory, so each process claims a slot
 ``<PDP_DECISION_LOG_DIR>/worker-<n>`` (the lowest n whose claim file no live process locks)
 and logs there, its own hash chain; a process that restarts takes the slot freed by the one
 that died and recovers its segments. The log of the service is the union of the slots'.
@@ -16,11 +17,18 @@ Settings reach the processes through the environment (``PDP_*``), CLI options in
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import multiprocessing
 import os
+import signal
+import sys
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
+from privacy_pdp.server.metrics import MULTIPROCESS_DIR_VARIABLE
 from privacy_pdp.server.settings import ENV_PREFIX, Settings, load_settings
 
 SLOT_PREFIX = "worker-"
@@ -54,7 +62,25 @@ def app() -> Any:
     """uvicorn's factory in each worker process."""
     from privacy_pdp.server.app import create_app
 
+    end_with_parent()
     return create_app(worker_settings(load_settings()))
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def end_with_parent() -> None:
+    """Have the kernel stop this worker (SIGTERM: a clean shutdown, its log flushed) when the
+    parent dies. A parent killed outright (SIGKILL, the OOM killer) cannot stop its workers,
+    and orphans would go on holding the port, so that a restart could not bind it."""
+    parent = multiprocessing.parent_process()
+    if parent is None or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        return
+    if os.getppid() != parent.pid:  # it died before the request was made
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def export(overrides: dict[str, Any]) -> None:
@@ -90,6 +116,13 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
 
     check(settings)
     export(overrides)
-    uvicorn.run(f"{__name__}:app", factory=True, workers=settings.processes, host=host, port=port,
-                log_level=log_level, timeout_graceful_shutdown=10,
-                timeout_keep_alive=keep_alive_seconds, access_log=settings.access_log)
+    # /metrics answers for every process: prometheus-client's multiprocess mode, in a directory
+    # of this run's own (the library needs it empty at start; server/metrics.py)
+    shared = tempfile.mkdtemp(prefix="privacy-pdp-metrics-")
+    os.environ[MULTIPROCESS_DIR_VARIABLE] = shared
+    try:
+        uvicorn.run(f"{__name__}:app", factory=True, workers=settings.processes, host=host, port=port,
+                    log_level=log_level, timeout_graceful_shutdown=10,
+                    timeout_keep_alive=keep_alive_seconds, access_log=settings.access_log)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
