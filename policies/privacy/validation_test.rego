@@ -182,7 +182,37 @@ test_the_first_ten_unknown_items_are_named_and_the_rest_counted if {
 }
 
 test_an_unknown_item_far_down_a_long_list_is_named_with_its_index if {
-	items := array.concat([k | some _ in numbers.range(1, 300); some k in ["user.name", "user.contact.email"]], ["nope"])
+	items := array.concat([k | some _ in numbers.range(1, 120); some k in ["user.name", "user.contact.email"]], ["nope"])
 	errors := validation.errors with data.privacy.request.document as _req({"consents": ["marketing"], "data_categories": items})
-	_fields(errors) == {"data_categories[600]"}
+	_fields(errors) == {"data_categories[240]"}
+}
+
+test_lists_of_the_most_items_allowed_conform if {
+	most := validation.max_list_items
+	validation.conforms with data.privacy.request.document as _req({
+		"data_categories": [k | some _ in numbers.range(1, most); k := "user.name"],
+		"consents": [k | some _ in numbers.range(1, most); k := "marketing"],
+		"opt_outs": [k | some _ in numbers.range(1, most); k := "sale"],
+	})
+}
+
+test_a_list_one_item_too_long_is_one_error_naming_the_limit if {
+	n := validation.max_list_items + 1
+	categories := _req({"data_categories": [x | some _ in numbers.range(1, n); x := "user.name"]})
+	consents := _req({"consents": [x | some _ in numbers.range(1, n); x := "marketing"]})
+	opt_outs := _req({"opt_outs": [x | some _ in numbers.range(1, n); x := "sale"]})
+	not validation.conforms with data.privacy.request.document as categories
+	not validation.conforms with data.privacy.request.document as consents
+	not validation.conforms with data.privacy.request.document as opt_outs
+	validation.errors == {_too_long("data_categories")} with data.privacy.request.document as categories
+	validation.errors == {_too_long("consents")} with data.privacy.request.document as consents
+	validation.errors == {_too_long("opt_outs")} with data.privacy.request.document as opt_outs
+}
+
+_too_long(field) := {"field": field, "message": sprintf("%s holds more than %d items", [field, validation.max_list_items])}
+
+test_the_items_of_a_list_too_long_are_not_read if {
+	unknown := [sprintf("user.bogus%d", [n]) | some n in numbers.range(1, validation.max_list_items + 1)]
+	errors := validation.errors with data.privacy.request.document as _req({"data_categories": unknown})
+	_fields(errors) == {"data_categories"}
 }

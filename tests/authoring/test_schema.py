@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import jsonschema
 import pytest
 
 from privacy_pdp.authoring import schema
 
 from conftest import POLICIES
+
+MOST_ITEMS = json.loads((POLICIES / "privacy" / "reference" / "data.json").read_text())["max_list_items"]
 
 VALID = {
     "company": "kallu",
@@ -35,6 +39,7 @@ INVALID = [
     ("legal_request.matter", {**VALID, "legal_request": {"verified": True, "matter": "curiosity"}}),
     ("identifiability", {**VALID, "identifiability": "anonymous"}),
     ("action", {**VALID, "action": "rent"}),
+    ("opt_outs", {**VALID, "opt_outs": ["sale"] * (MOST_ITEMS + 1)}),
 ]
 
 

@@ -27,6 +27,7 @@ def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
     taxonomy, reference = privacy["taxonomy"], privacy["reference"]
     companies = list(policy_set.companies)
     use = {"type": "string", "enum": taxonomy["data_uses"]}
+    most = reference["max_list_items"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Privacy decision input (contract v1)",
@@ -38,6 +39,7 @@ def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
             "data_categories": {
                 "type": "array",
                 "minItems": 1,
+                "maxItems": most,
                 "items": {"type": "string", "enum": taxonomy["data_categories"]},
             },
             "data_use": use,
@@ -61,8 +63,9 @@ def decision_input_schema(policy_set: PolicySet) -> dict[str, Any]:
                     },
                 }
             ),
-            "consents": _optional({"type": "array", "items": use}),
-            "opt_outs": _optional({"type": "array", "items": {"type": "string", "enum": reference["opt_outs"]}}),
+            "consents": _optional({"type": "array", "maxItems": most, "items": use}),
+            "opt_outs": _optional({"type": "array", "maxItems": most,
+                                   "items": {"type": "string", "enum": reference["opt_outs"]}}),
             "legal_request": _optional(
                 {
                     "type": "object",

@@ -28,7 +28,7 @@ def bench(
     engine: Annotated[Optional[list[str]], typer.Option(help="engines to measure (default: regopy and opa)")] = None,
     concurrency: Annotated[Optional[list[int]], typer.Option(help="HTTP concurrencies (default: 1, 16, 64)")] = None,
     processes: Annotated[int, typer.Option(help="the service's processes (PDP_PROCESSES)")] = 1,
-    workers: Annotated[Optional[int], typer.Option(help="the service's evaluation threads per process (default: CPUs)")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="the service's evaluation threads per process (default: the service's own)")] = None,
     compare_layouts: Annotated[bool, typer.Option(help="also measure one process of CPU threads against CPU processes")] = True,
     http: Annotated[bool, typer.Option(help="measure over HTTP (starts servers on loopback)")] = True,
     in_process: Annotated[bool, typer.Option(help="measure in process")] = True,
