@@ -92,8 +92,10 @@ def run(
                                                       python=server_python))
                 except RuntimeError as exc:
                     services.append({"engine": engine, "error": str(exc)[:500]})
+            # unset, the service shares the cores out among its processes (server/settings.py)
+            threads = workers if workers is not None else max(1, cpus // processes)
             result["http"] = {"floor": floor, "services": services, "seconds_per_run": seconds,
-                              "processes": processes, "threads_per_process": workers}
+                              "processes": processes, "threads_per_process": threads}
             if layout_runs:
                 try:
                     result["http"]["layouts"] = httpbench.layouts(Path(policies).resolve(), work, plan, seconds,

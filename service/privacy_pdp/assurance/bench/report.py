@@ -70,7 +70,7 @@ def _http(report: dict[str, Any] | None) -> Iterator[str]:
         return
     floor = report["floor"]["runs"]
     yield (f"Over HTTP on loopback (load generator on the same machine); the service with "
-           f"{report.get('processes', 1)} process(es) x {report.get('threads_per_process') or 'CPUs'} evaluation "
+           f"{report.get('processes', 1)} process(es) x {report.get('threads_per_process') or 'the default'} evaluation "
            f"thread(s), decision log on, {report['seconds_per_run']:g} s per run:")
     yield ""
     yield "| engine | scenario | concurrency | requests/s | decisions/s | p50 | p99 | share of floor | server CPU/request | errors |"
