@@ -81,6 +81,58 @@ def test_a_crash_in_the_child_is_reported_not_fatal() -> None:
     assert regotest._in_child(os.abort) is None
 
 
+CRASHING_POLICY = """package demo
+
+shout(s) := upper(s)
+
+greeting := g if {
+\tg := shout(input.user)
+}
+"""
+
+# regopy 1.5.2 aborts on the last test (a `with input as` in a function, over a rule that
+# calls a function), and took every test run beside it down with it
+CRASHING_TESTS = """package demo_test
+
+import data.demo
+
+test_shout if {
+\tdemo.shout("a") == "A"
+}
+
+test_sum if {
+\t1 + 1 == 2
+}
+
+test_count if {
+\tcount([1, 2, 3]) == 3
+}
+
+test_crash if {
+\tevery x in ["alice", "bob"] {
+\t\t_greets(x)
+\t}
+}
+
+_greets(x) if {
+\tdemo.greeting == upper(x) with input as {"user": x}
+}
+"""
+
+
+def test_a_test_regopy_aborts_on_is_found_and_the_others_still_run(tmp_path: Path) -> None:
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "demo" / "demo.rego").write_text(CRASHING_POLICY)
+    (tmp_path / "demo" / "demo_test.rego").write_text(CRASHING_TESTS)
+    result = run_cli(tmp_path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1] == "3 passed, 1 failed"
+    failed = [line for line in lines if line.startswith(("FAIL", "DISAGREE", "ERROR"))]
+    assert len(failed) == 1 and "test_crash" in failed[0]
+    assert regotest.REGOPY_ABORTED in result.stdout
+
+
 DIFFERING_POLICY = """package privacy
 
 decision := [o | some o in _found]

@@ -13,7 +13,8 @@ document it substitutes for the input (``with input as D`` or
 entrypoint is evaluated on D by both engines, without ``with``, and the two documents must
 be identical. Tests without ``with`` run under both engines directly (regopy compiles the
 test modules with their with-rules blanked out: they would only slow it down). regopy runs
-in a child process, so an abort inside rego-cpp fails the run instead of killing the runner.
+in a child process, so an abort inside rego-cpp fails the run instead of killing the runner,
+and the tests it aborts on are found by running the rest apart (``_aborted_apart``).
 Test modules are read with ``core.regosource``; only a test rule's own `with` is recorded.
 
 Under OPA the runner can also gather coverage (``authoring.coverage``: OPA's coverage of
@@ -27,7 +28,7 @@ import json
 import multiprocessing
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
@@ -277,6 +278,24 @@ def _in_child(function: Callable[..., Any], *args: Any) -> Any:
 REGOPY_ABORTED = "regopy aborted while compiling or evaluating (its own message is above)"
 
 
+def _aborted_apart(full: PolicySet, paths: list[str]) -> dict[str, Outcome]:
+    """Tests that made regopy abort when run together, split in halves (each in a child of
+    its own, the two at once) until the tests it aborts on stand alone: a crash then names
+    its test, and the others still run. A group both of whose halves abort is reported
+    whole (the abort is no one test's, or several tests cause it), which bounds the search."""
+    if len(paths) == 1:
+        return {paths[0]: ("error", REGOPY_ABORTED, 0.0)}
+    halves = (paths[: len(paths) // 2], paths[len(paths) // 2:])
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        runs = list(threads.map(lambda half: _in_child(_run_regopy, full, half), halves))
+    if all(run is None for run in runs):
+        return {path: ("error", REGOPY_ABORTED, 0.0) for path in paths}
+    outcomes: dict[str, Outcome] = {}
+    for half, run in zip(halves, runs):
+        outcomes.update(run if run is not None else _aborted_apart(full, half))
+    return outcomes
+
+
 def run(
     policy_set: PolicySet,
     pattern: str | None = None,
@@ -336,7 +355,7 @@ def _regopy_outcomes(
     direct = [t.path for t in tests if not t.uses_with]
     if direct:
         found = _in_child(_run_regopy, full, direct)
-        outcomes.update(found or {p: ("error", REGOPY_ABORTED, 0.0) for p in direct})
+        outcomes.update(found if found is not None else _aborted_apart(full, direct))
     replayed = [t for t in tests if t.uses_with]
     inputs = [value for t in replayed for value in captured.get(t.path, [])]
     if not replayed:
