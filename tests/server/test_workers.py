@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from privacy_pdp.cli import app as cli_app
 from privacy_pdp.server import settings as settings_module, workers
+from privacy_pdp.server.metrics import MULTIPROCESS_DIR_VARIABLE
 from privacy_pdp.server.settings import Settings, SettingsError, load_settings
 
 from conftest import POLICIES, Server
@@ -102,6 +103,37 @@ def test_metrics_add_up_every_process(tmp_path: Path, monkeypatch: pytest.Monkey
     assert sum(s.value for s in requests) == 40
     revisions = found["pdp_policy_revision_info"]
     assert len(revisions) == 1 and revisions[0].value == 1 and revisions[0].labels["revision"]
+
+
+# One server process of several, in a child interpreter: prometheus-client picks its
+# multiprocess mode when it is imported, from the environment.
+SHARED_METRICS = """
+import json, sys
+from fastapi.testclient import TestClient
+from privacy_pdp.core.policyset import PolicySet, load_directory
+from privacy_pdp.server.app import create_app
+from privacy_pdp.server.settings import Settings
+
+policies = load_directory(sys.argv[1])
+app = create_app(Settings(policies=sys.argv[1], processes=2, workers=1, decision_log_enabled=False))
+with TestClient(app) as client:
+    before = client.get("/metrics").text
+    app.state.services.runtime.activate(PolicySet(policies.modules, policies.data, "next-revision"))
+    after = client.get("/metrics").text
+print(json.dumps([policies.revision, before, after]))
+"""
+
+
+def test_shared_metrics_name_only_the_revision_served(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", SHARED_METRICS, str(POLICIES)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, MULTIPROCESS_DIR_VARIABLE: str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    first, before, after = json.loads(done.stdout.splitlines()[-1])
+    assert any(tmp_path.glob("*.db")), "the metrics were not kept in the shared directory"
+    revisions = [{s.labels["revision"]: s.value for s in samples(text)["pdp_policy_revision_info"]}
+                 for text in (before, after)]
+    assert revisions == [{first: 1}, {"next-revision": 1}]
+    assert sum(s.value for s in samples(after)["pdp_policy_activations_total"]) == 2
 
 
 def test_workers_stop_with_a_parent_killed_outright(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
