@@ -7,34 +7,42 @@ package privacy.dispatch
 
 import data.privacy.request
 
-forbids := data.privacy.companies.callbridge.forbids if request.company == "callbridge"
+forbids := data.privacy.companies.callbridge.forbids if {
+	request.company == "callbridge"
+} else := data.privacy.companies.callmatikpro.forbids if {
+	request.company == "callmatikpro"
+} else := data.privacy.companies.callsapp.forbids if {
+	request.company == "callsapp"
+} else := data.privacy.companies.kallu.forbids if {
+	request.company == "kallu"
+}
 
-forbids := data.privacy.companies.callmatikpro.forbids if request.company == "callmatikpro"
+permits := data.privacy.companies.callbridge.permits if {
+	request.company == "callbridge"
+} else := data.privacy.companies.callmatikpro.permits if {
+	request.company == "callmatikpro"
+} else := data.privacy.companies.callsapp.permits if {
+	request.company == "callsapp"
+} else := data.privacy.companies.kallu.permits if {
+	request.company == "kallu"
+}
 
-forbids := data.privacy.companies.callsapp.forbids if request.company == "callsapp"
+obligations := data.privacy.companies.callbridge.obligations if {
+	request.company == "callbridge"
+} else := data.privacy.companies.callmatikpro.obligations if {
+	request.company == "callmatikpro"
+} else := data.privacy.companies.callsapp.obligations if {
+	request.company == "callsapp"
+} else := data.privacy.companies.kallu.obligations if {
+	request.company == "kallu"
+}
 
-forbids := data.privacy.companies.kallu.forbids if request.company == "kallu"
-
-permits := data.privacy.companies.callbridge.permits if request.company == "callbridge"
-
-permits := data.privacy.companies.callmatikpro.permits if request.company == "callmatikpro"
-
-permits := data.privacy.companies.callsapp.permits if request.company == "callsapp"
-
-permits := data.privacy.companies.kallu.permits if request.company == "kallu"
-
-obligations := data.privacy.companies.callbridge.obligations if request.company == "callbridge"
-
-obligations := data.privacy.companies.callmatikpro.obligations if request.company == "callmatikpro"
-
-obligations := data.privacy.companies.callsapp.obligations if request.company == "callsapp"
-
-obligations := data.privacy.companies.kallu.obligations if request.company == "kallu"
-
-catch_all := data.privacy.companies.callbridge.catch_all if request.company == "callbridge"
-
-catch_all := data.privacy.companies.callmatikpro.catch_all if request.company == "callmatikpro"
-
-catch_all := data.privacy.companies.callsapp.catch_all if request.company == "callsapp"
-
-catch_all := data.privacy.companies.kallu.catch_all if request.company == "kallu"
+catch_all := data.privacy.companies.callbridge.catch_all if {
+	request.company == "callbridge"
+} else := data.privacy.companies.callmatikpro.catch_all if {
+	request.company == "callmatikpro"
+} else := data.privacy.companies.callsapp.catch_all if {
+	request.company == "callsapp"
+} else := data.privacy.companies.kallu.catch_all if {
+	request.company == "kallu"
+}
