@@ -19,6 +19,9 @@ identifiability_levels := data.privacy.reference.identifiability
 # The most items a list of the input may hold: far beyond any real flow (the vocabularies
 # have fewer than 100 keys), and a bound on what one input costs, as regopy pays per item
 # (about 0.05 ms for an unknown one): a megabyte of list took seconds of an evaluation thread.
+# conforms looks for an item past the limit (`not list[max_list_items]`: count and compare
+# cost regopy about 15 us a list); one that is false there is caught by the item checks,
+# and the errors count.
 max_list_items := data.privacy.reference.max_list_items
 
 # METADATA
@@ -36,7 +39,7 @@ conforms if {
 	categories := doc.data_categories
 	is_array(categories)
 	count(categories) > 0
-	count(categories) <= max_list_items
+	not categories[max_list_items]
 	every c in categories { # the list itself: a set built from unchecked values costs rego-cpp n² inserts
 		_listed(_category_index, c)
 	}
@@ -76,8 +79,8 @@ _listed(index, x) if {
 #
 # One function per object, its cases an else-chain in the order of how often a field is
 # present: regopy tries every body of a function at each call, and stops at the first
-# case of an else-chain that holds (measured: the optional fields of a decision checked
-# in 0.12 ms instead of 0.23 with a body per field).
+# case of an else-chain that holds (measured: about 0.1 ms a decision less than a body per
+# field).
 _optional_conforms(key, value) if {
 	key == "subject"
 	_subject_conforms(value)
@@ -140,7 +143,7 @@ _subject_field_conforms(key, value) if {
 # A list of at most max_list_items strings, each an element of the list joined in index.
 _listed_all(index, list) if {
 	is_array(list)
-	count(list) <= max_list_items
+	not list[max_list_items]
 	every x in list {
 		_listed(index, x)
 	}
@@ -148,7 +151,7 @@ _listed_all(index, list) if {
 
 _opt_outs_conform(list) if {
 	is_array(list)
-	count(list) <= max_list_items
+	not list[max_list_items]
 	every x in list {
 		x in data.privacy.reference.opt_outs
 	}

@@ -211,6 +211,12 @@ test_a_list_one_item_too_long_is_one_error_naming_the_limit if {
 
 _too_long(field) := {"field": field, "message": sprintf("%s holds more than %d items", [field, validation.max_list_items])}
 
+test_a_list_too_long_whose_item_past_the_limit_is_false_is_too_long if {
+	doc := _req({"consents": array.concat([x | some _ in numbers.range(1, validation.max_list_items); x := "marketing"], [false])})
+	not validation.conforms with data.privacy.request.document as doc
+	validation.errors == {_too_long("consents")} with data.privacy.request.document as doc
+}
+
 test_the_items_of_a_list_too_long_are_not_read if {
 	unknown := [sprintf("user.bogus%d", [n]) | some n in numbers.range(1, validation.max_list_items + 1)]
 	errors := validation.errors with data.privacy.request.document as _req({"data_categories": unknown})
