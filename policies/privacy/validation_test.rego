@@ -181,6 +181,14 @@ test_the_first_ten_unknown_items_are_named_and_the_rest_counted if {
 	{"field": "data_categories[11]", "message": "12 unknown data categories in all; the first 10 are named"} in errors
 }
 
+test_past_ten_unknown_consents_or_opt_outs_the_rest_are_counted if {
+	bad := [sprintf("bogus%d", [n]) | some n in numbers.range(1, 12)]
+	consents := validation.errors with data.privacy.request.document as _req({"consents": bad})
+	{"field": "consents[10]", "message": "12 unknown data uses in all; the first 10 are named"} in consents
+	opt_outs := validation.errors with data.privacy.request.document as _req({"opt_outs": bad})
+	{"field": "opt_outs[10]", "message": "12 unknown opt-outs in all; the first 10 are named"} in opt_outs
+}
+
 test_an_unknown_item_far_down_a_long_list_is_named_with_its_index if {
 	items := array.concat([k | some _ in numbers.range(1, 120); some k in ["user.name", "user.contact.email"]], ["nope"])
 	errors := validation.errors with data.privacy.request.document as _req({"consents": ["marketing"], "data_categories": items})
