@@ -8,11 +8,11 @@ processes of one thread each answered 1,733/s (`make bench` measures both layout
 Each process is a whole server: its own policy runtime, decision cache, health (``/health``
 answers for the process that takes the request; ``labels.id`` names it) and decision log;
 ``/metrics`` answers for all of them (server/metrics.py). The decision log takes a lock on
-its directory, so each process claims a slot
-``<PDP_DECISION_LOG_DIR>/worker-<n>`` (the lowest n whose claim file no live process locks)
-and logs there, its own hash chain; a process that restarts takes the slot freed by the one
-that died and recovers its segments. The log of the service is the union of the slots'.
-Settings reach the processes through the environment (``PDP_*``), CLI options included.
+its directory, so each process claims a slot ``<PDP_DECISION_LOG_DIR>/worker-<n>`` (the
+lowest n whose claim file no live process locks) and logs there, its own hash chain; a
+process that restarts takes the slot freed by the one that died and recovers its segments.
+The log of the service is the union of the slots'. Settings reach the processes through
+the environment (``PDP_*``), CLI options included.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import ctypes
 import fcntl
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
