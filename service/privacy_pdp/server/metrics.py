@@ -48,6 +48,7 @@ class Metrics:
         (needs the library's multiprocess mode, else it answers for this process alone)."""
         self.shared = shared and shared_across_processes()
         self.registry = CollectorRegistry(auto_describe=True)
+        self._published: _PublishedState | None = None  # shared: this process's state, once watched
         self.request_duration = Histogram(
             "http_request_duration_seconds",
             "A histogram of duration for requests.",
@@ -93,10 +94,9 @@ class Metrics:
         """Read the runtime's and the decision log's state at each scrape (and, shared, publish
         it for the other processes' scrapes: ``publish``)."""
         if self.shared:
-            self._published: _PublishedState | None = _PublishedState(services, self.registry)
+            self._published = _PublishedState(services, self.registry)
             _forget_dead_processes()
         else:
-            self._published = None
             self.registry.register(_StateCollector(services))
 
     async def publish(self) -> None:
