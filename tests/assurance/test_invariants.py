@@ -182,7 +182,7 @@ def test_no_third_party_direct_marketing_without_express_consent(rego, doc) -> N
 def test_mutant_third_party_marketing_is_caught(policies, observer) -> None:
     original = observer
     # consent is taken for granted: "unless the user consented" rules stop denying
-    broken = mutate(policies, "privacy/request.rego", "\tsome key in _lineage(data_use)\n\tkey in consents\n", "\tdata_use == data_use\n")
+    broken = mutate(policies, "privacy/request.rego", "\tsome key in _lineage_of(data_use)\n\tconsents[key] == key # a lookup: `key in consents` is a builtin call\n", "\tdata_use == data_use\n")
     mutant = inv.Observer.regopy(broken)
     candidates = [
         base(company=c, recipient={"kind": k}, data_use=u, data_categories=[cat], consents=None)
