@@ -18,4 +18,8 @@ def e2e_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env.update({"PDP_POLICY_API_WRITES": "true", "PDP_POLICY_API_TOKEN": TOKEN, "PDP_WORKERS": "2"})
     running = Server(POLICIES, env=env)
     yield running
+    exit_code = running.process.poll()
     running.stop()
+    # A server that died under one test fails the tests after it with "connection refused":
+    # say here why it died.
+    assert exit_code is None, f"the e2e server died (exit code {exit_code}):\n{running.read_output()[-4000:]}"
