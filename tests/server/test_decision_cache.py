@@ -215,3 +215,34 @@ def test_a_failed_shared_evaluation_fails_every_caller(policies: PolicySet, monk
         runtime.close()
     assert [type(o).__name__ for o in outcomes] == ["EvaluationError"] * 3
     assert runtime._running == {}
+
+
+@pytest.mark.parametrize("log", [
+    None,  # the shipped system.log
+    "mask contains \"/input/secret\" if input.input.secret\n\ndrop if input.input.drop_me\n",
+    "drop := false\n",  # no mask rule: none in the answer either
+    "mask contains \"/input\" if data.privacy.request.company == \"kallu\"\n",  # reads another package: not alone
+])
+def test_the_log_rules_are_the_packages_own_drop_and_mask(policies: PolicySet, log: str | None) -> None:
+    runtime = PolicyRuntime(policies, workers=1) if log is None else _with_log(policies, log)
+    events = [{"decision_id": "1", "input": {**DENY, "secret": "s"}, "result": {"allow": False}},
+              {"decision_id": "2", "input": {**DENY, "drop_me": True}},
+              {"decision_id": "3", "input": {**DENY, "recipient": {"kind": "other_users", "name": "Ann"}}}]
+    try:
+        for event in events:
+            whole = asyncio.run(runtime.evaluation("system/log", event))
+            rules = asyncio.run(runtime.log_rules("system/log", event))
+            assert whole.defined and rules.defined
+            assert rules.value == {k: v for k, v in whole.value.items() if k in ("drop", "mask")}
+    finally:
+        runtime.close()
+
+
+def test_the_log_rules_are_asked_alone_when_the_package_is_compiled_alone(runtime: PolicyRuntime, monkeypatch) -> None:
+    from privacy_pdp.server import runtime as runtime_module
+
+    asked = []
+    real = runtime_module._timed
+    monkeypatch.setattr(runtime_module, "_timed", lambda active, path, input: asked.append(path) or real(active, path, input))
+    value = asyncio.run(runtime.log_rules("system/log", {"decision_id": "1", "input": DENY})).value
+    assert asked == [runtime_module.LOG_RULES_PATH] and set(value) == {"drop", "mask"}

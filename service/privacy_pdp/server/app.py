@@ -60,7 +60,7 @@ def create_app(
                             cache_bytes=settings.decision_cache_bytes)  # compiles now: fail at start-up
     metrics = Metrics(shared=settings.processes > 1)  # several processes: /metrics answers for all
     log = decision_log if decision_log is not None else open_decision_log(
-        settings, mask=policy_mask(runtime.evaluation, present=lambda: runtime.has_log_policy),
+        settings, mask=policy_mask(runtime.log_rules, present=lambda: runtime.has_log_policy),
         mask_scope=runtime.log_mask_scope)
     bundles = BundleService(settings, runtime) if policy_set is None else None
     services = Services(settings=settings, runtime=runtime, decision_log=log, metrics=metrics, bundles=bundles)

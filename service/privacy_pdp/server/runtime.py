@@ -34,6 +34,17 @@ from privacy_pdp.server.compile_apart import compile_apart
 # the small bundle costs regopy about 0.4 ms where one of the whole set costs 0.7 ms, and
 # the decision log asks it once per decision).
 LOG_POLICY_PACKAGE = "system.log"
+LOG_PATH = LOG_POLICY_PACKAGE.replace(".", "/")
+# The decision log reads only drop and mask, and a query of a package builds every rule of
+# it (system.log's constants too): beside the package alone, a module asking just those two
+# (measured: 0.19 ms a query instead of 0.11). Compiled only with the package alone, so no
+# name of it is ever seen beside a client's packages.
+LOG_RULES_PATH = "privacy_pdp_internal/log_rules"
+LOG_RULES_MODULE = (
+    "package privacy_pdp_internal.log_rules\n\n"
+    "mask := data.system.log.mask\n\n"
+    "drop := data.system.log.drop\n"
+)
 # The event fields a mask policy may read and still be a function of the decision cache's key
 # (revision, path, input): its outcome for a repeated decision is then reused.
 MASK_REUSABLE_READS = frozenset({"input", "path", "result"})
@@ -142,7 +153,7 @@ class PolicyRuntime:
             return None
         if not active.log_policy:
             return active.revision
-        fields = active.reads.get(LOG_POLICY_PACKAGE.replace(".", "/"))
+        fields = active.reads.get(LOG_PATH)
         return active.revision if fields is not None and fields <= MASK_REUSABLE_READS else None
 
     @property
@@ -165,14 +176,16 @@ class PolicyRuntime:
             alone: dict[str, Engine] = {}
             reads: dict[str, frozenset[str]] = {}
             if policy_set.has_package(LOG_POLICY_PACKAGE):
-                log_path = LOG_POLICY_PACKAGE.replace(".", "/")
-                entrypoints += (log_path,)
+                entrypoints += (LOG_PATH,)
                 log_set = package_alone(policy_set, LOG_POLICY_PACKAGE)
                 if log_set is not None:
-                    alone[log_path] = engine_for(self.engine_kind, log_set, (log_path,))
                     fields = input_fields(log_set.modules)
+                    log_set = PolicySet({**log_set.modules, f"{LOG_RULES_PATH}.rego": LOG_RULES_MODULE},
+                                        log_set.data, log_set.revision)
+                    alone[LOG_PATH] = alone[LOG_RULES_PATH] = engine_for(
+                        self.engine_kind, log_set, (LOG_PATH, LOG_RULES_PATH))
                     if fields is not None:  # e.g. only input.input: a repeated decision's mask is cached
-                        reads[log_path] = fields
+                        reads[LOG_PATH] = reads[LOG_RULES_PATH] = fields
             engine = engine_for(self.engine_kind, policy_set, entrypoints)  # compiles here, in the caller's thread
         except EngineError as exc:
             self.last_failure = ActivationFailure(policy_set.revision, exc.message, _now())
@@ -196,7 +209,8 @@ class PolicyRuntime:
         if active is None:
             return
         loop = asyncio.get_running_loop()
-        pools = [engine.pool for engine in (active.engine, *active.alone.values()) if hasattr(engine, "pool")]
+        engines = {id(engine): engine for engine in (active.engine, *active.alone.values())}  # one may serve two paths
+        pools = [engine.pool for engine in engines.values() if hasattr(engine, "pool")]
         # One task per worker, each holding its interpreters until every task has them, so
         # that each pool ends with one interpreter per worker.
         barrier = threading.Barrier(self._workers, timeout=60)
@@ -297,6 +311,14 @@ class PolicyRuntime:
     async def evaluation(self, path: str, input: Any = UNDEFINED) -> Evaluation:
         """Just the evaluation (the shape the decision log's mask expects)."""
         return (await self.evaluate(path, input)).evaluation
+
+    async def log_rules(self, path: str, event: Any) -> Evaluation:
+        """The decision-log package's drop and mask for an event (its other rules left out
+        when it is compiled alone, with LOG_RULES_MODULE beside it)."""
+        active = self._active
+        if active is not None and path.strip("/") == LOG_PATH and LOG_RULES_PATH in active.alone:
+            path = LOG_RULES_PATH
+        return await self.evaluation(path, event)
 
     async def responsive(self) -> bool:
         """The worker pool still takes work (for /health)."""
