@@ -109,3 +109,13 @@ def test_a_long_list_the_builder_cannot_hold_is_refused_not_parsed_for_minutes()
     assert engine.evaluate("p/n", {"l": [0.5] * TERM_MAX_ITEMS}).value == TERM_MAX_ITEMS
     with pytest.raises(EvaluationError, match="PDP_ENGINE=opa"):
         engine.evaluate("p/n", {"l": [0.5] * (TERM_MAX_ITEMS + 1)})
+
+
+def test_an_input_that_contains_itself_is_refused_not_walked_for_ever() -> None:
+    engine = RegoEngine(PolicySet({"p.rego": "package p\n\nimport rego.v1\n\nn := count(input.l)\n"}, {}), ("p/n",))
+    looped: dict[str, Any] = {"l": [1.5]}
+    looped["l"].append(looped)
+    with pytest.raises(EvaluationError, match="contains itself"):
+        engine.evaluate("p/n", looped)
+    shared = [1.5, 2.5]  # the same list twice is no loop: it is read as two equal lists
+    assert engine.evaluate("p/n", {"l": [shared, shared, 0.5]}).value == 3

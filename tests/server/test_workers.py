@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -153,6 +154,9 @@ def test_workers_stop_with_a_parent_killed_outright(tmp_path: Path, monkeypatch:
             time.sleep(0.2)
         else:
             pytest.fail("the workers outlived their parent")
+        # the next run removes the metrics directory the killed parent could not
+        orphaned = workers.remove_orphaned_metrics(Path(tempfile.gettempdir()))
+        assert [d.name.split("-")[3] for d in orphaned].count(str(server.process.pid)) == 1
     finally:
         server.stop()
     deadline = time.monotonic() + 10
@@ -186,3 +190,15 @@ def test_a_policy_set_that_does_not_compile_stops_the_server_with_the_error(tmp_
     )
     assert done.returncode == 2
     assert "broken.rego:3" in done.stderr
+
+
+def test_only_the_metrics_of_dead_parents_are_removed(tmp_path: Path) -> None:
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead, alive = int(ended.stdout), os.getpid()
+    for pid in (dead, alive):
+        (tmp_path / f"{workers.METRICS_DIR_PREFIX}{pid}-abc").mkdir()
+        (tmp_path / f"{workers.METRICS_DIR_PREFIX}{pid}-abc" / "counter_1.db").write_bytes(b"x")
+    (tmp_path / f"{workers.METRICS_DIR_PREFIX}old-style").mkdir()  # no pid: not ours to judge
+    assert workers.remove_orphaned_metrics(tmp_path) == [tmp_path / f"{workers.METRICS_DIR_PREFIX}{dead}-abc"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{workers.METRICS_DIR_PREFIX}{alive}-abc", f"{workers.METRICS_DIR_PREFIX}old-style"])

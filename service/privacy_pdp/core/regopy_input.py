@@ -160,14 +160,27 @@ def load_input(interpreter: Any, value: Any, text: Callable[[Any], str]) -> None
 
 
 def _longest(value: Any) -> int:
+    """The length of the longest list or object in value, each one measured once (a Python
+    caller may pass one list twice); InputRefused when value contains itself, which no JSON
+    document can, and which would otherwise be walked for ever."""
     longest = 0
-    stack = [value]
+    measured: set[int] = set()
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(value, False)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            longest = max(longest, len(node))
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple)):
-            longest = max(longest, len(node))
-            stack.extend(node)
+        node, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            continue
+        if not isinstance(node, (dict, list, tuple)):
+            continue
+        if id(node) in on_path:
+            raise InputRefused("the input contains itself: it is not a JSON document")
+        if id(node) in measured:
+            continue
+        measured.add(id(node))
+        on_path.add(id(node))
+        longest = max(longest, len(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in (node.values() if isinstance(node, dict) else node))
     return longest

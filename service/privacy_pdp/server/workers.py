@@ -110,6 +110,33 @@ def check(settings: Settings) -> None:
     compile_apart(settings.engine, load_directory(settings.policies), DEFAULT_ENTRYPOINTS)
 
 
+METRICS_DIR_PREFIX = "privacy-pdp-metrics-"
+
+
+def remove_orphaned_metrics(base: Path) -> list[Path]:
+    """Remove the metrics directories of runs whose parent is gone: a parent killed outright
+    (SIGKILL, the OOM killer) cannot remove its own. Each is named for its parent's pid; one
+    whose pid is alive (or not ours to signal) is left alone."""
+    removed = []
+    for directory in base.glob(f"{METRICS_DIR_PREFIX}*-*"):
+        pid = directory.name[len(METRICS_DIR_PREFIX):].split("-")[0]
+        if not pid.isdigit() or not directory.is_dir() or _alive(int(pid)):
+            continue
+        shutil.rmtree(directory, ignore_errors=True)
+        removed.append(directory)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log_level: str,
         keep_alive_seconds: int) -> None:
     import uvicorn
@@ -118,7 +145,8 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
     export(overrides)
     # /metrics answers for every process: prometheus-client's multiprocess mode, in a directory
     # of this run's own (the library needs it empty at start; server/metrics.py)
-    shared = tempfile.mkdtemp(prefix="privacy-pdp-metrics-")
+    remove_orphaned_metrics(Path(tempfile.gettempdir()))
+    shared = tempfile.mkdtemp(prefix=f"{METRICS_DIR_PREFIX}{os.getpid()}-")
     os.environ[MULTIPROCESS_DIR_VARIABLE] = shared
     try:
         uvicorn.run(f"{__name__}:app", factory=True, workers=settings.processes, host=host, port=port,
