@@ -243,6 +243,58 @@ def test_the_log_rules_are_asked_alone_when_the_package_is_compiled_alone(runtim
 
     asked = []
     real = runtime_module._timed
-    monkeypatch.setattr(runtime_module, "_timed", lambda active, path, input: asked.append(path) or real(active, path, input))
-    value = asyncio.run(runtime.log_rules("system/log", {"decision_id": "1", "input": DENY})).value
+    monkeypatch.setattr(runtime_module, "_timed", lambda active, path, *rest: asked.append(path) or real(active, path, *rest))
+    event = {"decision_id": "1", "input": {**DENY, "asked_alone": True}}  # an input no other test decided
+    value = asyncio.run(runtime.log_rules("system/log", event)).value
     assert asked == [runtime_module.LOG_RULES_PATH] and set(value) == {"drop", "mask"}
+
+
+@pytest.mark.parametrize("wanted", [True, False])
+def test_a_new_decisions_log_rules_are_worked_out_beside_it_when_a_log_asks(policies: PolicySet, wanted: bool) -> None:
+    from privacy_pdp.server.runtime import LOG_RULES_PATH
+
+    runtime = PolicyRuntime(policies, workers=1)
+    runtime.log_rules_wanted = wanted
+    fresh = {**DENY, "client_field": "x"}
+    event = {"decision_id": "1", "path": "privacy/decision", "input": fresh}
+
+    async def run() -> tuple[Any, Any, Any]:
+        decided = await runtime.evaluate("privacy/decision", fresh, cached=True)
+        return decided, await runtime.evaluate(LOG_RULES_PATH, event), await runtime.evaluation("system/log", event)
+
+    try:
+        decided, rules, whole = asyncio.run(run())
+    finally:
+        runtime.close()
+    assert not decided.cached and rules.cached is wanted  # with a log, in the cache before it asked
+    assert rules.evaluation.value == {"drop": whole.value["drop"], "mask": whole.value["mask"]}
+    assert rules.evaluation.value["mask"] == ["/input/client_field"]
+
+
+def test_the_service_works_out_the_log_rules_only_with_a_decision_log(policies: PolicySet, tmp_path) -> None:
+    from privacy_pdp.server.app import create_app
+    from privacy_pdp.server.settings import Settings
+
+    def wanted(**settings: Any) -> bool:
+        runtime = create_app(Settings(**settings), policy_set=policies).state.services.runtime
+        try:
+            return runtime.log_rules_wanted
+        finally:
+            runtime.close()
+
+    assert wanted(decision_log_enabled=True, decision_log_dir=tmp_path)
+    assert not wanted(decision_log_enabled=False)
+
+
+def test_log_rules_reading_more_than_the_input_are_left_to_the_log(policies: PolicySet) -> None:
+    from privacy_pdp.server.runtime import LOG_RULES_PATH
+
+    runtime = _with_log(policies, "mask contains \"/result\" if input.path == \"privacy/decision\"\n")
+    runtime.log_rules_wanted = True
+    event = {"decision_id": "1", "path": "privacy/decision", "input": DENY}
+    try:
+        asyncio.run(runtime.evaluate("privacy/decision", DENY, cached=True))
+        rules = asyncio.run(runtime.evaluate(LOG_RULES_PATH, event))
+        assert not rules.cached and rules.evaluation.value["mask"] == ["/result"]
+    finally:
+        runtime.close()

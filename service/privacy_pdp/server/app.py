@@ -62,6 +62,7 @@ def create_app(
     log = decision_log if decision_log is not None else open_decision_log(
         settings, mask=policy_mask(runtime.log_rules, present=lambda: runtime.has_log_policy),
         mask_scope=runtime.log_mask_scope)
+    runtime.log_rules_wanted = decision_log is None and settings.decision_log_enabled  # the log asks them
     bundles = BundleService(settings, runtime) if policy_set is None else None
     services = Services(settings=settings, runtime=runtime, decision_log=log, metrics=metrics, bundles=bundles)
     metrics.watch(services)

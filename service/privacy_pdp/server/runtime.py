@@ -40,6 +40,7 @@ LOG_PATH = LOG_POLICY_PACKAGE.replace(".", "/")
 # (measured: 0.19 ms a query instead of 0.11). Compiled only with the package alone, so no
 # name of it is ever seen beside a client's packages.
 LOG_RULES_PATH = "privacy_pdp_internal/log_rules"
+LOG_RULES_INPUT_ONLY = frozenset({"input"})
 LOG_RULES_MODULE = (
     "package privacy_pdp_internal.log_rules\n\n"
     "mask := data.system.log.mask\n\n"
@@ -63,6 +64,12 @@ class Active:
     reads: dict[str, frozenset[str]] = field(default_factory=dict)
     log_policy: bool = False  # the set has a system.log package (decision-log mask and drop)
 
+    @property
+    def log_rules_beside(self) -> bool:
+        """The decision log's rules read nothing of an event but its input, and are compiled
+        alone: a decision's worker thread works them out beside the decision (see evaluate)."""
+        return LOG_RULES_PATH in self.alone and self.reads.get(LOG_RULES_PATH) == LOG_RULES_INPUT_ONLY
+
     def engine_for(self, path: str) -> Engine:
         return self.alone.get(path.strip("/"), self.engine)
 
@@ -74,6 +81,7 @@ class Answer:
     eval_ns: int
     cached: bool = False
     key: bytes | None = None  # the decision cache's key (None: not cacheable)
+    log_rules: Evaluation | None = None  # the decision log's rules on this input, worked out beside it
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,9 @@ class PolicyRuntime:
         self._active: Active | None = None
         self.last_failure: ActivationFailure | None = None
         self.activations = 0
+        # Set by whoever wires a decision log that asks the log rules of every decision
+        # (server/app.py): they are then worked out beside each new decision (see evaluate).
+        self.log_rules_wanted = False
         if policy_set is not None:
             self.activate(policy_set)
 
@@ -235,6 +246,12 @@ class PolicyRuntime:
             raise NotReady("no policy set is active")
         started = time.perf_counter_ns()
         fields = active.reads.get(path.strip("/"))
+        # A decision (cached, as the Data API asks) is logged next, and the log asks its log
+        # rules on its input: worked out on the same worker thread, they are in the cache by
+        # then, and the log does not pay a second hop to a worker thread (measured: about
+        # 0.15 ms less CPU a new decision, in ASGI, one request at a time).
+        beside = (cached and self.log_rules_wanted and fields is None and input is not UNDEFINED
+                  and active.log_rules_beside)
         if fields is not None and isinstance(input, dict):
             input, cached = {k: v for k, v in input.items() if k in fields}, True
         key = self._key(active, path, input) if cached else None
@@ -248,7 +265,7 @@ class PolicyRuntime:
         running = self._running.get(key)
         if running is not None:  # the same input is on a worker thread for another request: share it
             return _repeat(await asyncio.shield(running), key)
-        future = loop.run_in_executor(self._executor, _timed, active, path, input)
+        future = loop.run_in_executor(self._executor, _timed, active, path, input, beside)
         self._running[key] = future
         try:
             answer = await asyncio.shield(future)  # a cancelled caller leaves it to the others
@@ -256,6 +273,7 @@ class PolicyRuntime:
             if self._running.get(key) is future:
                 del self._running[key]
         self.cache.put(key, active.revision, answer.evaluation)
+        self._keep_log_rules(active, input, answer)
         return replace(answer, key=key)
 
     async def evaluate_many(self, path: str, inputs: Sequence[Any], cached: bool = False) -> list[Answer | EngineError]:
@@ -287,8 +305,10 @@ class PolicyRuntime:
         if todo:
             loop = asyncio.get_running_loop()
             chunks = [todo[i::self._workers] for i in range(min(self._workers, len(todo)))]
+            beside = (cached and self.log_rules_wanted and path.strip("/") not in active.reads
+                      and active.log_rules_beside)  # see evaluate
             done = await asyncio.gather(*(
-                loop.run_in_executor(self._executor, _timed_each, active, path, [inputs[i] for i in chunk])
+                loop.run_in_executor(self._executor, _timed_each, active, path, [inputs[i] for i in chunk], beside)
                 for chunk in chunks
             ))
             for chunk, answers in zip(chunks, done):
@@ -296,12 +316,19 @@ class PolicyRuntime:
                     key = keys[index]
                     if key is not None and isinstance(answer, Answer):
                         self.cache.put(key, active.revision, answer.evaluation)
+                        self._keep_log_rules(active, inputs[index], answer)
                         answer = replace(answer, key=key)
                     results[index] = answer
         for index, first in repeats:
             evaluated = results[first]
             results[index] = _repeat(evaluated, evaluated.key) if isinstance(evaluated, Answer) else evaluated
         return [_present(r) for r in results]
+
+    def _keep_log_rules(self, active: Active, input: Any, answer: Answer) -> None:
+        """Cache the log rules worked out beside a decision, under the key the decision log's
+        query of them will have (the event's input alone)."""
+        if answer.log_rules is not None:
+            self.cache.put(self._key(active, LOG_RULES_PATH, {"input": input}), active.revision, answer.log_rules)
 
     def _key(self, active: Active, path: str, input: Any) -> bytes | None:
         if not (active.cacheable and self.cache.enabled):
@@ -329,17 +356,27 @@ class PolicyRuntime:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _timed(active: Active, path: str, input: Any) -> Answer:
+def _timed(active: Active, path: str, input: Any, log_rules: bool = False) -> Answer:
+    """The evaluation and its engine time; with ``log_rules``, the decision log's rules on
+    the input too (not timed: the time is the decision's; a failure there is the log's to
+    meet when it asks them itself)."""
     started = time.perf_counter_ns()
     evaluation = active.engine_for(path).evaluate(path, input)
-    return Answer(evaluation, active.revision, time.perf_counter_ns() - started)
+    answer = Answer(evaluation, active.revision, time.perf_counter_ns() - started)
+    if log_rules:
+        try:
+            rules = active.engine_for(LOG_RULES_PATH).evaluate(LOG_RULES_PATH, {"input": input})
+        except EngineError:
+            return answer
+        return replace(answer, log_rules=rules)
+    return answer
 
 
-def _timed_each(active: Active, path: str, inputs: list[Any]) -> list[Answer | EngineError]:
+def _timed_each(active: Active, path: str, inputs: list[Any], log_rules: bool = False) -> list[Answer | EngineError]:
     answers: list[Answer | EngineError] = []
     for input in inputs:
         try:
-            answers.append(_timed(active, path, input))
+            answers.append(_timed(active, path, input, log_rules))
         except EngineError as exc:
             answers.append(exc)
     return answers
