@@ -38,7 +38,7 @@ conforms if {
 	_known_company
 	categories := doc.data_categories
 	is_array(categories)
-	count(categories) > 0
+	categories != []
 	not categories[max_list_items]
 	every c in categories { # the list itself: a set built from unchecked values costs rego-cpp n² inserts
 		_listed(_category_index, c)
