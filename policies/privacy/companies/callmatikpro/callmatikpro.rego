@@ -497,6 +497,42 @@ obligations contains obligation if {
 }
 
 # METADATA
+# title: Commercial email follows CAN-SPAM
+# description: >-
+#   CallmatikPro agrees, "to be in accordance with CANSPAM" (L151-157), to use no false
+#   or misleading subjects or sender addresses, to mark the message as an advertisement
+#   and to include its physical address: every marketing email it allows carries them.
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+obligations contains obligation if {
+	request.use_overlaps(_facts.commercial_email_uses)
+	obligation := {
+		"code": "commercial_email_rules",
+		"clause": "callmatikpro.email.unsubscribe",
+		"message": "no false or misleading subject or sender address, the message identified as an advertisement, the business's physical address included",
+		"physical_addresses": _facts.addresses,
+	}
+}
+
+# METADATA
+# title: Email marketing service monitored
+# description: >-
+#   "Monitor third-party email marketing services for compliance, if one is used"
+#   (L159): a service sending CallmatikPro's marketing email is monitored for CAN-SPAM
+#   compliance.
+# custom:
+#   clause: callmatikpro.email.unsubscribe
+obligations contains obligation if {
+	request.recipient_kind == "service_provider"
+	request.use_overlaps(_facts.commercial_email_uses)
+	obligation := {
+		"code": "monitor_email_service",
+		"clause": "callmatikpro.email.unsubscribe",
+		"message": "monitor the email marketing service for compliance with CAN-SPAM",
+	}
+}
+
+# METADATA
 # title: Customer identity and contact data kept at most two years after the contract
 # description: >-
 #   Identity and contact details of customers are kept at most two years after the

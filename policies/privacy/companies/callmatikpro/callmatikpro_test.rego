@@ -482,6 +482,49 @@ test_email_marketing_service_under_contract_is_allowed if {
 }
 
 # clause: callmatikpro.email.unsubscribe
+# L151-157: CallmatikPro's own marketing email keeps the CAN-SPAM rules it agreed to.
+test_marketing_email_carries_commercial_email_rules if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "marketing.communications.email"})
+	d.allow == true
+	testing.obliged(d, "commercial_email_rules", "callmatikpro.email.unsubscribe")
+	some o in d.obligations
+	o.code == "commercial_email_rules"
+	count(o.physical_addresses) > 0
+	testing.not_obliged(d, "monitor_email_service")
+}
+
+# clause: callmatikpro.email.unsubscribe
+test_order_notification_email_carries_no_commercial_email_rules if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "essential.service.notifications.email"})
+	d.allow == true
+	testing.not_obliged(d, "commercial_email_rules")
+}
+
+# clause: callmatikpro.email.unsubscribe
+# L159: a third-party email marketing service is monitored for compliance.
+test_email_marketing_service_is_monitored if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name.first", "user.contact.email"],
+		"data_use": "marketing.communications.email",
+		"recipient": _contractor,
+	})
+	d.allow == true
+	testing.obliged(d, "monitor_email_service", "callmatikpro.email.unsubscribe")
+	testing.has_obligation(d, "commercial_email_rules")
+}
+
+# clause: callmatikpro.email.unsubscribe
+test_payment_gateway_is_not_monitored_as_email_service if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "essential.service.payment_processing",
+		"recipient": _gateway,
+	})
+	d.allow == true
+	testing.not_obliged(d, "monitor_email_service")
+}
+
+# clause: callmatikpro.email.unsubscribe
 test_unsubscribe_does_not_block_order_notifications_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_use": "essential.service.notifications.email",

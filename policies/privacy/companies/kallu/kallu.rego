@@ -540,6 +540,22 @@ obligations contains obligation if {
 	}
 }
 
+# METADATA
+# title: Financial transactions encrypted
+# description: >-
+#   L77: every electronic financial transaction made through the website is protected by
+#   encryption, so a payment flow, to Kallu itself or to its processor, travels encrypted.
+# custom:
+#   clause: kallu.security.payment
+obligations contains obligation if {
+	_payment_use
+	obligation := {
+		"code": "encrypt_transaction",
+		"clause": "kallu.security.payment",
+		"message": "protect the electronic financial transaction with encryption",
+	}
+}
+
 # --- helpers
 
 # The request carries a ground kallu.disclosure.legal or .likely_order accepts.

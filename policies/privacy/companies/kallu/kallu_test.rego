@@ -683,6 +683,21 @@ test_payment_processor_under_contract_needs_no_contract_obligation if {
 }
 
 # clause: kallu.security.payment
+# L77: an electronic financial transaction is protected by encryption, whoever processes it.
+test_payment_transaction_carries_encryption_obligation if {
+	d := privacy.decision with data.privacy.request.document as _payment({})
+	d.allow == true
+	testing.obliged(d, "encrypt_transaction", "kallu.security.payment")
+}
+
+# clause: kallu.security.payment
+test_flow_other_than_payment_carries_no_encryption_obligation if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family"}})
+	d.allow == true
+	testing.not_obliged(d, "encrypt_transaction")
+}
+
+# clause: kallu.security.payment
 test_card_details_for_analytics_are_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({
 		"data_categories": ["user.financial"],
