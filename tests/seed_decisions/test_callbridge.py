@@ -13,6 +13,9 @@ from seed_decisions.common import ADS, ADULT_DE, ADULT_US, EMAIL_MKT, LEGAL, che
 
 # (id, input, allow, a clause that must be among the reasons, an obligation code or None)
 CASES = [
+    ("callbridge L91/L210 product e-mail with consent, withdrawable",
+     req("callbridge", ["user.contact.email"], EMAIL_MKT, "first_party", subject=ADULT_US,
+         consents=["marketing.communications"]), True, None, "honour_opt_out"),
     ("callbridge L73/L125 card numbers to the US card processor",
      req("callbridge", ["user.financial.credit_card"], "essential.service.payment_processing", "service_provider",
          recipient={"country": "US", "under_contract": True}), True, None, None),

@@ -13,6 +13,9 @@ from seed_decisions.common import ADS, ADULT_DE, ADULT_US, EMAIL_MKT, LEGAL, che
 
 # (id, input, allow, a clause that must be among the reasons, an obligation code or None)
 CASES = [
+    ("callmatikpro L75/L79 card data to the gateway travels encrypted",
+     req("callmatikpro", ["user.financial.credit_card"], "essential.service.payment_processing", "service_provider",
+         recipient={"name": "Gateway"}), True, "callmatikpro.payment", "encrypt_transaction"),
     ("callmatikpro L101 no sale",
      req("callmatikpro", ["user.contact.email"], "analytics.reporting", "third_party", action="sell"),
      False, "callmatikpro.sale.never", None),

@@ -13,6 +13,14 @@ from seed_decisions.common import ADS, ADULT_DE, ADULT_US, EMAIL_MKT, LEGAL, che
 
 # (id, input, allow, a clause that must be among the reasons, an obligation code or None)
 CASES = [
+    ("callsapp L5/L13 a sent message reaches the conversation end-to-end encrypted",
+     req("callsapp", ["user.content.private", "user.name"], "essential.service", "other_users",
+         requested_by_subject=True), True, "callsapp.content.e2ee", "encrypt_end_to_end"),
+    ("callsapp L15 a chat with a bot reaches its owner encrypted in transit",
+     req("callsapp", ["user.content.private", "user.name"], "essential.service", "business_customer",
+         requested_by_subject=True), True, "callsapp.content.bots_not_e2ee", "encrypt_in_transit"),
+    ("callsapp L58 joint-account sharing stops when the user delinks",
+     req("callsapp", ["user.name"], "personalize", "corporate_family"), True, "callsapp.disclosure.group", "honour_opt_out"),
     ("callsapp L8/L13 private content goes to no one",
      req("callsapp", ["user.content.private"], "essential.service", "other_users", consents=["essential"]),
      False, None, None),

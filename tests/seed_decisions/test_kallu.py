@@ -13,6 +13,9 @@ from seed_decisions.common import ADS, ADULT_DE, ADULT_US, EMAIL_MKT, LEGAL, che
 
 # (id, input, allow, a clause that must be among the reasons, an obligation code or None)
 CASES = [
+    ("kallu L49 only what the purpose needs goes to the group",
+     req("kallu", ["user.contact.email"], "essential.service", "corporate_family", recipient={"country": "DE"}),
+     True, "kallu.disclosure.group", "necessary_only"),
     ("kallu L45 third-party marketing without consent",
      req("kallu", ["user.contact.email"], EMAIL_MKT, "third_party"), False, "kallu.sharing.direct_marketing", None),
     ("kallu L45 third-party marketing with express consent",

@@ -587,6 +587,40 @@ obligations contains obligation if {
 }
 
 # METADATA
+# title: Correspondence stops when the user withdraws from it
+# description: >-
+#   L210: a user may withdraw from all future correspondence from Callbridge at any
+#   time (privacy@ or support@): every allowed message to the user stops then.
+# custom:
+#   clause: callbridge.marketing.email
+obligations contains obligation if {
+	_correspondence_use
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callbridge.marketing.email",
+		"message": "stop all further correspondence once the user withdraws from it",
+		"opt_out": _facts.correspondence.opt_out,
+	}
+}
+
+# METADATA
+# title: Marketing stops when the user opts out of it
+# description: >-
+#   L91, L210: product e-mails rest on consent the user may withdraw; an opt-out of
+#   marketing stops every further marketing message.
+# custom:
+#   clause: callbridge.marketing.email
+obligations contains obligation if {
+	_direct_marketing_use
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callbridge.marketing.email",
+		"message": "stop marketing messages once the user opts out of them",
+		"opt_out": _facts.marketing_opt_out,
+	}
+}
+
+# METADATA
 # title: Keep processing data no longer than the table allows
 # description: >-
 #   Every category in the processing table is kept for the longer of the customer's

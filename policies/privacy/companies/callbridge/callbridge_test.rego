@@ -16,6 +16,13 @@ _req(extra) := object.union({
 }, extra)
 
 # Requests used by several tests.
+_opt_out_of(d, choice) if {
+	some o in d.obligations
+	o.code == "honour_opt_out"
+	o.clause == "callbridge.marketing.email"
+	o.opt_out == choice
+}
+
 _third_party(extra) := _req(object.union({"recipient": {"kind": "third_party", "name": "Partner Co"}}, extra))
 
 _processor(recipient, extra) := _req(object.union({"recipient": object.union({"kind": "service_provider"}, recipient)}, extra))
@@ -733,6 +740,34 @@ test_service_notifications_are_not_marketing if {
 	})
 	d.allow == true
 	testing.not_cited(d, "callbridge.marketing.email")
+}
+
+# clause: callbridge.marketing.email
+# L91, L210: a product e-mail sent with consent stops when the user withdraws.
+test_product_email_honours_both_opt_outs if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "marketing.communications.email",
+		"consents": ["marketing.communications"],
+	})
+	d.allow == true
+	_opt_out_of(d, "all_correspondence")
+	_opt_out_of(d, "marketing_communications")
+}
+
+# clause: callbridge.marketing.email
+# L210: a service notice stops with all correspondence, not with a marketing opt-out.
+test_service_notice_honours_the_correspondence_opt_out_only if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "essential.service.notifications.email"})
+	d.allow == true
+	_opt_out_of(d, "all_correspondence")
+	not _opt_out_of(d, "marketing_communications")
+}
+
+# clause: callbridge.marketing.email
+test_service_use_carries_no_correspondence_opt_out if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	not _opt_out_of(d, "all_correspondence")
 }
 
 # Issue 8 finding 3: L210 "e gjithë korrespondenca e ardhshme" (all future correspondence).

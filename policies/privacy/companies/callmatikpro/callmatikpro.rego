@@ -533,6 +533,22 @@ obligations contains obligation if {
 }
 
 # METADATA
+# title: Card and credit information travels encrypted
+# description: >-
+#   L75: "all sensitive/credit information you supply is encrypted via Secure Socket
+#   Layer (SSL) technology", on its way to the gateway too.
+# custom:
+#   clause: callmatikpro.payment
+obligations contains obligation if {
+	request.any_category_overlaps(_facts.payment_categories)
+	obligation := {
+		"code": "encrypt_transaction",
+		"clause": "callmatikpro.payment",
+		"message": "send the card and credit information encrypted (SSL/TLS)",
+	}
+}
+
+# METADATA
 # title: Customer identity and contact data kept at most two years after the contract
 # description: >-
 #   Identity and contact details of customers are kept at most two years after the

@@ -524,6 +524,25 @@ test_payment_gateway_is_not_monitored_as_email_service if {
 	testing.not_obliged(d, "monitor_email_service")
 }
 
+# clause: callmatikpro.payment
+# L75: credit information is encrypted via SSL.
+test_card_data_to_gateway_travels_encrypted if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.financial.credit_card"],
+		"data_use": "essential.service.payment_processing",
+		"recipient": _gateway,
+	})
+	d.allow == true
+	testing.obliged(d, "encrypt_transaction", "callmatikpro.payment")
+}
+
+# clause: callmatikpro.payment
+test_contact_data_carries_no_encryption_obligation if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	testing.not_obliged(d, "encrypt_transaction")
+}
+
 # clause: callmatikpro.email.unsubscribe
 test_unsubscribe_does_not_block_order_notifications_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({

@@ -867,6 +867,76 @@ permits contains reason if {
 # --- obligations
 
 # METADATA
+# title: Bot and public-account messages stop when the user declines them
+# description: >-
+#   L46 (RU): a user who no longer wants a bot's or public account's notifications can
+#   decline them in the settings or opt out of further ones at any time.
+# custom:
+#   clause: callsapp.bots.messaging
+obligations contains obligation if {
+	request.recipient_kind in _facts.bots.owner_recipients
+	request.use_under(_facts.bots.messaging_uses)
+	some choice in _facts.bots.messaging_opt_outs
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callsapp.bots.messaging",
+		"message": "stop the bot's or public account's notifications once the user declines them",
+		"opt_out": choice,
+	}
+}
+
+# METADATA
+# title: A chat with a bot or public account is encrypted on its way
+# description: >-
+#   L15 (RU): such chats are not end-to-end encrypted, but CallsApp encrypts them on
+#   their way to its servers and from its servers to the account's owner and the
+#   owner's tools.
+# custom:
+#   clause: callsapp.content.bots_not_e2ee
+obligations contains obligation if {
+	_bot_chat
+	obligation := {
+		"code": "encrypt_in_transit",
+		"clause": "callsapp.content.bots_not_e2ee",
+		"message": "encrypt the chat on its way to CallsApp's servers and from them to the account's owner and the owner's tools",
+	}
+}
+
+# METADATA
+# title: A delivered message travels end-to-end encrypted
+# description: >-
+#   L5, L111: calls, one-on-one and group messages and private media are end-to-end
+#   encrypted, the keys only on the participants' devices: what the user sends to the
+#   other users in a conversation goes that way.
+# custom:
+#   clause: callsapp.content.e2ee
+obligations contains obligation if {
+	_conversation_delivery
+	obligation := {
+		"code": "encrypt_end_to_end",
+		"clause": "callsapp.content.e2ee",
+		"message": "deliver the message or call end-to-end encrypted, the keys only on the participants' devices",
+	}
+}
+
+# METADATA
+# title: A message leaves CallsApp's servers once delivered
+# description: >-
+#   L13: messages are not stored once delivered, and one not delivered within two
+#   weeks is deleted from CallsApp's servers.
+# custom:
+#   clause: callsapp.content.undelivered_ttl
+obligations contains obligation if {
+	_conversation_delivery
+	obligation := {
+		"code": "retention_limit",
+		"clause": "callsapp.content.undelivered_ttl",
+		"message": "keep the message on CallsApp's servers only until it is delivered; delete it if it is not delivered in time",
+		"period": _facts.conversation.undelivered_kept_at_most,
+	}
+}
+
+# METADATA
 # title: Notice before a new owner uses data differently
 # description: Users get prior notice if the new entity would use their information differently.
 # custom:
@@ -877,6 +947,25 @@ obligations contains obligation if {
 		"code": "prior_notice",
 		"clause": "callsapp.disclosure.change_of_control",
 		"message": "ask the new entity to follow this policy and to give users prior notice of any different use",
+	}
+}
+
+# METADATA
+# title: Joint-account sharing stops when the user delinks
+# description: >-
+#   L35, L58: the user can delink the CallsApp account from the group's account at any
+#   time; sharing for the joint account then stops (fraud and security sharing,
+#   ground (ii), goes on).
+# custom:
+#   clause: callsapp.disclosure.group
+obligations contains obligation if {
+	request.recipient_kind == "corporate_family"
+	not request.use_under(_facts.group.fraud_uses)
+	obligation := {
+		"code": "honour_opt_out",
+		"clause": "callsapp.disclosure.group",
+		"message": "stop sharing with the group for the joint account once the user delinks the account",
+		"opt_out": _facts.group.delink_opt_out,
 	}
 }
 

@@ -12,6 +12,34 @@ _req(extra) := object.union({
 	"recipient": {"kind": "first_party"},
 }, extra)
 
+# A message the user sends to the other users in a conversation (L5, L13).
+_conversation := _req({
+	"data_categories": ["user.content.private", "user.name"],
+	"recipient": {"kind": "other_users"},
+	"requested_by_subject": true,
+})
+
+# A chat the user wrote to a bot, on its way to the bot's owner (L15).
+_bot_chat := _req({
+	"data_categories": ["user.content.private", "user.name"],
+	"recipient": {"kind": "business_customer", "name": "Pizza Palace"},
+	"requested_by_subject": true,
+})
+
+# A bot admin's notification to a subscriber (L46).
+_bot_notice := _req({
+	"data_categories": ["user.unique_id", "user.name"],
+	"data_use": "essential.service.notifications",
+	"recipient": {"kind": "business_customer"},
+	"requested_by_subject": true,
+})
+
+_no_obligation_of(d, clause) if {
+	every o in d.obligations {
+		o.clause != clause
+	}
+}
+
 # The ad-partner flow of the decision contract's example.
 _ad(extra) := object.union({
 	"company": "callsapp",
@@ -532,6 +560,35 @@ test_named_parent_callsapp_inc_for_fraud_is_allowed if {
 test_unnamed_group_recipient_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_use": "personalize", "recipient": {"kind": "corporate_family"}})
 	testing.allowed_by(d, "callsapp.disclosure.group")
+}
+
+# clause: callsapp.disclosure.group
+# L35, L58: the user can delink the account from the group's at any time.
+test_joint_account_sharing_honours_delinking if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "personalize", "recipient": {"kind": "corporate_family"}})
+	d.allow == true
+	some o in d.obligations
+	o.code == "honour_opt_out"
+	o.clause == "callsapp.disclosure.group"
+	o.opt_out == "group_account_link"
+}
+
+# clause: callsapp.disclosure.group
+# L58 (ii): fraud sharing outlives delinking, so it carries no delinking opt-out.
+test_group_fraud_sharing_carries_no_delinking_opt_out if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_use": "essential.fraud_detection",
+		"recipient": {"kind": "corporate_family"},
+	})
+	d.allow == true
+	_no_obligation_of(d, "callsapp.disclosure.group")
+}
+
+# clause: callsapp.disclosure.group
+test_own_use_carries_no_delinking_opt_out if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_use": "personalize"})
+	d.allow == true
+	_no_obligation_of(d, "callsapp.disclosure.group")
 }
 
 # clause: callsapp.disclosure.group
@@ -1112,6 +1169,38 @@ test_message_sent_to_other_users_is_allowed if {
 }
 
 # clause: callsapp.content.e2ee
+# L5, L111: what the user sends travels end-to-end encrypted.
+test_message_sent_to_other_users_is_end_to_end_encrypted if {
+	d := privacy.decision with data.privacy.request.document as _conversation
+	d.allow == true
+	testing.obliged(d, "encrypt_end_to_end", "callsapp.content.e2ee")
+}
+
+# clause: callsapp.content.e2ee
+test_name_shown_to_other_users_carries_no_encryption_obligation if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "other_users"}})
+	d.allow == true
+	testing.not_obliged(d, "encrypt_end_to_end")
+}
+
+# clause: callsapp.content.undelivered_ttl
+# L13: kept until delivered; deleted from the servers if undelivered within two weeks.
+test_message_sent_to_other_users_carries_delivery_retention if {
+	d := privacy.decision with data.privacy.request.document as _conversation
+	testing.obliged(d, "retention_limit", "callsapp.content.undelivered_ttl")
+	some o in d.obligations
+	o.clause == "callsapp.content.undelivered_ttl"
+	o.period == "2 weeks"
+}
+
+# clause: callsapp.content.undelivered_ttl
+test_name_shown_to_other_users_carries_no_delivery_retention if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "other_users"}})
+	d.allow == true
+	testing.not_obliged(d, "retention_limit")
+}
+
+# clause: callsapp.content.e2ee
 # L8, L13: private content the user did not send goes to no other user.
 test_private_content_to_other_users_not_sent_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({
@@ -1156,6 +1245,39 @@ test_bot_admins_may_notify_subscriber_is_allowed if {
 		"requested_by_subject": true,
 	})
 	testing.allowed_by(d, "callsapp.bots.messaging")
+}
+
+# clause: callsapp.content.bots_not_e2ee
+# L15 (RU): the chat is encrypted on its way to CallsApp and on to the owner.
+test_chat_with_bot_is_encrypted_in_transit if {
+	d := privacy.decision with data.privacy.request.document as _bot_chat
+	d.allow == true
+	testing.obliged(d, "encrypt_in_transit", "callsapp.content.bots_not_e2ee")
+	_no_obligation_of(d, "callsapp.bots.messaging")
+}
+
+# clause: callsapp.bots.messaging
+# L46 (RU): the user can decline the admins' notifications at any time.
+test_bot_notifications_honour_the_opt_out if {
+	d := privacy.decision with data.privacy.request.document as _bot_notice
+	d.allow == true
+	some o in d.obligations
+	o.code == "honour_opt_out"
+	o.clause == "callsapp.bots.messaging"
+	o.opt_out == "all_correspondence"
+}
+
+# clause: callsapp.bots.messaging
+# L46 is about the bot's admins: a join notice to contacts carries no bot opt-out.
+test_join_notice_carries_no_bot_opt_out if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.name", "user.contact.phone_number"],
+		"data_use": "essential.service.notifications",
+		"recipient": {"kind": "other_users"},
+	})
+	d.allow == true
+	_no_obligation_of(d, "callsapp.bots.messaging")
+	testing.not_obliged(d, "encrypt_in_transit")
 }
 
 # clause: callsapp.bots.messaging

@@ -492,6 +492,22 @@ permits contains reason if {
 # --- obligations
 
 # METADATA
+# title: Only what the purpose needs goes to the group
+# description: >-
+#   L49: disclosure to the group "will be done reasonably and only if necessary for the
+#   purposes set out in this policy": a group company gets only what that purpose needs.
+# custom:
+#   clause: kallu.disclosure.group
+obligations contains obligation if {
+	request.recipient_kind == "corporate_family"
+	obligation := {
+		"code": "necessary_only",
+		"clause": "kallu.disclosure.group",
+		"message": "disclose to the group company only what the purpose needs",
+	}
+}
+
+# METADATA
 # title: Marketing opt-out stays available
 # description: Every marketing communication must honour the user's right to stop it at any time.
 # custom:

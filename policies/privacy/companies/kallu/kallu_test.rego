@@ -800,6 +800,21 @@ test_transfer_rule_does_not_apply_without_country if {
 
 # --- retention -----------------------------------------------------------------------------------------------
 
+# clause: kallu.disclosure.group
+# L49: "only if necessary for the purposes set out in this policy".
+test_group_flow_carries_necessary_only if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family"}})
+	d.allow == true
+	testing.obliged(d, "necessary_only", "kallu.disclosure.group")
+}
+
+# clause: kallu.disclosure.group
+test_own_use_carries_no_necessary_only if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	testing.not_obliged(d, "necessary_only")
+}
+
 # clause: kallu.retention.limits
 test_group_flow_carries_retention_limit if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family"}})
