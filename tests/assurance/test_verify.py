@@ -74,3 +74,16 @@ def test_the_mutation_check_finds_rule_bodies_and_makes_mutants() -> None:
     assert "\tnot request.a == 1\n" in mutants[0].source and "\trequest.b\n" in mutants[1].source
     assert "forbids" not in mutants[2].source and mutants[2].source.count("\n") == source.count("\n")
     assert mutants[2].description == "drop the forbids rule citing x.y"
+
+
+def test_the_mutation_check_mutates_obligations_and_leaves_helpers_alone() -> None:
+    source = (
+        "package p\n\n# METADATA\n# custom:\n#   clause: x.y\nobligations contains o if {\n\trequest.a == 1\n"
+        "\to := {\"code\": \"c\"}\n}\n\n_helper if {\n\trequest.b == 2\n}\n"
+    )
+    [rule] = mutation.rules(source)
+    assert rule.name == "obligations" and rule.clause == "x.y"
+    mutants = list(mutation.mutants_of("p.rego", source))
+    assert [m.kind for m in mutants] == ["negate", "drop"]
+    assert "\tnot request.a == 1\n" in mutants[0].source
+    assert mutants[1].description == "drop the obligations rule citing x.y"

@@ -13,6 +13,9 @@ from seed_decisions.common import ADS, ADULT_DE, ADULT_US, EMAIL_MKT, LEGAL, che
 
 # (id, input, allow, a clause that must be among the reasons, an obligation code or None)
 CASES = [
+    ("callsapp L71/L75 a public post, removed when the user deletes it",
+     req("callsapp", ["user.content.public"], "essential.service", "public"),
+     True, "callsapp.public_content", "delete_on_user_request"),
     ("callsapp L5/L13 a sent message reaches the conversation end-to-end encrypted",
      req("callsapp", ["user.content.private", "user.name"], "essential.service", "other_users",
          requested_by_subject=True), True, "callsapp.content.e2ee", "encrypt_end_to_end"),

@@ -13,6 +13,9 @@ from seed_decisions.common import ADS, ADULT_DE, ADULT_US, EMAIL_MKT, LEGAL, che
 
 # (id, input, allow, a clause that must be among the reasons, an obligation code or None)
 CASES = [
+    ("kallu L20/L44 published posts within the user's privacy settings",
+     req("kallu", ["user.content.public", "user.account.username"], "essential.service", "public"),
+     True, "kallu.publication.consent", "honour_privacy_settings"),
     ("kallu L49 only what the purpose needs goes to the group",
      req("kallu", ["user.contact.email"], "essential.service", "corporate_family", recipient={"country": "DE"}),
      True, "kallu.disclosure.group", "necessary_only"),

@@ -1,7 +1,7 @@
 """Mutation check: would the Rego unit tests or the invariants notice a broken rule?
 
 For each company module (``privacy/companies/<c>/<c>.rego``) this makes mutants of its
-``forbids`` and ``permits`` rules:
+``forbids``, ``permits`` and ``obligations`` rules (an obligation is part of the answer too):
 
 - **negate**: one plain condition line of a rule body negated (``not `` prefixed, or a
   leading ``not`` removed); lines that bind (``:=``, ``=``, ``some``, ``every``), open or
@@ -35,7 +35,7 @@ from privacy_pdp.core import regosource
 from privacy_pdp.core.engine import EngineError, OpaGoEngine
 from privacy_pdp.core.policyset import PolicySet
 
-MUTATED_RULES = ("forbids", "permits")
+MUTATED_RULES = ("forbids", "permits", "obligations")
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _plain(expr: regosource.Expr) -> bool:
 
 
 def rules(source: str) -> list[Rule]:
-    """The forbids/permits rules of a module, with their body's plain condition lines."""
+    """The forbids/permits/obligations rules of a module, with their body's plain condition lines."""
     found = []
     for rule in regosource.parse_module(source).rules:
         if rule.name not in MUTATED_RULES or rule.kind != regosource.PARTIAL_SET:

@@ -999,6 +999,23 @@ obligations contains obligation if {
 }
 
 # METADATA
+# title: A deleted public post leaves the service
+# description: >-
+#   L71 "you can always actively delete messages you posted"; L75 (RU): deleted
+#   content is removed from CallsApp's services (copies users saved stay on their devices).
+# custom:
+#   clause: callsapp.public_content
+obligations contains obligation if {
+	request.recipient_kind in _facts.public_content.recipients
+	request.any_category_overlaps(_facts.public_content.categories)
+	obligation := {
+		"code": "delete_on_user_request",
+		"clause": "callsapp.public_content",
+		"message": "remove the post from CallsApp's services when the user deletes it",
+	}
+}
+
+# METADATA
 # title: Ad partners honour a reset identifier
 # description: An allowed ad flow must stop when the user resets or withholds the advertising identifier.
 # custom:
@@ -1027,6 +1044,24 @@ obligations contains obligation if {
 		"clause": "callsapp.transfer",
 		"message": "protect data held outside the EEA with appropriate safeguards such as contractual obligations",
 		"country": request.recipient_country,
+	}
+}
+
+# METADATA
+# title: App use shown only within the user's privacy settings
+# description: >-
+#   L78: the user can use the privacy settings to "prevent other users from knowing
+#   which CallsApp apps and games you are using".
+# custom:
+#   clause: callsapp.visibility.activity
+obligations contains obligation if {
+	request.recipient_kind in _facts.visibility.recipients
+	some c in request.categories
+	c in _facts.visibility.app_use_exact_categories
+	obligation := {
+		"code": "honour_privacy_settings",
+		"clause": "callsapp.visibility.activity",
+		"message": "tell other users which apps and games the user uses only if the user's privacy settings allow it",
 	}
 }
 

@@ -236,6 +236,35 @@ test_app_use_to_other_users_is_allowed if {
 }
 
 # clause: callsapp.visibility.activity
+# L78: the privacy settings can hide which apps and games the user uses.
+test_app_use_shown_within_privacy_settings if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior"],
+		"data_use": "personalize",
+		"recipient": {"kind": "other_users"},
+	})
+	d.allow == true
+	testing.obliged(d, "honour_privacy_settings", "callsapp.visibility.activity")
+}
+
+# clause: callsapp.visibility.activity
+test_call_information_carries_no_app_use_setting if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.behavior.call_detail_records"],
+		"recipient": {"kind": "other_users"},
+	})
+	d.allow == true
+	testing.not_obliged(d, "honour_privacy_settings")
+}
+
+# clause: callsapp.visibility.activity
+test_own_use_of_app_use_carries_no_app_use_setting if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.behavior"], "data_use": "personalize"})
+	d.allow == true
+	testing.not_obliged(d, "honour_privacy_settings")
+}
+
+# clause: callsapp.visibility.activity
 # L27 names the usage fact only, not the browsing history.
 test_browsing_history_to_other_users_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({
@@ -259,6 +288,28 @@ test_public_post_to_the_public_is_allowed if {
 test_public_post_trend_analysis_by_callsapp_is_allowed if {
 	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.content.public"], "data_use": "analytics.reporting"})
 	testing.allowed_by(d, "callsapp.public_content")
+}
+
+# clause: callsapp.public_content
+# L71, L75: the user can delete a post, and it is removed from CallsApp's services.
+test_public_post_is_removed_when_the_user_deletes_it if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.content.public"], "recipient": {"kind": "public"}})
+	d.allow == true
+	testing.obliged(d, "delete_on_user_request", "callsapp.public_content")
+}
+
+# clause: callsapp.public_content
+test_callsapp_own_use_of_public_posts_carries_no_deletion_obligation if {
+	d := privacy.decision with data.privacy.request.document as _req({"data_categories": ["user.content.public"], "data_use": "analytics.reporting"})
+	d.allow == true
+	testing.not_obliged(d, "delete_on_user_request")
+}
+
+# clause: callsapp.public_content
+test_name_shown_to_other_users_carries_no_deletion_obligation if {
+	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "other_users"}})
+	d.allow == true
+	testing.not_obliged(d, "delete_on_user_request")
 }
 
 # clause: callsapp.public_content

@@ -523,6 +523,23 @@ obligations contains obligation if {
 }
 
 # METADATA
+# title: Publication within the user's privacy settings
+# description: >-
+#   L44: "Your privacy settings can be used to limit the publication of your
+#   information on our website": what other users or the public are shown stays within
+#   those settings.
+# custom:
+#   clause: kallu.publication.consent
+obligations contains obligation if {
+	_publication_recipient
+	obligation := {
+		"code": "honour_privacy_settings",
+		"clause": "kallu.publication.consent",
+		"message": "show the information only as far as the user's privacy settings allow",
+	}
+}
+
+# METADATA
 # title: Kept no longer than necessary
 # description: >-
 #   Personal information Kallu or its group and processors hold for a purpose is kept

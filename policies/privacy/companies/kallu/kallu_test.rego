@@ -815,6 +815,24 @@ test_own_use_carries_no_necessary_only if {
 	testing.not_obliged(d, "necessary_only")
 }
 
+# clause: kallu.publication.consent
+# L44: the user's privacy settings limit what is published.
+test_published_content_honours_privacy_settings if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.public", "user.account.username"],
+		"recipient": {"kind": "public"},
+	})
+	d.allow == true
+	testing.obliged(d, "honour_privacy_settings", "kallu.publication.consent")
+}
+
+# clause: kallu.publication.consent
+test_own_use_carries_no_privacy_settings_obligation if {
+	d := privacy.decision with data.privacy.request.document as _req({})
+	d.allow == true
+	testing.not_obliged(d, "honour_privacy_settings")
+}
+
 # clause: kallu.retention.limits
 test_group_flow_carries_retention_limit if {
 	d := privacy.decision with data.privacy.request.document as _req({"recipient": {"kind": "corporate_family"}})
