@@ -505,7 +505,7 @@ permits contains reason if {
 permits contains reason if {
 	request.recipient_kind == "corporate_family"
 	_known_group_member
-	request.use_under(_facts.purposes)
+	_purpose_use
 	reason := {
 		"code": "group_transfer",
 		"clause": "callbridge.transfer",
@@ -524,7 +524,7 @@ permits contains reason if {
 #   clause: callbridge.use.new_purpose_optout
 permits contains reason if {
 	_the_company
-	not request.use_under(_facts.purposes)
+	not _purpose_use
 	_use_consented
 	reason := {
 		"code": "authorised_purpose",
@@ -543,7 +543,7 @@ permits contains reason if {
 #   clause: callbridge.use.purposes
 permits contains reason if {
 	request.recipient_kind == "first_party"
-	request.use_under(_facts.purposes)
+	_purpose_use
 	reason := {
 		"code": "own_purposes",
 		"clause": "callbridge.use.purposes",
@@ -787,6 +787,10 @@ _sale_like if request.recipient_kind == "advertising_partner"
 # Conditions several rules read, worked out once per decision: regopy keeps a rule's
 # value for the rest of the query only when it is defined (and calls a function anew
 # every time), so each defaults to false.
+default _purpose_use := false
+
+_purpose_use if request.use_under(_facts.purposes)
+
 default _use_consented := false
 
 _use_consented if request.consented(request.use)

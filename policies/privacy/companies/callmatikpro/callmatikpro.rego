@@ -152,7 +152,7 @@ forbids contains reason if {
 #   clause: callmatikpro.payment
 forbids contains reason if {
 	request.recipient_kind == "first_party"
-	request.any_category_overlaps(_facts.payment_categories)
+	_payment_data
 	reason := {
 		"code": "payment_data_on_own_servers",
 		"clause": "callmatikpro.payment",
@@ -169,7 +169,7 @@ forbids contains reason if {
 #   clause: callmatikpro.payment
 forbids contains reason if {
 	not request.recipient_kind == "first_party"
-	request.any_category_overlaps(_facts.payment_categories)
+	_payment_data
 	not _gateway_flow
 	reason := {
 		"code": "payment_data_outside_gateway",
@@ -505,7 +505,7 @@ obligations contains obligation if {
 # custom:
 #   clause: callmatikpro.email.unsubscribe
 obligations contains obligation if {
-	request.use_overlaps(_facts.commercial_email_uses)
+	_commercial_email_use
 	obligation := {
 		"code": "commercial_email_rules",
 		"clause": "callmatikpro.email.unsubscribe",
@@ -524,7 +524,7 @@ obligations contains obligation if {
 #   clause: callmatikpro.email.unsubscribe
 obligations contains obligation if {
 	request.recipient_kind == "service_provider"
-	request.use_overlaps(_facts.commercial_email_uses)
+	_commercial_email_use
 	obligation := {
 		"code": "monitor_email_service",
 		"clause": "callmatikpro.email.unsubscribe",
@@ -540,7 +540,7 @@ obligations contains obligation if {
 # custom:
 #   clause: callmatikpro.payment
 obligations contains obligation if {
-	request.any_category_overlaps(_facts.payment_categories)
+	_payment_data
 	obligation := {
 		"code": "encrypt_transaction",
 		"clause": "callmatikpro.payment",
@@ -589,6 +589,14 @@ _correspondence_use if request.use_under(_facts.correspondence.notice_uses)
 # Conditions several rules read, worked out once per decision: regopy keeps a rule's
 # value for the rest of the query only when it is defined (and calls a function anew
 # every time), so each defaults to false.
+default _payment_data := false
+
+_payment_data if request.any_category_overlaps(_facts.payment_categories)
+
+default _commercial_email_use := false
+
+_commercial_email_use if request.use_overlaps(_facts.commercial_email_uses)
+
 default _marketing_communications_use := false
 
 _marketing_communications_use if request.use_overlaps(["marketing.communications"])

@@ -40,7 +40,7 @@ catch_all := {
 # custom:
 #   clause: callsapp.bots.messaging
 forbids contains reason if {
-	request.recipient_kind in _facts.bots.owner_recipients
+	_bot_owner
 	request.use_overlaps(_facts.bots.messaging_uses)
 	some choice in _facts.bots.messaging_opt_outs
 	request.opt_outs[choice]
@@ -194,7 +194,7 @@ forbids contains reason if {
 forbids contains reason if {
 	request.recipient_kind == "corporate_family"
 	request.opt_outs["group_account_link"]
-	not request.use_under(_facts.group.fraud_uses)
+	not _group_fraud_use
 	reason := {
 		"code": "group_account_delinked",
 		"clause": "callsapp.disclosure.group",
@@ -421,7 +421,7 @@ forbids contains reason if {
 # custom:
 #   clause: callsapp.bots.messaging
 permits contains reason if {
-	request.recipient_kind in _facts.bots.owner_recipients
+	_bot_owner
 	request.requested_by_subject
 	request.all_categories_under(_facts.bots.messaging_categories)
 	request.use_under(_facts.bots.messaging_uses)
@@ -558,7 +558,7 @@ permits contains reason if {
 	request.recipient_kind == "corporate_family"
 	_group_recipient
 	_disclosable_categories
-	request.use_under(_facts.group.fraud_uses)
+	_group_fraud_use
 	reason := {
 		"code": "group_fraud_prevention",
 		"clause": "callsapp.disclosure.group",
@@ -706,7 +706,7 @@ permits contains reason if {
 # custom:
 #   clause: callsapp.public_content
 permits contains reason if {
-	request.recipient_kind in _facts.public_content.recipients
+	_public_content_recipient
 	request.all_categories_under(_facts.public_content.categories)
 	request.use_under(_facts.public_content.uses)
 	reason := {
@@ -818,7 +818,7 @@ permits contains reason if {
 # custom:
 #   clause: callsapp.visibility.activity
 permits contains reason if {
-	request.recipient_kind in _facts.visibility.recipients
+	_visibility_recipient
 	every c in request.categories {
 		c in _facts.visibility.app_use_exact_categories
 	}
@@ -838,7 +838,7 @@ permits contains reason if {
 # custom:
 #   clause: callsapp.visibility.activity
 permits contains reason if {
-	request.recipient_kind in _facts.visibility.recipients
+	_visibility_recipient
 	request.all_categories_under(_facts.visibility.activity_categories)
 	request.use_under(_facts.visibility.uses)
 	reason := {
@@ -854,7 +854,7 @@ permits contains reason if {
 # custom:
 #   clause: callsapp.visibility.profile
 permits contains reason if {
-	request.recipient_kind in _facts.visibility.recipients
+	_visibility_recipient
 	request.all_categories_under(_facts.visibility.profile_categories)
 	request.use_under(_facts.visibility.uses)
 	reason := {
@@ -874,7 +874,7 @@ permits contains reason if {
 # custom:
 #   clause: callsapp.bots.messaging
 obligations contains obligation if {
-	request.recipient_kind in _facts.bots.owner_recipients
+	_bot_owner
 	request.use_under(_facts.bots.messaging_uses)
 	some choice in _facts.bots.messaging_opt_outs
 	obligation := {
@@ -960,7 +960,7 @@ obligations contains obligation if {
 #   clause: callsapp.disclosure.group
 obligations contains obligation if {
 	request.recipient_kind == "corporate_family"
-	not request.use_under(_facts.group.fraud_uses)
+	not _group_fraud_use
 	obligation := {
 		"code": "honour_opt_out",
 		"clause": "callsapp.disclosure.group",
@@ -1006,7 +1006,7 @@ obligations contains obligation if {
 # custom:
 #   clause: callsapp.public_content
 obligations contains obligation if {
-	request.recipient_kind in _facts.public_content.recipients
+	_public_content_recipient
 	request.any_category_overlaps(_facts.public_content.categories)
 	obligation := {
 		"code": "delete_on_user_request",
@@ -1055,7 +1055,7 @@ obligations contains obligation if {
 # custom:
 #   clause: callsapp.visibility.activity
 obligations contains obligation if {
-	request.recipient_kind in _facts.visibility.recipients
+	_visibility_recipient
 	some c in request.categories
 	c in _facts.visibility.app_use_exact_categories
 	obligation := {
@@ -1106,7 +1106,7 @@ _ad_geo(c) if {
 default _bot_chat := false
 
 _bot_chat if {
-	request.recipient_kind in _facts.bots.owner_recipients
+	_bot_owner
 	request.requested_by_subject
 	request.use_under(_facts.bots.chat_uses)
 }
@@ -1150,6 +1150,22 @@ _not_a_transfer if request.recipient_kind in _facts.transfer.not_transfers
 # Conditions several rules read, worked out once per decision: regopy keeps a rule's
 # value for the rest of the query only when it is defined (and calls a function anew
 # every time), so each defaults to false.
+default _group_fraud_use := false
+
+_group_fraud_use if request.use_under(_facts.group.fraud_uses)
+
+default _bot_owner := false
+
+_bot_owner if request.recipient_kind in _facts.bots.owner_recipients
+
+default _visibility_recipient := false
+
+_visibility_recipient if request.recipient_kind in _facts.visibility.recipients
+
+default _public_content_recipient := false
+
+_public_content_recipient if request.recipient_kind in _facts.public_content.recipients
+
 default _use_consented := false
 
 _use_consented if request.consented(request.use)

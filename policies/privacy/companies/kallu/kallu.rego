@@ -176,7 +176,7 @@ forbids contains reason if {
 # custom:
 #   clause: kallu.sharing.direct_marketing
 forbids contains reason if {
-	request.recipient_kind in _facts.marketing_recipients
+	_marketing_recipient
 	request.use_overlaps(["marketing"])
 	not _use_consented
 	reason := {
@@ -234,7 +234,7 @@ permits contains reason if {
 #   clause: kallu.disclosure.group
 permits contains reason if {
 	request.recipient_kind == "corporate_family"
-	request.use_under(_facts.purposes)
+	_purpose_use
 	reason := {
 		"code": "group_disclosure",
 		"clause": "kallu.disclosure.group",
@@ -272,7 +272,7 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains reason if {
-	request.recipient_kind in _facts.legal.recipients
+	_legal_recipient
 	request.legal_matter in _facts.legal.proceedings_and_rights_matters
 	_legal_use
 	reason := {
@@ -290,7 +290,7 @@ permits contains reason if {
 # custom:
 #   clause: kallu.disclosure.legal
 permits contains reason if {
-	request.recipient_kind in _facts.legal.recipients
+	_legal_recipient
 	request.legal_matter in _facts.legal.verified_matters
 	request.legal_request_verified
 	_legal_use
@@ -430,7 +430,7 @@ permits contains reason if {
 # custom:
 #   clause: kallu.sharing.direct_marketing
 permits contains reason if {
-	request.recipient_kind in _facts.marketing_recipients
+	_marketing_recipient
 	request.use_under(["marketing"])
 	_use_consented
 	reason := {
@@ -620,6 +620,14 @@ _marketing_opted_out if {
 # Conditions several rules read, worked out once per decision: regopy keeps a rule's
 # value for the rest of the query only when it is defined (and calls a function anew
 # every time), so each defaults to false.
+default _marketing_recipient := false
+
+_marketing_recipient if request.recipient_kind in _facts.marketing_recipients
+
+default _legal_recipient := false
+
+_legal_recipient if request.recipient_kind in _facts.legal.recipients
+
 default _use_consented := false
 
 _use_consented if request.consented(request.use)
