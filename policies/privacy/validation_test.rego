@@ -150,6 +150,11 @@ test_no_taxonomy_key_holds_the_index_separator if {
 	}
 }
 
+test_the_taxonomy_indexes_join_its_lists if {
+	data.privacy.taxonomy.category_index == concat("|", ["", concat("|", data.privacy.taxonomy.data_categories), ""])
+	data.privacy.taxonomy.use_index == concat("|", ["", concat("|", data.privacy.taxonomy.data_uses), ""])
+}
+
 test_two_keys_joined_or_part_of_a_key_are_not_a_category if {
 	not validation.conforms with data.privacy.request.document as _req({"data_categories": ["user.name|user.contact.email"]})
 	not validation.conforms with data.privacy.request.document as _req({"data_categories": ["contact.email"]})
