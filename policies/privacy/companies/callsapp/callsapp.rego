@@ -193,7 +193,7 @@ forbids contains reason if {
 #   clause: callsapp.disclosure.group
 forbids contains reason if {
 	request.recipient_kind == "corporate_family"
-	request.opt_outs["group_account_link"]
+	request.opt_outs[_facts.group.delink_opt_out]
 	not _group_fraud_use
 	reason := {
 		"code": "group_account_delinked",
