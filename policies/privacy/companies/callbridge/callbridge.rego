@@ -705,6 +705,8 @@ _the_company if {
 # E-mail and other messages to the user: marketing (matched broadly) and service notices
 # sent by Callbridge or those acting for it (matched under the notification branch, so
 # the service itself is not correspondence).
+default _correspondence_use := false
+
 _correspondence_use if request.use_overlaps(_facts.correspondence.marketing_uses)
 
 _correspondence_use if {
