@@ -22,11 +22,11 @@ from .synthetic_log import write_log
 ROOT = Path(__file__).resolve().parents[2]
 KALLU = "privacy/companies/kallu/kallu.rego"
 GROUP_RULE = '''	request.recipient_kind == "corporate_family"
-	request.use_under(_facts.purposes)
+	_purpose_use
 	reason := {
 		"code": "group_disclosure",'''
 CHANGED_RULE = '''	request.recipient_kind == "corporate_family"
-	request.use_under(_facts.purposes)
+	_purpose_use
 	request.under_contract == true
 	reason := {
 		"code": "group_disclosure",'''
