@@ -424,7 +424,7 @@ permits contains reason if {
 	_bot_owner
 	request.requested_by_subject
 	request.all_categories_under(_facts.bots.messaging_categories)
-	request.use_under(_facts.bots.messaging_uses)
+	_bot_messaging_use
 	reason := {
 		"code": "bot_admin_messages",
 		"clause": "callsapp.bots.messaging",
@@ -875,7 +875,7 @@ permits contains reason if {
 #   clause: callsapp.bots.messaging
 obligations contains obligation if {
 	_bot_owner
-	request.use_under(_facts.bots.messaging_uses)
+	_bot_messaging_use
 	some choice in _facts.bots.messaging_opt_outs
 	obligation := {
 		"code": "honour_opt_out",
@@ -1157,6 +1157,10 @@ _group_fraud_use if request.use_under(_facts.group.fraud_uses)
 default _bot_owner := false
 
 _bot_owner if request.recipient_kind in _facts.bots.owner_recipients
+
+default _bot_messaging_use := false
+
+_bot_messaging_use if request.use_under(_facts.bots.messaging_uses)
 
 default _visibility_recipient := false
 
