@@ -46,6 +46,25 @@ def test_bad_queries_are_400(client: httpx.Client) -> None:
         assert response.json()["code"] == "invalid_parameter"
 
 
+def test_get_query_answers_the_statements_in_q(client: httpx.Client) -> None:
+    allow = {**DENY, "consents": ["marketing"]}
+    query = f"r0 := data.privacy.decision with input as {json.dumps(allow)}; r1 := data.privacy.nothing"
+    assert client.get("/v1/query", params={"q": f"r0 := data.privacy.decision with input as {json.dumps(allow)}"}
+                      ).json()["result"][0]["r0"]["allow"] is True
+    assert client.get("/v1/query", params={"q": query}).json() == {}  # one statement undefined: no result
+    # OPA reads the last q; a pretty answer is indented
+    response = client.get("/v1/query", params=[("q", "x := 1"), ("q", "c := data.privacy.clauses"), ("pretty", "")])
+    assert response.status_code == 200 and response.text.startswith("{\n") and "kallu.sharing.direct_marketing" in response.json()["result"][0]["c"]
+
+
+def test_get_query_without_q_or_with_other_rego_is_400(client: httpx.Client) -> None:
+    for params in ({}, {"q": "x := input.a"}, {"query": "x := data.privacy.clauses"}):
+        response = client.get("/v1/query", params=params)
+        assert response.status_code == 400, params
+        assert response.json()["code"] == "invalid_parameter"
+    assert client.get("/v1/query").json()["message"] == "missing parameter 'q'"
+
+
 def test_compile_is_refused_clearly(client: httpx.Client) -> None:
     response = client.post("/v1/compile", json={"query": "data.privacy.decision.allow"})
     assert response.status_code == 404

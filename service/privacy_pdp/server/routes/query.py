@@ -2,7 +2,9 @@
 answered 404 (not served).
 
 Served: one or more ``v := data.a.b [with input as <JSON>]`` statements separated by ``;``
-(opa-python-client's ``ad_hoc_query`` on a document and ``bulk_query_rule``). Each statement is
+(opa-python-client's ``ad_hoc_query`` on a document and ``bulk_query_rule``), posted as
+``{"query": ..., "input": ...}`` or, as OPA also takes it, in ``GET /v1/query?q=...`` (no
+input there but what a statement gives itself). Each statement is
 one decision (its own id and log event). Any other Rego is refused with 400: this service
 answers documents, it is not a general Rego evaluator.
 """
@@ -76,8 +78,23 @@ async def query(request: Request, services: ServicesDep) -> Response:
     document = await read_document(request, settings.max_body_bytes, settings.max_nesting_depth)
     if not isinstance(document, dict) or not isinstance(document.get("query"), str):
         raise BadRequest("error(s) occurred while decoding request: a JSON object with a 'query' string is required")
-    statements = parse_query(document["query"])
-    common = document.get("input", UNDEFINED)
+    return await _answer(request, services, document["query"], document.get("input", UNDEFINED), options.pretty)
+
+
+@router.get("/v1/query", response_model=Result, responses=ERRORS, operation_id="query_get")
+async def query_get(request: Request, services: ServicesDep) -> Response:
+    """The same queries in ``?q=`` (OPA's GET form: the last ``q`` counts, there is no common input)."""
+    options = data_options(request)
+    texts = request.query_params.getlist("q")
+    if not texts:
+        raise BadRequest("missing parameter 'q'")
+    return await _answer(request, services, texts[-1], UNDEFINED, options.pretty)
+
+
+async def _answer(request: Request, services: ServicesDep, text: str, common: Any, pretty: bool) -> Response:
+    """Each statement decided in turn (its own id and log event); one row of their bindings."""
+    settings = services.settings
+    statements = parse_query(text)
     row: dict[str, Any] = {}
     for var, path, input in statements:
         input = common if input is UNDEFINED else input
@@ -86,9 +103,9 @@ async def query(request: Request, services: ServicesDep) -> Response:
         if decided.error is not None:
             return engine_error_response(decided.error)
         if decided.evaluation is None or not decided.evaluation.defined:
-            return json_response({}, options.pretty)  # one undefined statement: no result, as OPA
+            return json_response({}, pretty)  # one undefined statement: no result, as OPA
         row[var] = decided.evaluation.value
-    return json_response({"result": [row]}, options.pretty)
+    return json_response({"result": [row]}, pretty)
 
 
 @router.post("/v1/compile", status_code=404, responses={404: {"model": ErrorV1}}, operation_id="compile")
