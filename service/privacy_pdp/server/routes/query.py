@@ -26,6 +26,7 @@ from privacy_pdp.server.models import ERRORS, ErrorV1, Result
 from privacy_pdp.server.params import data_options, json_response
 from privacy_pdp.server.routes.data import body_schema, requested_by
 from privacy_pdp.server.routes import ServicesDep
+from privacy_pdp.server.services import Services
 
 router = APIRouter(tags=["query"])
 
@@ -91,7 +92,7 @@ async def query_get(request: Request, services: ServicesDep) -> Response:
     return await _answer(request, services, texts[-1], UNDEFINED, options.pretty)
 
 
-async def _answer(request: Request, services: ServicesDep, text: str, common: Any, pretty: bool) -> Response:
+async def _answer(request: Request, services: Services, text: str, common: Any, pretty: bool) -> Response:
     """Each statement decided in turn (its own id and log event); one row of their bindings."""
     settings = services.settings
     statements = parse_query(text)
