@@ -72,7 +72,8 @@ def run(
     result: dict[str, Any] = {"machine": machine(client), "seed": seed, "revision": policy_set.revision,
                               "server_python": server_python}
     cpus = result["machine"]["cpus_usable"] or 1
-    layout_runs = 2 if compare_layouts and cpus > 1 else 0
+    # two layouts (threads or processes) for every engine served
+    layout_runs = 2 * len(http_engines) if compare_layouts and cpus > 1 else 0
     needed = size + (httpbench.pool_size(concurrency, layout_runs) if http else 0)
     progress(f"drawing {needed:,} distinct inputs (seed {seed})")
     everything = corpus_module.corpus(policy_set, needed, seed)
@@ -97,11 +98,14 @@ def run(
             result["http"] = {"floor": floor, "services": services, "seconds_per_run": seconds,
                               "processes": processes, "threads_per_process": threads}
             if layout_runs:
-                try:
-                    result["http"]["layouts"] = httpbench.layouts(Path(policies).resolve(), work, plan, seconds,
-                                                                  floor["runs"], cpus, progress, server_python)
-                except RuntimeError as exc:
-                    result["http"]["layouts"] = [{"error": str(exc)[:500]}]
+                result["http"]["layouts"] = []
+                for n, engine in enumerate(http_engines):
+                    try:
+                        result["http"]["layouts"] += httpbench.layouts(
+                            Path(policies).resolve(), work, plan, seconds, floor["runs"], cpus, progress,
+                            server_python, engine=engine, first=2 * n)
+                    except RuntimeError as exc:
+                        result["http"]["layouts"].append({"engine": engine, "error": str(exc)[:500]})
     result["targets"] = report.targets(result)
     result["machine"]["load_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     result["seconds"] = time.perf_counter() - started

@@ -139,22 +139,24 @@ def _load(server: servers.Server, path: str, items: list[bytes], mode: str, c: i
 
 def layouts(policies: Path, work: Path, plan: dict[tuple[str, int], tuple[str, list[bytes], str]], seconds: float,
             floor_runs: dict[str, Any], cpus: int, progress: Callable[[str], None],
-            python: str = sys.executable) -> list[dict[str, Any]]:
+            python: str = sys.executable, engine: str = "regopy", first: int = 0) -> list[dict[str, Any]]:
     """One process with a thread per CPU against a process per CPU with one thread each
-    (regopy, concurrency 16, repeated, distinct and warm batches): which way uses the cores
-    better."""
+    (concurrency 16, repeated, distinct and warm batches): which way uses the cores better
+    under this engine. ``first`` is the index of this engine's first distinct slice in the
+    plan (each layout run gets its own)."""
     found = []
     c = LAYOUT_CONCURRENCY
     for n, (processes, threads) in enumerate(((1, cpus), (cpus, 1))):
-        server = servers.start_service(policies, work, workers=threads, processes=processes, python=python)
+        server = servers.start_service(policies, work, engine=engine, workers=threads, processes=processes,
+                                       python=python)
         try:
             check_and_warm(server, plan)
-            progress(f"HTTP layout: {processes} process(es) x {threads} thread(s)")
+            progress(f"HTTP layout, {engine}: {processes} process(es) x {threads} thread(s)")
             path, items, mode = plan[("repeated", c)] if ("repeated", c) in plan else plan[next(iter(plan))]
             repeated = _load(server, path, items, mode, c, seconds, work, "repeated", floor_runs)
-            path, items, mode = plan[(f"layout_distinct_{n}", c)]
+            path, items, mode = plan[(f"layout_distinct_{first + n}", c)]
             distinct = _load(server, path, items, mode, c, seconds, work, "distinct", floor_runs)
-            layout = {"processes": processes, "threads_per_process": threads, "concurrency": c,
+            layout = {"engine": engine, "processes": processes, "threads_per_process": threads, "concurrency": c,
                       "repeated": repeated, "distinct": distinct}
             if ("batch_warm", c) in plan:
                 path, items, mode = plan[("batch_warm", c)]
