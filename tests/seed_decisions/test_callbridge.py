@@ -99,6 +99,14 @@ CASES = [
      req("callbridge", ["user.behavior"], "analytics.reporting", "service_provider", subject=ADULT_US,
          recipient={"country": "BR", "under_contract": True}, identifiability="aggregated"),
      True, "callbridge.aggregate.sale", None),
+    # independent audit (2026-11-30)
+    ("callbridge L104 mere use implies the return address only: content to other users unasked",
+     req("callbridge", ["user.content.private"], "essential.service", "other_users", subject=ADULT_US),
+     False, "callbridge.disclosure.express_consent", None),
+    ("callbridge L97/L112 a third-party processor the user expressly approved, for a use the matrix does not list",
+     req("callbridge", ["user.device.ip_address"], "essential.fraud_detection", "service_provider", subject=ADULT_US,
+         recipient={"country": "US", "under_contract": True}, consents=["essential.fraud_detection"]),
+     True, "callbridge.disclosure.express_consent", None),
 ]
 
 

@@ -364,6 +364,9 @@ permits contains reason if {
 #   An outside party may receive personal information for a use the user expressly
 #   approved, in any of the ways L99-102 list (in writing, verbally, by ticking an
 #   unticked box, in the terms at service start); other clauses may still forbid the flow.
+#   A processor is such a party (L112 "përpunuesve të palëve të treta", third-party
+#   processors): approval opens to one a use the matrix does not list; for the uses it
+#   lists, its countries still bind.
 # custom:
 #   clause: callbridge.disclosure.express_consent
 permits contains reason if {
@@ -380,8 +383,9 @@ permits contains reason if {
 # title: Consent implied by the use of the service
 # description: >-
 #   L104: the return address "zbulohet si pjesë e shërbimit" (is disclosed as part of the
-#   service): the name, return address and shared content go to the people the user
-#   communicates with; consent is implied by the use of the service.
+#   service): the user's name and return address go to the people the user communicates
+#   with; consent is implied by the use of the service. What the user sends them is
+#   disclosed by the nature of the request (the next rule), not by mere use.
 # custom:
 #   clause: callbridge.disclosure.express_consent
 permits contains reason if {

@@ -161,6 +161,50 @@ test_email_the_user_asks_to_send_reaches_its_addressee if {
 	r.code == "implied_by_request"
 }
 
+# L104: use of the service implies consent to disclose the return address only; what the
+# user sends goes out by the nature of the request.
+# clause: callbridge.disclosure.express_consent
+test_content_to_other_users_without_request_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"recipient": {"kind": "other_users"},
+	})
+	testing.denied_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_content_the_user_sends_to_other_users_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _req({
+		"data_categories": ["user.content.private"],
+		"recipient": {"kind": "other_users"},
+		"requested_by_subject": true,
+	})
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
+	some r in d.reasons
+	r.code == "implied_by_request"
+}
+
+# L97 with L112: a third-party processor the user expressly approved may serve a use the
+# matrix does not list.
+# clause: callbridge.disclosure.express_consent
+test_processor_with_express_approval_for_an_unlisted_use_is_allowed if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {
+		"data_categories": ["user.device.ip_address"],
+		"data_use": "essential.fraud_detection",
+		"consents": ["essential.fraud_detection"],
+	})
+	testing.allowed_by(d, "callbridge.disclosure.express_consent")
+}
+
+# clause: callbridge.disclosure.express_consent
+test_processor_for_an_unlisted_use_without_approval_is_denied if {
+	d := privacy.decision with data.privacy.request.document as _processor({"country": "US", "under_contract": true}, {
+		"data_categories": ["user.device.ip_address"],
+		"data_use": "essential.fraud_detection",
+	})
+	testing.catch_all_only(d, "callbridge.disclosure.express_consent")
+}
+
 # clause: callbridge.disclosure.express_consent
 test_phone_number_to_other_users_without_request_is_denied if {
 	d := privacy.decision with data.privacy.request.document as _req({
