@@ -52,7 +52,9 @@ def _in_process(report: dict[str, Any] | None) -> Iterator[str]:
         ("stage CPU p50: per-call floor", lambda e: _ms(e["stages"]["floor_cpu_ms"])),
         ("stage: validation", lambda e: _ms(e["stages"]["validation_cpu_ms"])),
         ("stage: company rules (forbids+permits+obligations)", lambda e: _ms(e["stages"]["company_rules_cpu_ms"])),
-        ("stage: assembly", lambda e: _ms(e["stages"]["assembly_cpu_ms"])),
+        # the whole decision less the stages above: below zero when forbids skip the permits
+        ("stage: assembly (the rest; < 0 when a forbid skips the permits)",
+         lambda e: _ms(e["stages"]["assembly_cpu_ms"])),
     ]
     for label, cell in rows:
         yield f"| {label} | " + " | ".join(cell(report["engines"][e]) for e in engines) + " |"
