@@ -39,12 +39,37 @@ def test_the_reference_engine_compiles_the_same_set(policies: PolicySet) -> None
 
 
 def test_a_compile_error_comes_back_with_its_file_and_line(policies: PolicySet) -> None:
+    bad = _with(policies, {"bad.rego": "package bad\n\nimport rego.v1\n\nx := \n"})
     with pytest.raises(CompileError) as refused:
-        compile_apart("regopy", _with(policies, {"bad.rego": "package bad\n\nimport rego.v1\n\nx := \n"}), ())
-    assert [str(where) for where in refused.value.locations] == ["bad.rego:5:3"]
+        compile_apart("regopy", bad, ())
+    assert {(where.file, where.row) for where in refused.value.locations} == {("bad.rego", 6)}
+    with pytest.raises(CompileError) as by_opa:
+        engine_for("opa", bad)
+    assert refused.value.message == by_opa.value.message  # OPA's compiler speaks first
+    with pytest.raises(CompileError) as by_regopy:
+        compile_apart("opa", bad, ())  # served by OPA: no second opinion; regopy's own error here
+    assert by_regopy.value.message
     with pytest.raises(CompileError) as in_process:
-        engine_for("regopy", _with(policies, {"bad.rego": "package bad\n\nimport rego.v1\n\nx := \n"}))
-    assert refused.value.message == in_process.value.message
+        engine_for("regopy", bad)
+    assert [str(where) for where in in_process.value.locations] == ["bad.rego:5:3"]
+
+
+# Modules rego-cpp compiles (and would serve) that a real OPA refuses: each is refused with
+# OPA's error, so that what the service accepts an OPA loads too.
+OPA_REFUSES = {
+    "v0 rule body": ("package b\n\nallow { true }\n", "rego_parse_error"),
+    "unsafe variable": ("package b\n\nx := y\n", "rego_unsafe_var_error"),
+    "wrong arity": ("package b\n\np := count(1, 2)\n", "rego_type_error"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OPA_REFUSES))
+def test_a_module_opa_refuses_is_refused_though_regopy_takes_it(policies: PolicySet, case: str) -> None:
+    source, code = OPA_REFUSES[case]
+    engine_for("regopy", _with(policies, {"b.rego": source}))  # rego-cpp alone would serve it
+    with pytest.raises(CompileError) as refused:
+        compile_apart("regopy", _with(policies, {"b.rego": source}), ("privacy/decision",))
+    assert f"b.rego:3: {code}" in refused.value.message
 
 
 def test_a_good_set_passes(policies: PolicySet) -> None:

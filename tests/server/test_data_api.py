@@ -104,6 +104,14 @@ def test_v0_defined_answers_bare_value(client: httpx.Client) -> None:
     assert response.json()["allow"] is False
 
 
+def test_v0_without_a_path_answers_the_whole_data_document(client: httpx.Client) -> None:
+    response = client.post("/v0/data", json=MARKETING, follow_redirects=False)
+    assert response.status_code == 200
+    document = response.json()
+    assert document["privacy"]["decision"]["allow"] is False
+    assert "kallu.sharing.direct_marketing" in document["privacy"]["clauses"]
+
+
 def test_v0_malformed_body_names_the_parse_error(client: httpx.Client) -> None:
     response = client.post("/v0/data/privacy/decision", content=b"{")
     assert response.status_code == 400
@@ -201,6 +209,8 @@ BAD_BODIES = {
     "NaN": b'{"input": {"subject": {"age": NaN}}}',
     "Infinity": b'{"input": {"subject": {"age": Infinity}}}',
     "-Infinity": b'{"input": {"subject": {"age": -Infinity}}}',
+    "number beyond a double": b'{"input": {"subject": {"age": 1e400}}}',
+    "negative number beyond a double": b'{"input": {"subject": {"age": -1e400}}}',
     "duplicate key": b'{"input": {"company": "kallu", "company": "callsapp"}}',
     "duplicate top key": b'{"input": {}, "input": {"company": "kallu"}}',
     "trailing garbage": b'{"input": {}} x',
@@ -221,6 +231,14 @@ def test_bad_input_is_a_clear_400(client: httpx.Client, name: str, route: str) -
     assert response.json()["code"] == "invalid_parameter"
     assert response.json()["message"]
     assert client.post("/v1/data/privacy/decision", json={"input": MARKETING}).status_code == 200
+
+
+def test_a_number_beyond_a_double_is_named_in_the_body_and_in_the_query_string(client: httpx.Client) -> None:
+    response = client.post("/v1/data/privacy/decision", content=BAD_BODIES["number beyond a double"])
+    assert response.json()["message"] == "body contains malformed input document: number 1e400 is out of range"
+    response = client.get("/v1/data/privacy/decision", params={"input": '{"subject": {"age": 1e400}}'})
+    assert response.status_code == 400
+    assert response.json()["message"] == "parameter contains malformed input document: number 1e400 is out of range"
 
 
 def test_nesting_names_the_limit(client: httpx.Client) -> None:

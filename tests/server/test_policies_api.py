@@ -28,6 +28,22 @@ def test_writes_are_401_when_disabled(client: httpx.Client) -> None:
     assert "extra.rego" not in [p["id"] for p in client.get("/v1/policies").json()["result"]]
 
 
+def test_a_module_only_regopy_would_take_is_refused_as_opa_refuses_it(make_app) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with make_app(policy_api_writes=True, policy_api_token=TOKEN) as (client, _):
+        refused = client.put("/v1/policies/old.rego", content="package old\n\nallow { true }\n", headers=auth)
+        assert refused.status_code == 400
+        assert refused.json() == {"code": "invalid_parameter", "message": "error(s) occurred while compiling module(s)",
+                                  "errors": [{"code": "rego_parse_error",
+                                              "message": "`if` keyword is required before rule body",
+                                              "location": {"file": "old.rego", "row": 3, "col": 1}}]}
+        assert "old.rego" not in [p["id"] for p in client.get("/v1/policies").json()["result"]]
+        typed = client.put("/v1/policies/arity.rego", content="package arity\n\np := count(1, 2)\n", headers=auth)
+        (error,) = typed.json()["errors"]
+        assert error["code"] == "rego_type_error" and error["message"] == "count: arity mismatch"
+        assert error["details"]["lines"][0].startswith("have: ")
+
+
 def test_writes_need_the_token(make_app) -> None:
     with make_app(policy_api_writes=True, policy_api_token=TOKEN) as (client, _):
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}):
@@ -48,7 +64,8 @@ def test_put_activates_delete_removes_and_a_bad_module_changes_nothing(make_app)
         bad = client.put("/v1/policies/extra.rego", content="package extra\n\nanswer := {\n", headers=auth)
         assert bad.status_code == 400
         assert bad.json()["message"] == "error(s) occurred while compiling module(s)"
-        assert bad.json()["errors"] and bad.json()["errors"][0]["code"] == "rego_compile_error"
+        first = bad.json()["errors"][0]  # OPA's compiler's words, in OPA's shape
+        assert first["code"] == "rego_parse_error" and first["location"] == {"file": "extra.rego", "row": 4, "col": 1}
         assert client.get("/v1/data/extra/answer").json()["result"] == 42  # the last good set serves
         status = client.get("/v1/status").json()["result"]["bundles"]["privacy"]
         assert status["active_revision"] == revision and status["code"] == "bundle_error"

@@ -2,8 +2,9 @@
 
 Every way a body can be wrong ends in ``BadRequest`` (400 ``invalid_parameter``), never in
 an exception the server did not expect: too large (before or after gzip), bad gzip, invalid
-UTF-8, malformed JSON or YAML, NaN/Infinity, duplicate keys, nesting deeper than allowed
-(``[`` x 100,000 included), YAML anchors and non-JSON YAML values.
+UTF-8, malformed JSON or YAML, NaN/Infinity, numbers beyond a double's range (1e400),
+duplicate keys, nesting deeper than allowed (``[`` x 100,000 included), YAML anchors and
+non-JSON YAML values.
 
 JSON is parsed by orjson when it can say the document is plain (see ``_fast_json``) and by
 the standard parser otherwise, which finds every problem above and names it.
@@ -144,7 +145,8 @@ _BIG = float(2**63)
 
 def parse_json(text: str, prefix: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                          object_pairs_hook=_unique_keys)
     except RecursionError:
         raise BadRequest(f"{prefix}: exceeded max depth") from None
     except ValueError as exc:
@@ -153,6 +155,17 @@ def parse_json(text: str, prefix: str) -> Any:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    # Python reads 1e400 as infinity, which no engine, cache key or log line can carry
+    value = float(text)
+    if value in (_INFINITY, -_INFINITY):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
+_INFINITY = float("inf")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

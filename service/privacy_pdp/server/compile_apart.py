@@ -7,7 +7,11 @@ the Policy API would take the service down; compiled here first, it takes down a
 the server refuses the set with the engine's last words and keeps serving the last good one.
 
 The child compiles what ``PolicyRuntime.activate`` compiles (the same engine, entrypoints and
-packages alone), so a set that passes here compiles there. Run as
+packages alone), so a set that passes here compiles there. Before that, when the OPA Go
+evaluator is installed, it compiles the set with OPA's own compiler: a set a real OPA refuses
+(Rego v0 syntax, an unsafe variable, a builtin called with the wrong arity, a type error) is
+refused with OPA's errors, though rego-cpp would take it, so that what this service accepts
+a real OPA loads too. Run as
 ``python -m privacy_pdp.server.compile_apart`` with the request as JSON on stdin; it answers
 on stdout: nothing (compiled), or the engine's error as JSON with exit status 1.
 """
@@ -73,6 +77,8 @@ def _child() -> int:  # pragma: no cover - run in the child; its outcome is chec
     request = orjson.loads(sys.stdin.buffer.read())
     policy_set = PolicySet(request["modules"], request["data"], request["revision"])
     try:
+        if request["engine"] != "opa":
+            _as_opa_would(policy_set)
         PolicyRuntime(policy_set, workers=1, entrypoints=request["entrypoints"], engine=request["engine"],
                       cache_entries=0).close()
     except EngineError as exc:
@@ -84,6 +90,19 @@ def _child() -> int:  # pragma: no cover - run in the child; its outcome is chec
         answer.close()
         return 1
     return 0
+
+
+def _as_opa_would(policy_set: PolicySet) -> None:  # pragma: no cover - run in the child
+    """OPA's compiler refuses the set: its CompileError. Without the OPA Go evaluator
+    installed, the serving engine alone decides."""
+    from privacy_pdp.core.engine import OpaGoEngine
+
+    try:
+        OpaGoEngine(policy_set)
+    except CompileError:
+        raise
+    except EngineError:  # the bindings are not installed
+        return
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -175,7 +175,8 @@ async def default_decision(request: Request) -> Response:
     return await answer_v0(services, request, services.settings.default_decision)
 
 
+@router.post("/v0/data", responses={404: {"model": ErrorV1}, **ERRORS}, operation_id="post_data_v0_root")
 @router.post("/v0/data/{path:anypath}", responses={404: {"model": ErrorV1}, **ERRORS}, operation_id="post_data_v0")
-async def post_v0(request: Request, path: str) -> Response:
+async def post_v0(request: Request, path: str = "") -> Response:
     """Data API v0: the request body is the input; the answer is the bare document."""
     return await answer_v0(services_of(request), request, path)

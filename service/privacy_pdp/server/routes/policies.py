@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import re
 from typing import Any, Callable
 
 from fastapi import APIRouter, Request
@@ -104,17 +105,42 @@ def _activate(services: Services, current: PolicySet, modules: dict[str, str]) -
     try:
         services.runtime.activate(dataclasses.replace(current, modules=modules, revision=revision), apart=True)
     except CompileError as exc:
-        lines = exc.message.splitlines() or [exc.message]
-        locations = [*exc.locations, *([None] * len(lines))]
-        errors = []
-        for line, where in zip(lines, locations):
-            error: dict[str, Any] = {"code": "rego_compile_error", "message": line}
-            if where is not None:
-                error["location"] = {"file": where.file, "row": where.row, "col": where.col}
-            errors.append(error)
-        raise BadRequest(COMPILE_MESSAGE, errors) from None
+        raise BadRequest(COMPILE_MESSAGE, _opa_errors(exc.message) or _errors(exc)) from None
     except EngineError as exc:
         raise BadRequest(COMPILE_MESSAGE, [{"code": "rego_compile_error", "message": exc.message}]) from None
+
+
+# One error as OPA's compiler writes it: "b.rego:3: rego_parse_error: ..." (at a line's start
+# or after "1 error occurred: "), and lines that go on with a tab (the text, a caret).
+_OPA_ERROR = re.compile(r"(?:^|(?<=: ))(?P<file>[^\n:]+?\.rego):(?P<row>\d+): (?P<code>rego_[a-z_]+_error): (?P<text>.*"
+                        r"(?:\n\t.*)*)", re.MULTILINE)
+
+
+def _opa_errors(message: str) -> list[dict[str, Any]]:
+    """OPA's compile errors in the shape OPA's server answers them (code, message, location,
+    and the lines that follow the message as details); empty when the message is not OPA's."""
+    errors = []
+    for m in _OPA_ERROR.finditer(message):
+        first, *rest = m.group("text").split("\n")
+        error: dict[str, Any] = {"code": m.group("code"), "message": first,
+                                 "location": {"file": m.group("file"), "row": int(m.group("row")), "col": 1}}
+        if rest:
+            error["details"] = {"lines": [line.removeprefix("\t") for line in rest]}
+        errors.append(error)
+    return errors
+
+
+def _errors(exc: CompileError) -> list[dict[str, Any]]:
+    """The serving engine's compile errors, a line each, with the file:line it names."""
+    lines = exc.message.splitlines() or [exc.message]
+    locations = [*exc.locations, *([None] * len(lines))]
+    errors = []
+    for line, where in zip(lines, locations):
+        error: dict[str, Any] = {"code": "rego_compile_error", "message": line}
+        if where is not None:
+            error["location"] = {"file": where.file, "row": where.row, "col": where.col}
+        errors.append(error)
+    return errors
 
 
 def _not_owned(services: Services, source: str, policy_id: str) -> None:
