@@ -28,6 +28,18 @@ def test_defined_and_undefined(engine_type) -> None:
 
 
 @pytest.mark.parametrize("engine_type", ENGINES)
+def test_a_false_document_is_false_not_undefined(engine_type) -> None:
+    # rego-cpp fails a query whose lone expression is false; OPA's Data API answers false
+    engine = engine_type(PolicySet({"p.rego": "package p\n\nd := {\"allow\": false}\n\nf := input.a == 1\n"},
+                                   {"off": False}))
+    assert engine.evaluate("p/d/allow").value is False
+    assert engine.evaluate("p/f", {"a": 2}).value is False
+    assert engine.evaluate("off").value is False
+    assert engine.evaluate("p/f", {"a": 1}).value is True
+    assert not engine.evaluate("p/g").defined
+
+
+@pytest.mark.parametrize("engine_type", ENGINES)
 def test_conflict_is_an_evaluation_error(engine_type) -> None:
     engine = engine_type(PolicySet({"p.rego": "package p\n\nx := 1 if input.a\n\nx := 2 if input.a\n"}, {}))
     with pytest.raises(EvaluationError):

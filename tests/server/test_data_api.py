@@ -104,6 +104,15 @@ def test_v0_defined_answers_bare_value(client: httpx.Client) -> None:
     assert response.json()["allow"] is False
 
 
+def test_a_deny_read_as_the_allow_field_is_false(client: httpx.Client) -> None:
+    # the path most OPA clients ask: a deny must come back false, not undefined
+    denied = client.post("/v1/data/privacy/decision/allow", json={"input": MARKETING}).json()
+    assert denied["result"] is False
+    invalid = client.get("/v1/data/privacy/decision/allow", params={"input": '{"company": "nope"}'}).json()
+    assert invalid["result"] is False
+    assert client.post("/v0/data/privacy/decision/allow", json=MARKETING).json() is False
+
+
 def test_v0_without_a_path_answers_the_whole_data_document(client: httpx.Client) -> None:
     response = client.post("/v0/data", json=MARKETING, follow_redirects=False)
     assert response.status_code == 200

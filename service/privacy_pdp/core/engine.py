@@ -250,8 +250,14 @@ def _regopy_json(value: Any) -> str:
         return json.dumps(replace_lone_surrogates(value))
 
 
+# A document outside the entrypoints is asked as `<var> := data.a.b` and read from the
+# binding: asked as the bare reference, a document whose value is false leaves the query
+# undefined (a false expression fails), where OPA's Data API answers false.
+_BOUND = "pdp_document__"
+
+
 def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, list[Any]]:
-    """Query through regopy's C API: (ok, expressions; empty when undefined).
+    """Query through regopy's C API: (ok, [the value]; empty when undefined).
 
     regopy's own Output parses its text as strict JSON, but rego-cpp writes strings unescaped
     (control characters, and quotes and backslashes that came from the input): the text is
@@ -262,7 +268,7 @@ def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, list[
     if bundle is not None:
         impl = c.rego_bundle_query_entrypoint(interpreter._impl, bundle._impl, path)
     else:
-        impl = c.rego_query(interpreter._impl, ref_for(path))
+        impl = c.rego_query(interpreter._impl, f"{_BOUND} := {ref_for(path)}")
     try:
         if not c.rego_output_ok(impl):
             return False, []
@@ -270,11 +276,18 @@ def _regopy_query(interpreter: Any, bundle: Any, path: str) -> tuple[bool, list[
         if text == "undefined":
             return True, []
         try:
-            return True, json.loads(text, strict=False).get("expressions") or []
+            answer = json.loads(text, strict=False)
         except ValueError:
-            pass
+            answer = None
+        if isinstance(answer, dict):
+            if bundle is not None:
+                return True, answer.get("expressions") or []
+            bindings = answer.get("bindings") or {}
+            return True, [bindings[_BOUND]] if _BOUND in bindings else []
         try:
-            return True, _node_value(c, c.rego_output_expressions_at_index(impl, 0))
+            if bundle is not None:
+                return True, _node_value(c, c.rego_output_expressions_at_index(impl, 0))
+            return True, [_node_value(c, c.rego_output_binding_at_index(impl, 0, _BOUND))]
         except (ValueError, c.RegoError):
             raise EvaluationError(f"error(s) occurred while evaluating {ref_for(path)}: {text[:500]}") from None
     finally:
