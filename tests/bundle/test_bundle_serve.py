@@ -54,10 +54,13 @@ def test_not_ready_until_a_verified_bundle_is_active(revisions, keydir: Path, tm
     with serving(bundle_path=path, bundle_verification_key=keydir / "signer.pem") as (client, log):
         assert client.get("/health/ready").status_code == 500
         assert client.get("/health?bundles").status_code == 500
-        assert client.post("/v1/data/privacy/decision", json={"input": SELL}).json().get("result") is None
+        closed = client.post("/v1/data/privacy/decision", json={"input": SELL}).json()["result"]
+        assert closed["allow"] is False and closed["reasons"][0]["code"] == "no_active_policy"
         publish(path, build_bundle(POLICIES, revision="unsigned").archive)
         assert eventually(lambda: bundle_status(client).get("stage") == "verify")
         assert client.get("/health/ready").status_code == 500  # unsigned: refused, still not ready
+        closed = client.post("/v1/data/privacy/decision", json={"input": SELL}).json()["result"]
+        assert closed["allow"] is False and closed["reasons"][0]["code"] == "no_active_policy"
         publish(path, revisions["r1"])
         assert eventually(lambda: client.get("/health/ready").status_code == 200)
         answer = client.post("/v1/data/privacy/decision", params={"provenance": "true"}, json={"input": SELL}).json()

@@ -31,9 +31,15 @@ def test_not_ready_until_a_policy_set_is_active(make_app, policies) -> None:
         status = client.get("/v1/status").json()["result"]
         assert status["plugins"]["bundle"]["state"] == "NOT_READY"
         assert status["bundles"]["privacy"]["active_revision"] == ""
-        # before activation every document is undefined, as in OPA before its first bundle
+        # before activation every document is undefined, as in OPA before its first bundle,
+        # but a decision fails closed: a deny saying why
+        assert "result" not in client.get("/v1/data/privacy/clauses").json()
         answer = client.post("/v1/data/privacy/decision", json={"input": {}}).json()
-        assert "result" not in answer and answer["decision_id"]
+        assert answer["decision_id"] and answer["result"]["allow"] is False
+        assert [r["code"] for r in answer["result"]["reasons"]] == ["no_active_policy"]
+        assert client.post("/", json={}).json()["reasons"][0]["code"] == "no_active_policy"
+        batch = client.post("/v1/batch/data/privacy/decision", json={"inputs": {"a": {}}}).json()
+        assert batch["responses"]["a"]["result"]["reasons"][0]["clause"] == "privacy.fail_closed"
         runtime = client.app.state.services.runtime
         asyncio.run(runtime.activate_async(policies))
         assert client.get("/health?bundles").status_code == 200

@@ -44,6 +44,18 @@ def test_a_module_only_regopy_would_take_is_refused_as_opa_refuses_it(make_app) 
         assert error["details"]["lines"][0].startswith("have: ")
 
 
+def test_a_policy_set_that_decides_nothing_fails_closed(make_app) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with make_app(policy_api_writes=True, policy_api_token=TOKEN) as (client, _):
+        [decision_module] = [p["id"] for p in client.get("/v1/policies").json()["result"]
+                             if p["id"].endswith("privacy/decision.rego")]
+        hollow = "package privacy\n\nimport rego.v1\n\nnothing := true\n"
+        assert client.put(f"/v1/policies/{decision_module}", content=hollow, headers=auth).status_code == 200
+        answer = client.post("/v1/data/privacy/decision", json={"input": {}}).json()["result"]
+        assert answer["allow"] is False and [r["code"] for r in answer["reasons"]] == ["decision_undefined"]
+        assert client.get("/v1/data/privacy/nothing").json()["result"] is True
+
+
 def test_writes_need_the_token(make_app) -> None:
     with make_app(policy_api_writes=True, policy_api_token=TOKEN) as (client, _):
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}):

@@ -21,7 +21,11 @@ def test_parse_statements_with_json_inputs_holding_separators() -> None:
 
 
 @pytest.mark.parametrize("text", ["", "x := 1", "data.privacy.decision", "r := data.a with input as {",
-                                  "r := data.a; y = 2", "r := data.a with data.b as 1", "r := data.a garbage"])
+                                  "r := data.a; y = 2", "r := data.a with data.b as 1", "r := data.a garbage",
+                                  # JSON no decision may read: as the Data API refuses it
+                                  'r := data.a with input as {"age": NaN}', 'r := data.a with input as {"age": 1e400}',
+                                  'r := data.a with input as {"age": -Infinity}',
+                                  'r := data.a with input as {"a": 1, "a": 2}', "r := data.a with input as " + "[" * 100_000])
 def test_anything_else_is_refused(text: str) -> None:
     with pytest.raises(BadRequest):
         parse_query(text)

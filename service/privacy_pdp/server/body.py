@@ -145,12 +145,26 @@ _BIG = float(2**63)
 
 def parse_json(text: str, prefix: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
-                          object_pairs_hook=_unique_keys)
+        return _strict_json().decode(text)
     except RecursionError:
         raise BadRequest(f"{prefix}: exceeded max depth") from None
     except ValueError as exc:
         raise BadRequest(f"{prefix}: {exc}") from None
+
+
+def decode_at(text: str, start: int, prefix: str) -> tuple[Any, int]:
+    """The JSON value that starts at ``start`` in text (held to the rules above) and where it
+    ends: for JSON written inside other text (the Query API's ``with input as``)."""
+    try:
+        return _strict_json().raw_decode(text, start)
+    except RecursionError:
+        raise BadRequest(f"{prefix}: exceeded max depth") from None
+    except ValueError as exc:
+        raise BadRequest(f"{prefix}: {exc}") from None
+
+
+def _strict_json() -> json.JSONDecoder:
+    return json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float, object_pairs_hook=_unique_keys)
 
 
 def _reject_constant(name: str) -> Any:

@@ -31,6 +31,10 @@ log = logging.getLogger("privacy_pdp.bundle")
 BUNDLE_NAME = "privacy"
 FAIL_CLOSED_CLAUSE = "privacy.fail_closed"
 STALE_CODE = "policy_stale"
+NO_POLICY_CODE = "no_active_policy"
+NO_POLICY_MESSAGE = "no policy set is active yet (none has loaded or verified): failing closed"
+UNDEFINED_CODE = "decision_undefined"
+UNDEFINED_MESSAGE = "the active policy set gives no decision for this input: failing closed"
 
 
 class BundleService:
@@ -130,12 +134,13 @@ def _owner(roots: list[str], source: str, name: str) -> str | None:
     return None
 
 
-def fail_closed_decision(reason: str) -> dict[str, Any]:
-    """The decision document served while the bundle is stale: a deny saying why."""
+def fail_closed_decision(reason: str, code: str = STALE_CODE) -> dict[str, Any]:
+    """The decision document served when no decision can be made (the bundle is stale, no
+    policy set is active, the active one decides nothing): a deny saying why."""
     return {
         "allow": False,
         "obligations": [],
-        "reasons": [{"clause": FAIL_CLOSED_CLAUSE, "code": STALE_CODE, "effect": "deny", "message": reason}],
+        "reasons": [{"clause": FAIL_CLOSED_CLAUSE, "code": code, "effect": "deny", "message": reason}],
     }
 
 

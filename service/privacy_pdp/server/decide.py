@@ -17,7 +17,14 @@ from typing import Any, NamedTuple, Sequence
 
 from privacy_pdp import __version__
 from privacy_pdp.core.engine import UNDEFINED, EngineError, Evaluation
-from privacy_pdp.server.bundle import decision_paths, fail_closed_decision
+from privacy_pdp.server.bundle import (
+    NO_POLICY_CODE,
+    NO_POLICY_MESSAGE,
+    UNDEFINED_CODE,
+    UNDEFINED_MESSAGE,
+    decision_paths,
+    fail_closed_decision,
+)
 from privacy_pdp.server.decision_events import BUNDLE_NAME, decision_event, rfc3339
 from privacy_pdp.server.errors import Unavailable, engine_error_detail, log
 from privacy_pdp.server.runtime import Answer, NotReady
@@ -152,10 +159,16 @@ def _conclusion(
         # Only a decision seen before is logged by its key: a first one is masked as it is, so
         # that decisions that never repeat take no room among the reused parts.
         key = outcome.key if cached else None
-    stale = services.bundles.stale_reason() if services.bundles is not None else None
-    if stale is not None and outcome is not None and path.strip("/") in decision_paths(services.settings):
-        # too old to trust: deny, saying why (and log it as answered, not from the cached answer's parts)
-        evaluation, error, key = Evaluation(True, fail_closed_decision(stale)), None, None
+    if path.strip("/") in decision_paths(services.settings):
+        # a decision path never answers undefined, nor from a policy too old to trust: it
+        # denies, saying why (logged as answered, not from a cached answer's parts)
+        stale = services.bundles.stale_reason() if services.bundles is not None else None
+        if outcome is None:
+            evaluation, key = Evaluation(True, fail_closed_decision(NO_POLICY_MESSAGE, NO_POLICY_CODE)), None
+        elif stale is not None:
+            evaluation, error, key = Evaluation(True, fail_closed_decision(stale)), None, None
+        elif evaluation is not None and not evaluation.defined:
+            evaluation, key = Evaluation(True, fail_closed_decision(UNDEFINED_MESSAGE, UNDEFINED_CODE)), None
     metrics = {
         "timer_rego_input_parse_ns": parse_ns,
         "timer_rego_query_eval_ns": eval_ns,

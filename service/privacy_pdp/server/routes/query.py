@@ -11,7 +11,6 @@ answers documents, it is not a general Rego evaluator.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -19,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from privacy_pdp.core.engine import UNDEFINED
-from privacy_pdp.server.body import check_depth, read_document
+from privacy_pdp.server.body import check_depth, decode_at, read_document
 from privacy_pdp.server.decide import decide
 from privacy_pdp.server.errors import RESOURCE_NOT_FOUND, BadRequest, engine_error_response, error_response
 from privacy_pdp.server.models import ERRORS, ErrorV1, Result
@@ -34,7 +33,6 @@ PARSE_ERROR = "error(s) occurred while parsing query"
 _STATEMENT = re.compile(r"\s*(?P<var>[A-Za-z_][A-Za-z0-9_]*)\s*:=\s*(?P<ref>data(?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*")
 _WITH_INPUT = re.compile(r"with\s+input\s+as\s+")
 _SEPARATOR = re.compile(r"\s*(?:;|\n|$)")
-_DECODER = json.JSONDecoder()
 
 
 def parse_query(text: str) -> list[tuple[str, str, Any]]:
@@ -49,10 +47,7 @@ def parse_query(text: str) -> list[tuple[str, str, Any]]:
         input: Any = UNDEFINED
         with_input = _WITH_INPUT.match(text, position)
         if with_input:
-            try:
-                input, position = _DECODER.raw_decode(text, with_input.end())
-            except ValueError as exc:
-                raise BadRequest(f"{PARSE_ERROR}: input is not JSON: {exc}") from None
+            input, position = decode_at(text, with_input.end(), f"{PARSE_ERROR}: input is not JSON")
         separator = _SEPARATOR.match(text, position)
         if separator is None or (separator.end() == position and position < len(text)):
             raise _unsupported(text, position)
