@@ -40,6 +40,14 @@ def test_a_false_document_is_false_not_undefined(engine_type) -> None:
 
 
 @pytest.mark.parametrize("engine_type", ENGINES)
+def test_nan_in_the_input_is_an_evaluation_error_not_null(engine_type) -> None:
+    engine = engine_type(PolicySet({"p.rego": "package p\n\nx := input.a == null\n"}, {}))
+    assert engine.evaluate("p/x", {"a": None}).value is True
+    with pytest.raises(EvaluationError, match="NaN"):
+        engine.evaluate("p/x", {"a": float("nan")})
+
+
+@pytest.mark.parametrize("engine_type", ENGINES)
 def test_conflict_is_an_evaluation_error(engine_type) -> None:
     engine = engine_type(PolicySet({"p.rego": "package p\n\nx := 1 if input.a\n\nx := 2 if input.a\n"}, {}))
     with pytest.raises(EvaluationError):

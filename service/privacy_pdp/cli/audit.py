@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from privacy_pdp.audit.source import PolicySource, SourceError, VerificationKey, load_source
-from privacy_pdp.cli.common import DEFAULT_POLICIES
+from privacy_pdp.cli.common import DEFAULT_POLICIES, read_json
 from privacy_pdp.core.engine import EngineError
 
 KeyOption = Annotated[Optional[Path], typer.Option("--verification-key", help="PEM public key (or HMAC secret) to verify a signed bundle")]
@@ -34,15 +34,7 @@ def _source(path: Path, key: Optional[Path] = None, alg: str = "RS256") -> Polic
 
 
 def _read_input(path: Path) -> dict[str, Any]:
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-        value = json.loads(text)
-    except OSError as exc:
-        typer.echo(f"error: {path}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
-    except json.JSONDecodeError as exc:
-        typer.echo(f"error: input is not JSON: {exc}", err=True)
-        raise typer.Exit(2) from None
+    value = read_json(path)
     if isinstance(value, dict) and isinstance(value.get("input"), dict) and "company" not in value:
         value = value["input"]  # an OPA request body: {"input": {...}}
     if not isinstance(value, dict):

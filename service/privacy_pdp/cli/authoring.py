@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from privacy_pdp.authoring import regotest, taxonomy
-from privacy_pdp.cli.common import DEFAULT_POLICIES, PolicyDir, load
+from privacy_pdp.cli.common import DEFAULT_POLICIES, PolicyDir, load, read_json
 from privacy_pdp.core.engine import UNDEFINED, EngineError, RegoEngine
 from privacy_pdp.core.policyset import PolicySet
 
@@ -114,12 +113,7 @@ def eval_(
     """Evaluate one document against an input and print the result as JSON."""
     value = UNDEFINED
     if input_file is not None:
-        text = sys.stdin.read() if str(input_file) == "-" else input_file.read_text(encoding="utf-8")
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            typer.echo(f"error: input is not JSON: {exc}", err=True)
-            raise typer.Exit(2) from None
+        value = read_json(input_file)
     try:
         result = RegoEngine(load(policies), entrypoints=[path]).evaluate(path, value)
     except EngineError as exc:

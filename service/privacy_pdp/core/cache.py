@@ -51,7 +51,9 @@ def canonical_key(revision: str, path: str, input: Any) -> bytes | None:
     (an integer beyond 64 bits or a lone surrogate: such inputs are simply not cached).
 
     The input is held by its SHA-256 digest, not its bytes: an entry then takes the size
-    of its answer, whatever the input's (two inputs sharing a digest is a SHA-256 collision)."""
+    of its answer, whatever the input's (two inputs sharing a digest is a SHA-256 collision).
+    orjson writes NaN and infinities as null: inputs reach the cache only through readers
+    that refuse them (``core.jsontext``; the server's YAML reader refuses them too)."""
     head = f"{revision}\x00{path.strip('/')}\x00".encode()
     if input is UNDEFINED:
         return head + b"\x00undefined"

@@ -96,8 +96,11 @@ def canonical_numbers(value: Any) -> Any:
     regopy and out of range under OPA). Rounded, both read the same decimal, and a number
     that differs from another only beyond the 15th digit is that other number. Floats
     beyond 1e308 are read as 1e308 and subnormal ones as 0 (far outside, or at, the edge
-    of any valid field). Integers are left alone (they are exact in both)."""
+    of any valid field). Integers are left alone (they are exact in both). NaN, which no JSON
+    text can hold and each engine would read differently (rego-cpp as null), is refused."""
     if isinstance(value, float):
+        if value != value:
+            raise EvaluationError("the input holds NaN, which is not a JSON number")
         if abs(value) > FLOAT_LIMIT:
             return FLOAT_LIMIT if value > 0 else -FLOAT_LIMIT
         if abs(value) < SMALLEST_FLOAT:

@@ -22,6 +22,7 @@ import orjson
 import yaml
 from starlette.requests import Request
 
+from privacy_pdp.core import jsontext
 from privacy_pdp.core.engine import UNDEFINED
 from privacy_pdp.server.errors import BadRequest
 
@@ -145,7 +146,7 @@ _BIG = float(2**63)
 
 def parse_json(text: str, prefix: str) -> Any:
     try:
-        return _strict_json().decode(text)
+        return jsontext.loads(text)
     except RecursionError:
         raise BadRequest(f"{prefix}: exceeded max depth") from None
     except ValueError as exc:
@@ -156,42 +157,11 @@ def decode_at(text: str, start: int, prefix: str) -> tuple[Any, int]:
     """The JSON value that starts at ``start`` in text (held to the rules above) and where it
     ends: for JSON written inside other text (the Query API's ``with input as``)."""
     try:
-        return _strict_json().raw_decode(text, start)
+        return jsontext.decode_at(text, start)
     except RecursionError:
         raise BadRequest(f"{prefix}: exceeded max depth") from None
     except ValueError as exc:
         raise BadRequest(f"{prefix}: {exc}") from None
-
-
-def _strict_json() -> json.JSONDecoder:
-    return json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float, object_pairs_hook=_unique_keys)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite_float(text: str) -> float:
-    # Python reads 1e400 as infinity, which no engine, cache key or log line can carry
-    value = float(text)
-    if value in (_INFINITY, -_INFINITY):
-        raise ValueError(f"number {text[:40]} is out of range")
-    return value
-
-
-_INFINITY = float("inf")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                # Parsers disagree on which copy wins; a decision must not depend on that.
-                raise ValueError(f"duplicate key {json.dumps(key)}")
-            seen.add(key)
-    return document
 
 
 def check_depth(value: Any, max_depth: int, prefix: str) -> None:
