@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from privacy_pdp.bundle import BundleVerificationError
 from privacy_pdp.bundle.archive import write_archive
 from privacy_pdp.bundle.build import build_bundle
-from privacy_pdp.bundle.keys import KeyRing, load_signing_key
+from privacy_pdp.bundle.keys import KeyFileError, KeyRing, load_signing_key
 from privacy_pdp.bundle.load import load_bundle
 from privacy_pdp.cli import app
 
@@ -119,6 +120,47 @@ def test_hs256_signing_and_verification(tmp_path: Path) -> None:
         load_bundle(built.archive, KeyRing(other, "HS256"))
     code, output = cli_verify(repack(built.files, tmp_path), secret, "--signing-alg", "HS256")
     assert code == 0, output
+
+
+def _ec_pair(directory: Path, curve: Any) -> tuple[Path, Path]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(curve)
+    private, public = directory / f"ec-{curve.name}.key", directory / f"ec-{curve.name}.pem"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    return private, public
+
+
+def test_es256_signing_and_verification(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    private, public = _ec_pair(tmp_path, ec.SECP256R1())
+    built = build_bundle(POLICIES, signing_key=load_signing_key(private, "ES256", "ec"))
+    assert load_bundle(built.archive, KeyRing(public, "ES256")).signature.keyid == "ec"
+
+
+def test_a_key_of_the_wrong_kind_for_the_algorithm_is_named_when_read(signed, keydir: Path, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    private, public = _ec_pair(tmp_path, ec.SECP256R1())
+    with pytest.raises(KeyFileError, match="RS256 needs an RSA key, and this is an EC key on secp256r1"):
+        load_signing_key(private, "RS256")
+    with pytest.raises(KeyFileError, match="ES384 needs an EC key on secp384r1, and this one is on secp256r1"):
+        load_signing_key(private, "ES384")
+    with pytest.raises(KeyFileError, match="ES256 needs an EC key on secp256r1, and this is an RSA key"):
+        load_signing_key(keydir / "signer.key", "ES256")
+    with pytest.raises(KeyFileError, match="RS256 needs an RSA key"):
+        load_bundle(signed.archive, KeyRing(public, "RS256"))
+    code, output = cli_verify(repack(signed.files, tmp_path), public)
+    assert code != 0 and "RS256 needs an RSA key, and this is an EC key on secp256r1" in output
+    assert "Traceback" not in output
+    built = CliRunner().invoke(app, ["bundle", "build", str(POLICIES), "-o", str(tmp_path / "b.tar.gz"),
+                                     "--signing-key", str(private)])
+    assert built.exit_code == 2 and "RS256 needs an RSA key" in built.output
 
 
 def test_the_algorithm_is_the_configured_one_not_the_tokens(signed, keydir: Path) -> None:

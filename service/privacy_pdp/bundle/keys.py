@@ -58,9 +58,10 @@ def load_signing_key(path: Path | str, algorithm: str, keyid: str = DEFAULT_KEY_
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     try:
-        return Key(keyid, algorithm, load_pem_private_key(raw, password=None))
+        private = load_pem_private_key(raw, password=None)
     except (ValueError, TypeError) as exc:
         raise KeyFileError(f"{path}: not an unencrypted PEM private key ({exc})") from None
+    return Key(keyid, algorithm, _fitting(private, algorithm, path))
 
 
 def parse_verification_key(raw: bytes, algorithm: str, keyid: str, origin: str, scope: str = "") -> Key:
@@ -80,7 +81,38 @@ def parse_verification_key(raw: bytes, algorithm: str, keyid: str, origin: str, 
             public = load_pem_public_key(raw)
     except (ValueError, TypeError) as exc:
         raise KeyFileError(f"{origin}: not a PEM public key, certificate or private key ({exc})") from None
-    return Key(keyid, algorithm, public, scope)
+    return Key(keyid, algorithm, _fitting(public, algorithm, origin), scope)
+
+
+# The key each family of algorithms signs with, and the curve of each ECDSA one.
+_CURVES = {"ES256": "secp256r1", "ES384": "secp384r1", "ES512": "secp521r1"}
+
+
+def _fitting(key: Any, algorithm: str, origin: Any) -> Any:
+    """key, if it is of the kind ``algorithm`` signs with; else a KeyFileError saying so
+    (found when the key is read, not as an error deep in the signature library)."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    if algorithm.startswith(("RS", "PS")):
+        if not isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey)):
+            raise KeyFileError(f"{origin}: {algorithm} needs an RSA key, and this is {_kind(key)}")
+    elif algorithm in _CURVES:
+        if not isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)):
+            raise KeyFileError(f"{origin}: {algorithm} needs an EC key on {_CURVES[algorithm]}, and this is {_kind(key)}")
+        if key.curve.name != _CURVES[algorithm]:
+            raise KeyFileError(f"{origin}: {algorithm} needs an EC key on {_CURVES[algorithm]}, and this one is on "
+                               f"{key.curve.name}")
+    return key
+
+
+def _kind(key: Any) -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    if isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey)):
+        return "an RSA key"
+    if isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)):
+        return f"an EC key on {key.curve.name}"
+    return f"a {type(key).__name__.lstrip('_')}"
 
 
 def _secret(raw: bytes, origin: Any) -> bytes:
