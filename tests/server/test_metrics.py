@@ -87,3 +87,47 @@ def test_the_cache_keeps_within_its_bytes_and_large_inputs_take_little_of_it(mak
     held, entries = value(found, "pdp_decision_cache_bytes"), value(found, "pdp_decision_cache_entries")
     assert 0 < held <= bound and value(found, "pdp_decision_cache_evictions_total") > 0
     assert held < entries * 1536  # the inputs themselves are not kept
+
+
+def _counted(middleware_app: Any, receive_messages: list[dict[str, Any]], metrics: Any) -> dict[str, list[Any]]:
+    import asyncio
+
+    messages = iter(receive_messages)
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    async def send(_: dict[str, Any]) -> None:
+        return None
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/data/privacy/decision", "headers": [], "query_string": b""}
+    try:
+        asyncio.run(middleware_app(scope, receive, send))
+    except Exception:  # noqa: BLE001 - the inner app's failure is what is counted
+        pass
+    from prometheus_client import generate_latest
+
+    return samples(generate_latest(metrics.registry).decode())
+
+
+def test_a_client_gone_before_the_answer_is_a_499_and_a_failure_a_500() -> None:
+    from starlette.requests import Request
+
+    from privacy_pdp.server.metrics import Metrics, OpaHttpMiddleware
+
+    async def reads_the_body(scope: Any, receive: Any, send: Any) -> None:
+        await Request(scope, receive).body()  # as the routes read it: starlette raises ClientDisconnect
+        raise AssertionError("not reached")
+
+    metrics = Metrics()
+    partial = [{"type": "http.request", "body": b'{"inp', "more_body": True}, {"type": "http.disconnect"}]
+    found = _counted(OpaHttpMiddleware(reads_the_body, metrics), partial, metrics)
+    assert value(found, "pdp_http_requests_total", handler="v1/data", code="499", method="post") == 1
+
+    async def fails(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        raise RuntimeError("a bug")
+
+    whole = [{"type": "http.request", "body": b"{}", "more_body": False}]
+    found = _counted(OpaHttpMiddleware(fails, metrics), whole, metrics)
+    assert value(found, "pdp_http_requests_total", handler="v1/data", code="500", method="post") == 1

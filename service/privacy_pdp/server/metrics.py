@@ -277,6 +277,7 @@ _HANDLERS = (
 
 
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+CLIENT_GONE = 499
 
 
 class OpaHttpMiddleware:
@@ -297,12 +298,18 @@ class OpaHttpMiddleware:
         started = self.clock()
         path: str = scope["path"]
         method: str = scope["method"]
-        status = {"code": 500}
+        status: dict[str, int | None] = {"code": None, "gone": 0}
 
         async def send_and_note(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
             await send(message)
+
+        async def receive_and_note() -> Message:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                status["gone"] = 1
+            return message
 
         if method == "HEAD":
             response: Response | None = Response(status_code=405)
@@ -314,7 +321,10 @@ class OpaHttpMiddleware:
             if response is not None:
                 await response(scope, receive, send_and_note)
             else:
-                await self.app(scope, receive, send_and_note)
+                await self.app(scope, receive_and_note, send_and_note)
         finally:
             verb = method.lower() if method in _METHODS else "other"
-            self.metrics.observe_request(str(status["code"]), handler_label(path), verb, self.clock() - started)
+            # no answer begun: the client went away first (499, as nginx counts it) or the
+            # server failed (500)
+            code = status["code"] if status["code"] is not None else CLIENT_GONE if status["gone"] else 500
+            self.metrics.observe_request(str(code), handler_label(path), verb, self.clock() - started)
