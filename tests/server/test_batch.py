@@ -59,7 +59,8 @@ def test_no_inputs_is_200_with_a_warning(client: httpx.Client) -> None:
 
 
 def test_malformed_batches_are_400(client: httpx.Client) -> None:
-    for body in ([1], {"inputs": [COMMON]}, {"inputs": "x"}):
+    for body in ([1], {"inputs": [COMMON]}, {"inputs": "x"}, {"inputs": {"a": {}}, "common_input": [COMMON]},
+                 {"inputs": {"a": {}}, "common_input": "kallu"}):
         response = client.post("/v1/batch/data/privacy/decision", json=body)
         assert response.status_code == 400, body
         assert response.json()["code"] == "invalid_parameter"

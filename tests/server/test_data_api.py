@@ -207,6 +207,12 @@ def test_yaml_body_when_content_type_says_so(client: httpx.Client) -> None:
     alias = "a: &x [1]\nb: *x\n"
     bad = client.post("/v1/data/privacy/decision", content=alias, headers={"Content-Type": "application/x-yaml"})
     assert bad.status_code == 400 and "aliases are not accepted" in bad.json()["message"]
+    twice = "input:\n  company: kallu\n  company: callsapp\n"
+    bad = client.post("/v1/data/privacy/decision", content=twice, headers={"Content-Type": "application/yaml"})
+    assert bad.status_code == 400 and "duplicate key 'company'" in bad.json()["message"]
+    nested = "input:\n  recipient: {kind: first_party, kind: public}\n"
+    bad = client.post("/v1/data/privacy/decision", content=nested, headers={"Content-Type": "application/yaml"})
+    assert bad.status_code == 400 and "duplicate key 'kind'" in bad.json()["message"]
 
 
 # The bad-input set: each a clear 4xx in OPA's shape, and the server keeps serving.

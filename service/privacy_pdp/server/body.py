@@ -3,7 +3,7 @@
 Every way a body can be wrong ends in ``BadRequest`` (400 ``invalid_parameter``), never in
 an exception the server did not expect: too large (before or after gzip), bad gzip, invalid
 UTF-8, malformed JSON or YAML, NaN/Infinity, numbers beyond a double's range (1e400),
-duplicate keys, nesting deeper than allowed (``[`` x 100,000 included), YAML anchors and
+duplicate keys (in JSON and YAML), nesting deeper than allowed (``[`` x 100,000 included), YAML anchors and
 non-JSON YAML values.
 
 JSON is parsed by orjson when it can say the document is plain (see ``_fast_json``) and by
@@ -188,6 +188,17 @@ class _JsonYamlLoader(yaml.SafeLoader):
             event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, "anchors and aliases are not accepted", event.start_mark)
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # two copies of a key are refused, as in a JSON body (YAML's own loader keeps the last)
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 def _parse_yaml(text: str, prefix: str) -> Any:

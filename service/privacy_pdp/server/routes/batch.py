@@ -52,6 +52,9 @@ async def read_batch(services: Services, request: Request) -> tuple[dict[str, An
     common = document.get("common_input")
     if inputs is not None and not isinstance(inputs, dict):
         raise BadRequest(f"body contains malformed input document: 'inputs' must be an object of id to input, not {kind_of(inputs)}")
+    if common is not None and not isinstance(common, dict):
+        # merged into each input as an object: anything else would be dropped without a word
+        raise BadRequest(f"body contains malformed input document: 'common_input' must be an object, not {kind_of(common)}")
     if inputs is not None and len(inputs) > settings.max_batch_inputs:
         raise BadRequest(f"too many inputs: {len(inputs)} (at most {settings.max_batch_inputs} in one batch)")
     return inputs, common
