@@ -39,3 +39,11 @@ def test_a_missing_input_file_is_named(tmp_path: Path, command: list[str]) -> No
     result = CliRunner().invoke(cli_app, [*command, "--policies", str(POLICIES), "--input", str(missing)])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert result.output.strip() == f"error: {missing}: No such file or directory"
+
+
+@pytest.mark.parametrize("command", [["check"], ["lint"], ["test"], ["eval", "privacy/decision", "--policies"]])
+def test_a_directory_without_rego_is_an_error_not_a_pass(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "data.json").write_text("{}")
+    result = CliRunner().invoke(cli_app, [*command, str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"error: {tmp_path}: no Rego modules here (is it the policy directory?)"

@@ -17,10 +17,14 @@ PolicyDir = Annotated[Path, typer.Option("--policies", "-p", help="policy direct
 
 def load(root: Path) -> policyset.PolicySet:
     try:
-        return policyset.load_directory(root)
+        loaded = policyset.load_directory(root)
     except policyset.PolicySetError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if not loaded.modules:  # nothing to test, check or lint would otherwise pass
+        typer.echo(f"error: {root}: no Rego modules here (is it the policy directory?)", err=True)
+        raise typer.Exit(2)
+    return loaded
 
 
 def read_json(path: Path) -> Any:
