@@ -54,7 +54,9 @@ def data_options(request: Request) -> DataOptions:
         metrics=bool_param(request, "metrics"),
         instrument=bool_param(request, "instrument"),
         provenance=bool_param(request, "provenance"),
-        # regopy reports a failing built-in as an evaluation error in either mode: strict is what it does.
+        # Accepted, not acted on: neither engine has the switch. A failing builtin leaves the
+        # rule undefined under regopy (OPA without the flag) and is an error under the OPA Go
+        # bindings (OPA with it); the decision's rules check types before calling builtins.
         strict_builtin_errors=bool_param(request, "strict-builtin-errors"),
         explain_clauses=EXPLAIN_CLAUSES in request.query_params.getlist("explain"),
     )
