@@ -277,9 +277,10 @@ def test_path_with_a_quote_is_400(client: httpx.Client) -> None:
 
 def test_data_writes_are_refused_as_bundle_owned(client: httpx.Client) -> None:
     for method in ("PUT", "PATCH", "DELETE"):
-        response = client.request(method, "/v1/data/privacy/x", json={})
-        assert response.status_code == 400
-        assert response.json() == {"code": "invalid_parameter", "message": 'all paths owned by bundle "privacy"'}
+        for path in ("/v1/data/privacy/x", "/v1/data"):
+            response = client.request(method, path, json={})
+            assert response.status_code == 400, (method, path)
+            assert response.json() == {"code": "invalid_parameter", "message": 'all paths owned by bundle "privacy"'}
 
 
 def test_clause_catalogue_is_served(client: httpx.Client) -> None:

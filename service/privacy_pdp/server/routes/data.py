@@ -141,11 +141,14 @@ async def post_data(request: Request, path: str = "") -> Response:
     return await answer_v1(services, request, path, input, warn, time.perf_counter_ns() - started, started)
 
 
+@router.put("/v1/data", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="put_data_root")
+@router.patch("/v1/data", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="patch_data_root")
+@router.delete("/v1/data", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="delete_data_root")
 @router.put("/v1/data/{path:anypath}", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="put_data")
 @router.patch("/v1/data/{path:anypath}", status_code=204, responses={400: {"model": ErrorV1}}, operation_id="patch_data")
 @router.delete("/v1/data/{path:anypath}", status_code=204, responses={400: {"model": ErrorV1}},
                operation_id="delete_data")
-async def write_data(path: str) -> Response:
+async def write_data(path: str = "") -> Response:
     """Data comes with the policy set (a bundle owning every path), so OPA refuses writes."""
     raise BadRequest(OWNED_BY_BUNDLE)
 
