@@ -67,6 +67,9 @@ def test_status_in_opas_shape(client: httpx.Client, policies) -> None:
     assert bundle["name"] == "privacy"
     assert bundle["active_revision"] == policies.revision
     assert bundle["last_successful_activation"].endswith("Z")
+    # OPA writes every time field; one never set is Go's zero time (nothing is downloaded here)
+    for field in ("last_successful_download", "last_successful_request", "last_request"):
+        assert bundle[field] == "0001-01-01T00:00:00Z"
     assert {name: p["state"] for name, p in status["plugins"].items()} == {
         "bundle": "OK", "decision_logs": "OK", "status": "OK"
     }

@@ -29,6 +29,10 @@ def bundle_status(services: Services) -> dict[str, Any]:
         "name": BUNDLE_NAME,
         "active_revision": runtime.revision,
         "last_successful_activation": rfc3339(active.activated_at) if active else _ZERO_TIME,
+        # nothing is downloaded from a directory: OPA's zero time, which it always writes
+        "last_successful_download": _ZERO_TIME,
+        "last_successful_request": _ZERO_TIME,
+        "last_request": _ZERO_TIME,
         "type": "snapshot",
     }
     failure = runtime.last_failure
