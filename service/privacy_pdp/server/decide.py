@@ -159,10 +159,11 @@ def _conclusion(
         # Only a decision seen before is logged by its key: a first one is masked as it is, so
         # that decisions that never repeat take no room among the reused parts.
         key = outcome.key if cached else None
-    if path.strip("/") in decision_paths(services.settings):
+    stale = services.bundles.stale_reason() if services.bundles is not None else None
+    undecided = outcome is None or stale is not None or (evaluation is not None and not evaluation.defined)
+    if undecided and path.strip("/") in decision_paths(services.settings):
         # a decision path never answers undefined, nor from a policy too old to trust: it
         # denies, saying why (logged as answered, not from a cached answer's parts)
-        stale = services.bundles.stale_reason() if services.bundles is not None else None
         if outcome is None:
             evaluation, key = Evaluation(True, fail_closed_decision(NO_POLICY_MESSAGE, NO_POLICY_CODE)), None
         elif stale is not None:
