@@ -101,7 +101,7 @@ def _as_opa_would(policy_set: PolicySet) -> None:  # pragma: no cover - run in t
         OpaGoEngine(policy_set)
     except CompileError:
         raise
-    except EngineError:  # the bindings are not installed
+    except (EngineError, OSError):  # the bindings are not installed, or their library does not load here
         return
 
 
