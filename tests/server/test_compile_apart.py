@@ -87,3 +87,14 @@ def test_a_policy_write_the_engine_aborts_on_is_a_400_and_the_server_keeps_servi
         assert "probe/reader.rego" not in [p["id"] for p in client.get("/v1/policies").json()["result"]]
         answer = client.post("/v1/data/privacy/decision", json={"input": {}})
         assert answer.status_code == 200 and answer.json()["result"]["allow"] is False
+
+
+def test_without_the_opa_bindings_the_serving_engine_alone_decides(policies: PolicySet, tmp_path, monkeypatch) -> None:
+    shadow = tmp_path / "opa_bindings"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text("raise ImportError('not installed here')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # the child imports this instead of the real bindings
+    source, _ = OPA_REFUSES["v0 rule body"]
+    compile_apart("regopy", _with(policies, {"b.rego": source}), ("privacy/decision",))  # rego-cpp takes it
+    with pytest.raises(CompileError):
+        compile_apart("regopy", _with(policies, {"bad.rego": "package bad\n\nimport rego.v1\n\nx := \n"}), ())
