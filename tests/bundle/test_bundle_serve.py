@@ -95,6 +95,10 @@ def test_a_stale_bundle_fails_closed_citing_the_clause(revisions, tmp_path: Path
         assert answer["result"]["allow"] is False
         [reason] = answer["result"]["reasons"]
         assert reason["clause"] == "privacy.fail_closed" and reason["code"] == "policy_stale"
+        part = client.post("/v1/data/privacy/decision/allow", json={"input": SERVICE}).json()
+        assert part["result"] is False  # a part of the decision is the stale deny's part
+        batch = client.post("/v1/batch/data/privacy/decision", json={"inputs": {"a": SERVICE}}).json()
+        assert batch["responses"]["a"]["result"]["reasons"][0]["code"] == "policy_stale"
         assert "revision fresh" in reason["message"]
         assert log.by_id(answer["decision_id"])["result"]["allow"] is False  # the log says what was answered
         assert log.key_of(answer["decision_id"]) is None  # not the cached result: not logged from its parts

@@ -127,6 +127,25 @@ def test_v0_malformed_body_names_the_parse_error(client: httpx.Client) -> None:
     assert response.json()["message"].startswith("unexpected parse error for input: ")
 
 
+def test_a_doubled_slash_redirects_to_the_clean_path(client: httpx.Client) -> None:
+    for path in ("/v1/data/privacy//decision", "/v1//data/privacy/decision", "/v1/batch/data/privacy//decision/"):
+        response = client.post(path, json={"input": MARKETING}, follow_redirects=False)
+        assert response.status_code == 301, path
+        assert "//" not in response.headers["location"] and not response.headers["location"].endswith("/")
+
+
+def test_every_spelling_of_the_decision_path_is_the_decision() -> None:
+    from privacy_pdp.server.bundle import in_decision, part_of
+    from privacy_pdp.server.settings import Settings
+
+    settings = Settings(default_decision="/privacy/decision")
+    assert in_decision("privacy//decision", settings) == [] and in_decision("/privacy/decision/", settings) == []
+    assert in_decision("privacy/decision/reasons/0", settings) == ["reasons", "0"]
+    assert in_decision("privacy/decisions", settings) is None and in_decision("privacy", settings) is None
+    assert part_of({"reasons": [{"code": "x"}]}, ["reasons", "0", "code"]) == (True, "x")
+    assert part_of({"reasons": []}, ["reasons", "0"]) == (False, None)
+
+
 def test_trailing_slash_redirects_and_head_is_405(client: httpx.Client) -> None:
     response = client.get("/v1/data/privacy/clauses/", follow_redirects=False)
     assert response.status_code == 301

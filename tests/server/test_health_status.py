@@ -37,6 +37,11 @@ def test_not_ready_until_a_policy_set_is_active(make_app, policies) -> None:
         answer = client.post("/v1/data/privacy/decision", json={"input": {}}).json()
         assert answer["decision_id"] and answer["result"]["allow"] is False
         assert [r["code"] for r in answer["result"]["reasons"]] == ["no_active_policy"]
+        # so does any part of it a client asks for
+        assert client.post("/v1/data/privacy/decision/allow", json={"input": {}}).json()["result"] is False
+        part = client.get("/v1/data/privacy/decision/reasons/0/code").json()
+        assert part["result"] == "no_active_policy"
+        assert "result" not in client.get("/v1/data/privacy/decision/nothing").json()
         assert client.post("/", json={}).json()["reasons"][0]["code"] == "no_active_policy"
         batch = client.post("/v1/batch/data/privacy/decision", json={"inputs": {"a": {}}}).json()
         assert batch["responses"]["a"]["result"]["reasons"][0]["clause"] == "privacy.fail_closed"

@@ -146,3 +146,27 @@ def fail_closed_decision(reason: str, code: str = STALE_CODE) -> dict[str, Any]:
 
 def decision_paths(settings: Settings) -> frozenset[str]:
     return frozenset({"privacy/decision", settings.default_decision.strip("/")})
+
+
+def in_decision(path: str, settings: Settings) -> list[str] | None:
+    """The segments of path below a decision document ([] for the decision itself), or None
+    when path is not the decision or a part of it. Empty segments do not count: the engine
+    reads ``privacy//decision`` as ``privacy/decision``, and so does every check of it."""
+    segments = [s for s in path.split("/") if s]
+    for decision in decision_paths(settings):
+        top = decision.split("/")
+        if segments[:len(top)] == top:
+            return segments[len(top):]
+    return None
+
+
+def part_of(document: Any, segments: list[str]) -> tuple[bool, Any]:
+    """(defined, value) of the part of document that segments name, as a Data API path reads it."""
+    for segment in segments:
+        if isinstance(document, dict) and segment in document:
+            document = document[segment]
+        elif isinstance(document, list) and segment.isdigit() and int(segment) < len(document):
+            document = document[int(segment)]
+        else:
+            return False, None
+    return True, document

@@ -22,8 +22,9 @@ from privacy_pdp.server.bundle import (
     NO_POLICY_MESSAGE,
     UNDEFINED_CODE,
     UNDEFINED_MESSAGE,
-    decision_paths,
     fail_closed_decision,
+    in_decision,
+    part_of,
 )
 from privacy_pdp.server.decision_events import BUNDLE_NAME, decision_event, rfc3339
 from privacy_pdp.server.errors import Unavailable, engine_error_detail, log
@@ -161,15 +162,21 @@ def _conclusion(
         key = outcome.key if cached else None
     stale = services.bundles.stale_reason() if services.bundles is not None else None
     undecided = outcome is None or stale is not None or (evaluation is not None and not evaluation.defined)
-    if undecided and path.strip("/") in decision_paths(services.settings):
-        # a decision path never answers undefined, nor from a policy too old to trust: it
-        # denies, saying why (logged as answered, not from a cached answer's parts)
+    below = in_decision(path, services.settings) if undecided else None
+    if below is not None:
+        # the decision (or a part of it, e.g. its allow) never answers undefined, nor from a
+        # policy too old to trust: it denies, saying why (logged as answered, not from a
+        # cached answer's parts)
+        closed = None
         if outcome is None:
-            evaluation, key = Evaluation(True, fail_closed_decision(NO_POLICY_MESSAGE, NO_POLICY_CODE)), None
+            closed = fail_closed_decision(NO_POLICY_MESSAGE, NO_POLICY_CODE)
         elif stale is not None:
-            evaluation, error, key = Evaluation(True, fail_closed_decision(stale)), None, None
-        elif evaluation is not None and not evaluation.defined:
-            evaluation, key = Evaluation(True, fail_closed_decision(UNDEFINED_MESSAGE, UNDEFINED_CODE)), None
+            closed, error = fail_closed_decision(stale), None
+        elif evaluation is not None and not evaluation.defined and not below:
+            # only the decision itself: a part of it may be undefined in a decision that is not
+            closed = fail_closed_decision(UNDEFINED_MESSAGE, UNDEFINED_CODE)
+        if closed is not None:
+            evaluation, key = Evaluation(*part_of(closed, below)), None
     metrics = {
         "timer_rego_input_parse_ns": parse_ns,
         "timer_rego_query_eval_ns": eval_ns,

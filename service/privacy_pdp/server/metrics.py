@@ -281,7 +281,8 @@ CLIENT_GONE = 499
 
 
 class OpaHttpMiddleware:
-    """OPA's path rules (301 without a trailing slash, HEAD is 405) and request metrics.
+    """OPA's path rules (301 to the path without a trailing or doubled slash, HEAD is 405) and
+    request metrics.
 
     A plain ASGI middleware: no per-request task or body buffering.
     """
@@ -313,8 +314,9 @@ class OpaHttpMiddleware:
 
         if method == "HEAD":
             response: Response | None = Response(status_code=405)
-        elif path != "/" and path.endswith("/"):  # OPA answers 301 to the path without the slash
-            response = RedirectResponse(path.rstrip("/") or "/", status_code=301)
+        elif path != "/" and (path.endswith("/") or "//" in path):
+            # OPA's router answers 301 to the clean path: no trailing or doubled slash
+            response = RedirectResponse("/" + "/".join(s for s in path.split("/") if s), status_code=301)
         else:
             response = None
         try:
