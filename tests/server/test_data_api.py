@@ -232,6 +232,12 @@ def test_yaml_body_when_content_type_says_so(client: httpx.Client) -> None:
     nested = "input:\n  recipient: {kind: first_party, kind: public}\n"
     bad = client.post("/v1/data/privacy/decision", content=nested, headers={"Content-Type": "application/yaml"})
     assert bad.status_code == 400 and "duplicate key 'kind'" in bad.json()["message"]
+    for twice in ('input:\n  true: 1\n  "true": 2\n', 'input:\n  1: a\n  "1": b\n'):
+        bad = client.post("/v1/data/privacy/decision", content=twice, headers={"Content-Type": "application/yaml"})
+        assert bad.status_code == 400 and "duplicate key" in bad.json()["message"], twice
+    two_keys = 'input:\n  1: a\n  1.0: b\n'  # "1" and "1.0"
+    assert client.post("/v1/data/privacy/decision", content=two_keys,
+                       headers={"Content-Type": "application/yaml"}).status_code == 200
 
 
 # The bad-input set: each a clear 4xx in OPA's shape, and the server keeps serving.

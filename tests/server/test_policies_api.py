@@ -42,6 +42,11 @@ def test_a_module_only_regopy_would_take_is_refused_as_opa_refuses_it(make_app) 
         (error,) = typed.json()["errors"]
         assert error["code"] == "rego_type_error" and error["message"] == "count: arity mismatch"
         assert error["details"]["lines"][0].startswith("have: ")
+        unsafe = "package w\n\nimport rego.v1\n\np if { y }\n"
+        for policy_id in ("weird:name.rego", "noext", "a b/c.rego"):  # an id is any text
+            (error,) = client.put(f"/v1/policies/{policy_id}", content=unsafe, headers=auth).json()["errors"]
+            assert error["code"] == "rego_unsafe_var_error", policy_id
+            assert error["location"] == {"file": policy_id, "row": 5, "col": 1}
 
 
 def test_a_policy_set_that_decides_nothing_fails_closed(make_app) -> None:

@@ -195,9 +195,9 @@ class _JsonYamlLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, (str, int, float, bool)) or key is None:
-                if key in seen:
+                if (type(key), key) in seen:  # 1 and 1.0 are two keys ("1", "1.0") here
                     raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-                seen.add(key)
+                seen.add((type(key), key))
         return super().construct_mapping(node, deep)
 
 
@@ -225,6 +225,8 @@ def _as_json(value: Any, prefix: str) -> Any:
             if isinstance(key, (dict, list)) or key is None:
                 raise BadRequest(f"{prefix}: object keys must be strings")
             text = key if isinstance(key, str) else json.dumps(_as_json(key, prefix))
+            if text in out:  # true and "true" are one JSON key
+                raise BadRequest(f"{prefix}: duplicate key {json.dumps(text)}")
             out[text] = _as_json(item, prefix)
         return out
     if isinstance(value, (bytes, set)):

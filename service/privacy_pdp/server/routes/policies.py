@@ -105,24 +105,27 @@ def _activate(services: Services, current: PolicySet, modules: dict[str, str]) -
     try:
         services.runtime.activate(dataclasses.replace(current, modules=modules, revision=revision), apart=True)
     except CompileError as exc:
-        raise BadRequest(COMPILE_MESSAGE, _opa_errors(exc.message) or _errors(exc)) from None
+        raise BadRequest(COMPILE_MESSAGE, _opa_errors(exc.message, list(modules)) or _errors(exc)) from None
     except EngineError as exc:
         raise BadRequest(COMPILE_MESSAGE, [{"code": "rego_compile_error", "message": exc.message}]) from None
 
 
-# One error as OPA's compiler writes it: "b.rego:3: rego_parse_error: ..." (at a line's start
-# or after "1 error occurred: "), and lines that go on with a tab (the text, a caret).
-_OPA_ERROR = re.compile(r"(?:^|(?<=: ))(?P<file>[^\n:]+?\.rego):(?P<row>\d+): (?P<code>rego_[a-z_]+_error): (?P<text>.*"
-                        r"(?:\n\t.*)*)", re.MULTILINE)
-
-
-def _opa_errors(message: str) -> list[dict[str, Any]]:
+def _opa_errors(message: str, files: list[str]) -> list[dict[str, Any]]:
     """OPA's compile errors in the shape OPA's server answers them (code, message, location,
-    and the lines that follow the message as details); empty when the message is not OPA's."""
+    and the lines that follow the message as details); empty when the message is not OPA's.
+    An error reads "<file>:<row>: rego_..._error: ..." at a line's start or after "1 error
+    occurred: ", and goes on in lines that start with a tab; files are the set's module ids,
+    which may hold any character."""
+    if not files:
+        return []
+    names = "|".join(re.escape(name) for name in sorted(files, key=len, reverse=True))
+    pattern = re.compile(rf"(?:^|(?<=: ))(?P<file>{names}):(?P<row>\d+): (?P<code>rego_[a-z_]+_error): "
+                         rf"(?P<text>.*(?:\n\t.*)*)", re.MULTILINE)
     errors = []
-    for m in _OPA_ERROR.finditer(message):
+    for m in pattern.finditer(message):
         first, *rest = m.group("text").split("\n")
         error: dict[str, Any] = {"code": m.group("code"), "message": first,
+                                 # the OPA Go bindings' messages give no column
                                  "location": {"file": m.group("file"), "row": int(m.group("row")), "col": 1}}
         if rest:
             error["details"] = {"lines": [line.removeprefix("\t") for line in rest]}
