@@ -132,6 +132,8 @@ def test_a_doubled_slash_redirects_to_the_clean_path(client: httpx.Client) -> No
         response = client.post(path, json={"input": MARKETING}, follow_redirects=False)
         assert response.status_code == 301, path
         assert "//" not in response.headers["location"] and not response.headers["location"].endswith("/")
+    kept = client.post("/v1/data/privacy//decision?pretty=true&provenance", json={}, follow_redirects=False)
+    assert kept.headers["location"] == "/v1/data/privacy/decision?pretty=true&provenance"
 
 
 def test_every_spelling_of_the_decision_path_is_the_decision() -> None:

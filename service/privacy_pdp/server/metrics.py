@@ -315,8 +315,10 @@ class OpaHttpMiddleware:
         if method == "HEAD":
             response: Response | None = Response(status_code=405)
         elif path != "/" and (path.endswith("/") or "//" in path):
-            # OPA's router answers 301 to the clean path: no trailing or doubled slash
-            response = RedirectResponse("/" + "/".join(s for s in path.split("/") if s), status_code=301)
+            # OPA's router answers 301 to the clean path (no trailing or doubled slash), query kept
+            clean = "/" + "/".join(s for s in path.split("/") if s)
+            query = scope.get("query_string", b"").decode("latin-1")
+            response = RedirectResponse(f"{clean}?{query}" if query else clean, status_code=301)
         else:
             response = None
         try:
