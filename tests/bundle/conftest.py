@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -17,7 +18,11 @@ POLICIES = ROOT / "policies"
 
 
 def write_rsa_pair(directory: Path, stem: str) -> tuple[Path, Path]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return write_pem_pair(directory, stem, rsa.generate_private_key(public_exponent=65537, key_size=2048))
+
+
+def write_pem_pair(directory: Path, stem: str, key: Any) -> tuple[Path, Path]:
+    """``<stem>.key`` (the private key, PKCS8) and ``<stem>.pem`` (its public key)."""
     private = directory / f"{stem}.key"
     public = directory / f"{stem}.pem"
     private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,

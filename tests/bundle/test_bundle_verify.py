@@ -18,7 +18,7 @@ from privacy_pdp.bundle.keys import KeyFileError, KeyRing, load_signing_key
 from privacy_pdp.bundle.load import load_bundle
 from privacy_pdp.cli import app
 
-from bundle.conftest import POLICIES, write_rsa_pair
+from bundle.conftest import POLICIES, write_pem_pair, write_rsa_pair
 
 REGO = "privacy/companies/kallu/kallu.rego"
 DATA = "privacy/companies/kallu/facts/data.json"
@@ -123,16 +123,9 @@ def test_hs256_signing_and_verification(tmp_path: Path) -> None:
 
 
 def _ec_pair(directory: Path, curve: Any) -> tuple[Path, Path]:
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    key = ec.generate_private_key(curve)
-    private, public = directory / f"ec-{curve.name}.key", directory / f"ec-{curve.name}.pem"
-    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
-    return private, public
+    return write_pem_pair(directory, f"ec-{curve.name}", ec.generate_private_key(curve))
 
 
 def test_es256_signing_and_verification(tmp_path: Path) -> None:
