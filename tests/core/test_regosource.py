@@ -105,6 +105,18 @@ def test_the_tricky_fixture_reads_as_opa_parses_it(opa) -> None:
     assert opa_reference.disagreements(opa, TRICKY) == []
 
 
+@pytest.mark.parametrize("source", [
+    TRICKY,
+    *((POLICIES / file).read_text(encoding="utf-8") for file in POLICY_FILES),
+    '# package not.this\npackage a["b-c"].d # package e\n\nx := 1\n',
+    "package\n\ta.\n\tb\n",
+    "x := 1\n",
+    "",
+])
+def test_the_package_alone_is_read_as_the_whole_module_reads_it(source: str) -> None:
+    assert regosource.package_name(source) == parse_module(source).package
+
+
 def test_rule_names_kinds_and_else_chains() -> None:
     module = parse_module(TRICKY, "tricky.rego")
     assert module.package == "tricky.fixture"

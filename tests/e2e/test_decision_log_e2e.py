@@ -1,12 +1,13 @@
 """Issue 9's acceptance for the decision log, end to end: 10,000 decisions under concurrent
 load (singles and batches) against a real server give exactly 10,000 logged events, each
 decision id once, masked by system.log, and a hash chain that `logs verify` accepts; one
-edited byte is then found. (Collector outages and kill -9 are in tests/decision_log.)"""
+edited byte is then found, whichever process's slot holds it. (Collector outages and kill -9 are in tests/decision_log.)"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,14 +51,14 @@ def logs_verify(directory: Path) -> subprocess.CompletedProcess[str]:
 
 def test_ten_thousand_decisions_are_ten_thousand_chained_masked_events(tmp_path: Path) -> None:
     log_dir = tmp_path / "decision-logs"
-    server = Server(POLICIES, env={**server_env(log_dir), "PDP_WORKERS": "2"})
+    server = Server(POLICIES, env=server_env(log_dir))  # as make run serves: a process per core, a slot each
     try:
         ids = asyncio.run(load(server.url))
     finally:
         server.stop()  # SIGTERM: a clean shutdown writes everything queued
     assert len(ids) == len(set(ids)) == SINGLES + BATCHES * BATCH_SIZE
 
-    events = [json.loads(line) for path in sorted(log_dir.glob("*.jsonl")) for line in path.read_text().splitlines()]
+    events = [json.loads(line) for path in sorted(log_dir.rglob("*.jsonl")) for line in path.read_text().splitlines()]
     decisions = [e for e in events if e.get("path") == "privacy/decision"]
     assert len(decisions) == len(ids)
     assert sorted(e["decision_id"] for e in decisions) == sorted(ids)
@@ -68,9 +69,10 @@ def test_ten_thousand_decisions_are_ten_thousand_chained_masked_events(tmp_path:
 
     verified = logs_verify(log_dir)
     assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert str(len(events)) in verified.stdout
+    # one chain per process's slot, every event in one of them
+    assert sum(int(n) for n in re.findall(r"OK (\d+) events", verified.stdout)) == len(events)
 
-    segment = sorted(log_dir.glob("*.jsonl"))[0]
+    segment = sorted(log_dir.rglob("*.jsonl"))[0]
     raw = bytearray(segment.read_bytes())
     at = raw.index(b'"decision_id":"') + len(b'"decision_id":"')
     raw[at] = ord("0") if raw[at] != ord("0") else ord("1")

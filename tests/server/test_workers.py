@@ -22,6 +22,7 @@ from privacy_pdp.server.metrics import MULTIPROCESS_DIR_VARIABLE
 from privacy_pdp.server.settings import Settings, SettingsError, load_settings
 
 from conftest import POLICIES, Server
+from ports import free_port
 from server.test_metrics import samples
 
 DENY = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "marketing.communications.email",
@@ -181,19 +182,50 @@ def test_evaluation_threads_share_out_the_cores(monkeypatch: pytest.MonkeyPatch)
     assert load_settings().workers == 1
 
 
+def test_processes_default_to_one_per_core_and_to_one_when_the_policy_can_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings_module, "_cpu_count", lambda: 2)
+    assert (load_settings().processes, load_settings().workers) == (2, 1)
+    assert load_settings(policy_api_writes=True, policy_api_token="t").processes == 1
+    assert (load_settings(bundle_url="http://127.0.0.1:1/b.tar.gz").processes,
+            load_settings(bundle_url="http://127.0.0.1:1/b.tar.gz").workers) == (1, 2)
+    assert load_settings(bundle_path=tmp_path / "b.tar.gz").processes == 1
+    assert load_settings(bundle_path=tmp_path / "b.tar.gz", processes=2).processes == 2  # said, it wins
+    monkeypatch.setenv("PDP_POLICY_API_WRITES", "false")
+    assert load_settings().processes == 2
+    monkeypatch.setattr(settings_module, "_cpu_count", lambda: 64)
+    assert load_settings().processes == settings_module.MOST_PROCESSES_BY_DEFAULT
+    assert load_settings().workers == 64 // settings_module.MOST_PROCESSES_BY_DEFAULT
+    assert load_settings(processes=1).processes == 1  # said, it wins
+
+
+def serve_briefly(policies: Path, log_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "privacy_pdp", "serve", "--port", str(free_port()), "--policies", str(policies)],
+        env={**os.environ, "PDP_PROCESSES": "2", "PDP_DECISION_LOG_DIR": str(log_dir)},
+        capture_output=True, text=True, timeout=120,
+    )
+
+
 def test_a_policy_set_that_does_not_compile_stops_the_server_with_the_error(tmp_path: Path) -> None:
     # uvicorn restarts a worker that dies: without the parent's check the workers would
     # crash and restart for ever
     policies = tmp_path / "policies"
     shutil.copytree(POLICIES, policies)
     (policies / "broken.rego").write_text("package broken\n\nx := \n")
-    done = subprocess.run(
-        [sys.executable, "-m", "privacy_pdp", "serve", "--port", "1", "--policies", str(policies)],
-        env={**os.environ, "PDP_PROCESSES": "2", "PDP_DECISION_LOG_DIR": str(tmp_path / "log")},
-        capture_output=True, text=True, timeout=120,
-    )
+    done = serve_briefly(policies, tmp_path / "log")
     assert done.returncode == 2
     assert "broken.rego:4: rego_parse_error: unexpected eof token" in done.stderr  # OPA's compiler's words
+    assert "Traceback" not in done.stderr  # each worker says why in a line
+
+
+def test_a_worker_that_cannot_start_stops_the_server_with_its_reason(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    done = serve_briefly(POLICIES, tmp_path / "a-file" / "log")  # no directory can be made there
+    assert done.returncode == 2
+    assert "could not start: [Errno 20] Not a directory" in done.stderr
+    assert "error: a worker process could not start" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_only_the_metrics_of_dead_parents_are_removed(tmp_path: Path) -> None:

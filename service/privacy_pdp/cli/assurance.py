@@ -27,7 +27,7 @@ def bench(
     seed: Annotated[int, typer.Option(help="seed of the corpus")] = 20261211,
     engine: Annotated[Optional[list[str]], typer.Option(help="engines to measure (default: regopy and opa)")] = None,
     concurrency: Annotated[Optional[list[int]], typer.Option(help="HTTP concurrencies (default: 1, 16, 64)")] = None,
-    processes: Annotated[int, typer.Option(help="the service's processes (PDP_PROCESSES)")] = 1,
+    processes: Annotated[Optional[int], typer.Option(help="the service's processes (default: the service's own, as make run serves)")] = None,
     workers: Annotated[Optional[int], typer.Option(help="the service's evaluation threads per process (default: the service's own)")] = None,
     compare_layouts: Annotated[bool, typer.Option(help="also measure one process of CPU threads against CPU processes")] = True,
     http: Annotated[bool, typer.Option(help="measure over HTTP (starts servers on loopback)")] = True,
@@ -39,7 +39,9 @@ def bench(
     (repeated, distinct and batch traffic at several concurrencies, next to a raw ASGI floor),
     start-up time and resident memory: a table on stdout, everything in JSON."""
     from privacy_pdp.assurance import bench as benchmarks
+    from privacy_pdp.server.settings import layout
 
+    processes, workers = layout(processes, workers)  # the layout make run serves, unless told
     engines = tuple(engine or ("regopy", "opa"))
 
     def progress(message: str) -> None:

@@ -29,7 +29,7 @@ def serve(
         Optional[Path], typer.Option("--policies", "-p", help="policy directory [PDP_POLICIES, default: policies]")
     ] = None,
     workers: Annotated[Optional[int], typer.Option(help="evaluation threads per process [PDP_WORKERS, default: the cores shared out among the processes]")] = None,
-    processes: Annotated[Optional[int], typer.Option(help="server processes [PDP_PROCESSES, default: 1]")] = None,
+    processes: Annotated[Optional[int], typer.Option(help="server processes [PDP_PROCESSES, default: one per core, at most 8; one for a bundle or with Policy API writes on]")] = None,
     default_decision: Annotated[
         Optional[str], typer.Option(help="document POST / answers [PDP_DEFAULT_DECISION]")
     ] = None,
@@ -77,7 +77,11 @@ def serve(
         if settings.processes > 1:  # each worker process builds its own app (server/workers.py)
             from privacy_pdp.server import workers as worker_processes
 
-            worker_processes.run(settings, overrides, host, port, log_level, KEEP_ALIVE_SECONDS)
+            try:
+                worker_processes.run(settings, overrides, host, port, log_level, KEEP_ALIVE_SECONDS)
+            except worker_processes.WorkerStartError as exc:
+                typer.echo(f"error: {exc}", err=True)
+                raise typer.Exit(2) from None
             return
         from privacy_pdp.server.app import create_app  # not in the parent of worker processes: they build their own
 

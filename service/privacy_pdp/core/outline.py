@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from privacy_pdp.core.regosource import parse_module
+from privacy_pdp.core.regosource import package_name, parse_module
 
 
 def package_of(source: str) -> str | None:
-    return parse_module(source).package or None
+    return package_name(source) or None
 
 
 def module_ast(source: str) -> dict[str, Any]:

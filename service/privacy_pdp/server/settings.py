@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from privacy_pdp.bundle.keys import ALGORITHMS
 
 ENV_PREFIX = "PDP_"
+MOST_PROCESSES_BY_DEFAULT = 8
 
 
 def _cpu_count() -> int:
@@ -36,8 +37,11 @@ class Settings(BaseSettings):
     default_decision: str = Field(
         "privacy/decision", description="document POST / answers, as OPA's default_decision (OPA's own: system/main)"
     )
-    processes: PositiveInt = Field(
-        1, description="server processes on the port (server/workers.py: each logs decisions in its own slot)"
+    processes: PositiveInt = Field(  # filled in by _share_the_cores when unset
+        None, description="server processes on the port (server/workers.py: each logs decisions in its own slot; "
+        f"default: one per core, at most {MOST_PROCESSES_BY_DEFAULT}; one when serving a bundle or with Policy API "
+        "writes on)",
+        validate_default=False,
     )
     workers: PositiveInt = Field(  # filled in by _share_the_cores when unset
         None, description="evaluation threads per process, one interpreter each (default: the cores "
@@ -104,14 +108,16 @@ class Settings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _share_the_cores(cls, given: Any) -> Any:
-        """Unset, the evaluation threads of all processes together are one per core: one
-        process has a thread per core, one process per core a thread each (more would only
-        hold more interpreters, about 40 MiB each)."""
-        if not isinstance(given, dict) or given.get("workers") is not None:
+        """Processes and threads left unset are filled in by ``layout``."""
+        if not isinstance(given, dict):
             return given
-        processes = _number(given.get("processes", 1))
-        cores = _cpu_count()
-        return {**given, "workers": max(1, cores // processes) if processes and processes > 0 else cores}
+        writes = given.get("policy_api_writes")
+        changing = (writes is not None and _flag(writes)) or any(given.get(f) for f in ("bundle_path", "bundle_url"))
+        processes, workers = layout(_number(given.get("processes")), _number(given.get("workers")),
+                                    policy_changes=changing)
+        # a value that is not a number is left for its field to report
+        return {**given, "processes": given.get("processes") if given.get("processes") is not None else processes,
+                "workers": given.get("workers") if given.get("workers") is not None else workers}
 
     @model_validator(mode="after")
     def _one_bundle_source(self) -> Settings:
@@ -134,6 +140,35 @@ class Settings(BaseSettings):
         if self.policy_api_writes and self.processes > 1:  # a write would reach one process of several
             raise ValueError(f"{ENV_PREFIX}POLICY_API_WRITES needs {ENV_PREFIX}PROCESSES=1")
         return self
+
+
+def layout(processes: int | None, workers: int | None, policy_changes: bool = False) -> tuple[int, int]:
+    """The processes and evaluation threads per process served, given those set (None: unset).
+
+    Unset, the processes are one per core: a decision's Python work holds the GIL, and
+    processes of one thread answered more repeated and batched decisions than one process
+    of threads, and as many new ones (``make bench`` compares the two). At most
+    MOST_PROCESSES_BY_DEFAULT, as each holds its own interpreters and cache (about 150 MiB).
+    But one when the policy can change while serving (``policy_changes``: Policy API writes,
+    a bundle to watch): a write reaches one process of several, and each process activates
+    a new bundle on its own poll, so that after a change was reported some answers would
+    still come from the old revision.
+    Unset, the evaluation threads of all processes together are one per core (more would
+    only hold more interpreters, about 40 MiB each)."""
+    cores = _cpu_count()
+    if processes is None:
+        processes = 1 if policy_changes else min(cores, MOST_PROCESSES_BY_DEFAULT)
+    if workers is None:
+        workers = max(1, cores // processes) if processes > 0 else cores
+    return processes, workers
+
+
+def _flag(value: Any) -> bool:
+    """A boolean setting as pydantic will read it (a wrong value is reported by its field)."""
+    try:
+        return TypeAdapter(bool).validate_python(value)
+    except ValidationError:
+        return False
 
 
 def _number(value: Any) -> int | None:

@@ -95,14 +95,14 @@ def start_service(policies: Path, work: Path, engine: str = "regopy", cache_entr
         env["PDP_DECISION_CACHE_ENTRIES"] = str(cache_entries)
     if workers is not None:
         env["PDP_WORKERS"] = str(workers)
-    if processes is not None and processes > 1:
+    if processes is not None:
         env["PDP_PROCESSES"] = str(processes)
     command = [python, "-m", "privacy_pdp", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--policies", str(policies), "--log-level", LOG_LEVEL]
     server = _start(f"service ({engine})", command, env, f"http://127.0.0.1:{port}", "/health", work)
     if processes and processes > 1:
         _all_answer(server, processes)
-    server.notes.update({"processes": processes or 1, "threads_per_process": workers})
+    server.notes.update({"processes": processes, "threads_per_process": workers})  # None: as the service chose
     return server
 
 
