@@ -26,9 +26,10 @@ def _with(policies: PolicySet, modules: dict[str, str]) -> PolicySet:
     return dataclasses.replace(policies, modules={**policies.modules, **modules}, revision="probe")
 
 
-def test_a_set_the_engine_aborts_on_is_refused_with_its_last_words(policies: PolicySet) -> None:
+@pytest.mark.parametrize("niceness", [0, 10])  # 10: the start-up check of worker processes
+def test_a_set_the_engine_aborts_on_is_refused_with_its_last_words(policies: PolicySet, niceness: int) -> None:
     with pytest.raises(CompileError) as refused:
-        compile_apart("regopy", _with(policies, ABORTS), ("privacy/decision",))
+        compile_apart("regopy", _with(policies, ABORTS), ("privacy/decision",), niceness=niceness)
     assert "regopy engine stopped (SIGABRT)" in refused.value.message
     assert "rego-localref" in refused.value.message  # what rego-cpp said on its way out
 
@@ -74,6 +75,7 @@ def test_a_module_opa_refuses_is_refused_though_regopy_takes_it(policies: Policy
 
 def test_a_good_set_passes(policies: PolicySet) -> None:
     compile_apart("regopy", policies, ("privacy/decision", "system/log"))
+    compile_apart("regopy", policies, ("privacy/decision",), niceness=10)
 
 
 def test_a_policy_write_the_engine_aborts_on_is_a_400_and_the_server_keeps_serving(make_app) -> None:

@@ -33,13 +33,16 @@ TIMEOUT_SECONDS = 120.0
 
 
 def compile_apart(engine: str, policy_set: PolicySet, entrypoints: Sequence[str],
-                  timeout: float = TIMEOUT_SECONDS) -> None:
+                  timeout: float = TIMEOUT_SECONDS, niceness: int = 0) -> None:
     """Raise the EngineError compiling ``policy_set`` would raise, or CompileError when the
-    engine ends the child's process (or it runs past ``timeout``)."""
+    engine ends the child's process (or it runs past ``timeout``). ``niceness``: the child
+    yields the processor to busier work (os.nice, from its first statement)."""
     request = orjson.dumps({"engine": engine, "modules": policy_set.modules, "data": policy_set.data,
                             "revision": policy_set.revision, "entrypoints": list(entrypoints)})
+    command = [sys.executable, "-m", __name__] if niceness == 0 else \
+        [sys.executable, "-c", f"import os, runpy; os.nice({int(niceness)}); runpy.run_module({__name__!r}, run_name='__main__')"]
     try:
-        child = subprocess.run([sys.executable, "-m", __name__], input=request, capture_output=True, timeout=timeout)
+        child = subprocess.run(command, input=request, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise CompileError(f"compiling the policy set took more than {timeout:g} s") from None
     if child.returncode == 0:
