@@ -162,3 +162,20 @@ def test_garbage_after_the_last_event_is_found(tmp_path: Path) -> None:
 def test_an_empty_or_missing_directory_fails(tmp_path: Path) -> None:
     assert _cli(str(tmp_path))[0] == 1
     assert _cli(str(tmp_path / "nope"))[0] == 2
+
+
+@pytest.mark.parametrize("edited", ["top", "worker-1"])
+def test_a_directory_served_by_one_process_then_several_has_every_chain_checked(tmp_path: Path, edited: str) -> None:
+    top = _write_log(tmp_path)  # one process first, then a process per core in worker-<n> slots
+    slot = _write_log(tmp_path / "worker-1")
+    code, output = _cli(str(tmp_path))
+    assert code == 0, output
+    assert output.count("OK 90 events") == 2 and "worker-1:" in output
+    target = (top if edited == "top" else slot)[0]
+    data = bytearray(target.read_bytes())
+    position = data.index(b'"n":') + 4
+    data[position] = ord("7") if data[position] != ord("7") else ord("8")
+    target.write_bytes(bytes(data))
+    code, output = _cli(str(tmp_path))
+    assert code == 1
+    assert f"BROKEN {target.name}:{_line_of(data, position)}: hash does not match" in output

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import tempfile
 import time
 from pathlib import Path
@@ -17,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from privacy_pdp.cli import app as cli_app
-from privacy_pdp.server import settings as settings_module, workers
+from privacy_pdp.server import compile_apart, settings as settings_module, workers
 from privacy_pdp.server.metrics import MULTIPROCESS_DIR_VARIABLE
 from privacy_pdp.server.settings import Settings, SettingsError, load_settings
 
@@ -70,6 +73,22 @@ def test_two_processes_answer_and_log_every_decision(tmp_path: Path, monkeypatch
     assert verified.exit_code == 0, verified.output
     assert "worker-0:" in verified.output and "worker-1:" in verified.output
     assert sum(int(line.split()[1]) for line in verified.output.splitlines() if line.startswith("OK ")) == 20
+
+
+def test_each_worker_writes_the_services_own_log_lines_with_time_level_and_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PDP_PROCESSES", "2")
+    server = Server(POLICIES, {"PDP_DECISION_LOG_DIR": str(tmp_path / "log"),
+                               "PDP_DECISION_LOG_UPLOAD_URL": f"http://127.0.0.1:{free_port()}/logs"})  # nobody there
+    try:
+        httpx.post(f"{server.url}/v1/data/privacy/decision", json={"input": DENY}, timeout=30)
+        deadline = time.monotonic() + 30
+        while "upload failed" not in server.read_output() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        server.stop()
+    line = next(x for x in server.read_output().splitlines() if "upload failed" in x)
+    assert re.match(r"\d{4}-\d\d-\d\d [\d:,]+ WARNING privacy_pdp\.server\.decision_log\.upload \[\d+\]: ", line), line
 
 
 def test_metrics_add_up_every_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -199,24 +218,89 @@ def test_processes_default_to_one_per_core_and_to_one_when_the_policy_can_change
     assert load_settings(processes=1).processes == 1  # said, it wins
 
 
-def serve_briefly(policies: Path, log_dir: Path) -> subprocess.CompletedProcess[str]:
+def serve_briefly(policies: Path, log_dir: Path, processes: str = "2") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "privacy_pdp", "serve", "--port", str(free_port()), "--policies", str(policies)],
-        env={**os.environ, "PDP_PROCESSES": "2", "PDP_DECISION_LOG_DIR": str(log_dir)},
+        env={**os.environ, "PDP_PROCESSES": processes, "PDP_DECISION_LOG_DIR": str(log_dir)},
         capture_output=True, text=True, timeout=120,
     )
 
 
-def test_a_policy_set_that_does_not_compile_stops_the_server_with_the_error(tmp_path: Path) -> None:
-    # uvicorn restarts a worker that dies: without the parent's check the workers would
-    # crash and restart for ever
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_policy_set_that_does_not_compile_stops_the_server_with_the_error(tmp_path: Path, processes: str) -> None:
+    # with several processes: each worker says why in a line, and the server stops (uvicorn
+    # would start them again for ever)
     policies = tmp_path / "policies"
     shutil.copytree(POLICIES, policies)
     (policies / "broken.rego").write_text("package broken\n\nx := \n")
-    done = serve_briefly(policies, tmp_path / "log")
+    done = serve_briefly(policies, tmp_path / "log", processes)
     assert done.returncode == 2
-    assert "broken.rego:4: rego_parse_error: unexpected eof token" in done.stderr  # OPA's compiler's words
-    assert "Traceback" not in done.stderr  # each worker says why in a line
+    assert "error: broken.rego:3:3: Invalid assignment operator" in done.stderr  # the same words either way
+    assert "Traceback" not in done.stderr
+
+
+def test_several_processes_serve_what_one_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # rego-cpp takes this module and OPA's type checker refuses it: a directory is compiled by
+    # the serving engine alone, so the start-up check does not stop two processes one serves
+    policies = tmp_path / "policies"
+    shutil.copytree(POLICIES, policies)
+    (policies / "odd.rego").write_text("package odd\n\nimport rego.v1\n\nouch := count(5)\n")
+    monkeypatch.setenv("PDP_PROCESSES", "2")
+    server = Server(policies, {"PDP_DECISION_LOG_DIR": str(tmp_path / "log")})
+    try:
+        time.sleep(5)  # the check (a compile in a child, at a lower priority) has long ended
+        assert server.process.poll() is None, server.read_output()
+        answer = httpx.post(f"{server.url}/v1/data/privacy/decision", json={"input": DENY}, timeout=30)
+        assert answer.status_code == 200 and answer.json()["result"]["allow"] is False
+    finally:
+        server.stop()
+
+
+def test_a_stop_signal_during_the_start_up_check_is_not_a_policy_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    stop = threading.Event()
+    monkeypatch.setattr(workers, "check", lambda settings: (_ for _ in ()).throw(
+        compile_apart.CompileInterrupted("compiling the policy set was stopped (SIGTERM)")))
+    checking = workers._Check(load_settings(), stop)
+    checking.run()
+    assert checking.error is None and not stop.is_set()
+
+
+def test_a_compile_stopped_by_an_interrupt_is_told_apart_from_an_engine_that_aborts(policies) -> None:
+    outcome: list[BaseException] = []
+
+    def compile_it() -> None:
+        try:
+            compile_apart.compile_apart("regopy", policies, ("privacy/decision",), niceness=10)
+        except BaseException as exc:  # noqa: BLE001 - examined below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=compile_it)
+    thread.start()
+    child = None
+    deadline = time.monotonic() + 20
+    while child is None and time.monotonic() < deadline:
+        child = next((pid for pid in _children() if b"compile_apart" in _cmdline(pid)), None)
+    assert child is not None
+    time.sleep(0.25)  # into its work (importing, compiling: a second in all): Python ends itself by SIGINT
+    os.kill(child, signal.SIGINT)  # as Ctrl-C sends it to the whole process group
+    thread.join(60)
+    assert len(outcome) == 1 and isinstance(outcome[0], compile_apart.CompileInterrupted), outcome
+
+
+def _children() -> list[int]:
+    found = []
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        children = task / "children"
+        if children.exists():
+            found += [int(pid) for pid in children.read_text().split()]
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def test_a_worker_that_cannot_start_stops_the_server_with_its_reason(tmp_path: Path) -> None:

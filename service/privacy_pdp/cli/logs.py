@@ -23,7 +23,8 @@ def verify(
 ) -> None:
     """Check the hash chain across every segment, in order; name the first broken link.
     A directory of several server processes (PDP_PROCESSES) holds one chain per process,
-    in its worker-<n> slots: each is checked."""
+    in its worker-<n> slots: each is checked, and so is the chain of a single process
+    beside them (a directory served both ways, one after the other)."""
     from privacy_pdp.server.decision_log.segments import list_segments
     from privacy_pdp.server.workers import SLOT_PREFIX
 
@@ -31,9 +32,12 @@ def verify(
         typer.echo(f"error: {directory} is not a directory", err=True)
         raise typer.Exit(2)
     slots = sorted(p for p in directory.glob(f"{SLOT_PREFIX}*") if p.is_dir())
-    if list_segments(directory) or not slots:
+    if not slots:
         raise typer.Exit(_verify_one(directory, allow_pruned))
     failed = 0
+    if list_segments(directory):
+        typer.echo(f"{directory.name or directory} (one process):")
+        failed += _verify_one(directory, allow_pruned)
     for slot in slots:
         typer.echo(f"{slot.name}:")
         failed += _verify_one(slot, allow_pruned)

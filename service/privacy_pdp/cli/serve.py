@@ -84,24 +84,14 @@ def serve(
                 raise typer.Exit(2) from None
             return
         from privacy_pdp.server.app import create_app  # not in the parent of worker processes: they build their own
+        from privacy_pdp.server.stderr_log import log_to_stderr
 
         app = create_app(settings)
     except (SettingsError, PolicySetError, EngineError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-    _log_to_stderr(log_level)
+    log_to_stderr(log_level)
     # Graceful shutdown on SIGTERM/SIGINT runs the app's lifespan end: the decision log flushes.
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=10,
                 timeout_keep_alive=KEEP_ALIVE_SECONDS, access_log=settings.access_log)
 
-
-def _log_to_stderr(level: str) -> None:
-    """The service's own log lines (bundle activations and refusals, decision-log trouble)
-    beside uvicorn's, with a time and the logger's name."""
-    import logging
-
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    package = logging.getLogger("privacy_pdp")
-    package.addHandler(handler)
-    package.setLevel(getattr(logging, level.upper(), logging.INFO))

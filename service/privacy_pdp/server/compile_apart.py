@@ -32,23 +32,34 @@ from privacy_pdp.core.policyset import PolicySet
 TIMEOUT_SECONDS = 120.0
 
 
+# sent from outside, not an engine's abort (an interrupted Python ends itself by SIGINT too)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class CompileInterrupted(CompileError):
+    """The child was stopped from outside (a stop signal: the service is being stopped), so
+    nothing is known of the set."""
+
+
 def compile_apart(engine: str, policy_set: PolicySet, entrypoints: Sequence[str],
-                  timeout: float = TIMEOUT_SECONDS, niceness: int = 0) -> None:
+                  timeout: float = TIMEOUT_SECONDS, niceness: int = 0, as_opa: bool = True) -> None:
     """Raise the EngineError compiling ``policy_set`` would raise, or CompileError when the
-    engine ends the child's process (or it runs past ``timeout``). ``niceness``: the child
-    yields the processor to busier work (os.nice, from its first statement)."""
+    engine ends the child's process (or it runs past ``timeout``; CompileInterrupted when a
+    stop signal ended it). ``niceness``: the child yields the processor to busier work.
+    ``as_opa``: OPA's compiler speaks first (see above); without it, the serving engine alone."""
     request = orjson.dumps({"engine": engine, "modules": policy_set.modules, "data": policy_set.data,
-                            "revision": policy_set.revision, "entrypoints": list(entrypoints)})
-    command = [sys.executable, "-m", __name__] if niceness == 0 else \
-        [sys.executable, "-c", f"import os, runpy; os.nice({int(niceness)}); runpy.run_module({__name__!r}, run_name='__main__')"]
+                            "revision": policy_set.revision, "entrypoints": list(entrypoints), "as_opa": as_opa})
+    start = f"import os, runpy; os.nice({int(niceness)}); runpy.run_module({__name__!r}, run_name='__main__')"
     try:
-        child = subprocess.run(command, input=request, capture_output=True, timeout=timeout)
+        child = subprocess.run([sys.executable, "-c", start], input=request, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise CompileError(f"compiling the policy set took more than {timeout:g} s") from None
     if child.returncode == 0:
         return
     if child.returncode == 1 and child.stdout:
         raise _error(orjson.loads(child.stdout))
+    if -child.returncode in STOP_SIGNALS:
+        raise CompileInterrupted(f"compiling the policy set was stopped ({_status(child.returncode)})")
     raise CompileError(f"the {engine} engine stopped ({_status(child.returncode)}) compiling the policy set"
                        f"{_last_words(child.stderr)}")
 
@@ -80,7 +91,7 @@ def _child() -> int:  # pragma: no cover - run in the child; its outcome is chec
     request = orjson.loads(sys.stdin.buffer.read())
     policy_set = PolicySet(request["modules"], request["data"], request["revision"])
     try:
-        if request["engine"] != "opa":
+        if request["engine"] != "opa" and request["as_opa"]:
             _as_opa_would(policy_set)
         PolicyRuntime(policy_set, workers=1, entrypoints=request["entrypoints"], engine=request["engine"],
                       cache_entries=0).close()

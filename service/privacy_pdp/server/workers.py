@@ -71,8 +71,10 @@ def app() -> Any:
     from uvicorn.config import STARTUP_FAILURE  # a worker's exit status that stops uvicorn's supervisor
 
     from privacy_pdp.server.app import create_app
+    from privacy_pdp.server.stderr_log import log_to_stderr
 
     end_with_parent()
+    log_to_stderr(logging.getLogger("uvicorn.error").getEffectiveLevel())  # the level serve was given
     try:
         return create_app(worker_settings(load_settings()))
     except Exception as exc:  # noqa: BLE001 - said in one line, then the parent stops
@@ -106,9 +108,11 @@ def export(overrides: dict[str, Any]) -> None:
 
 
 def check(settings: Settings) -> None:
-    """Fail at start-up in the parent when the policy directory cannot be read or compiled:
-    uvicorn restarts a worker that dies, so a policy set that cannot compile would have the
-    workers die and restart for ever instead of the server stopping with the error.
+    """Fail at start-up in the parent when the policy directory cannot be read or compiled.
+    A worker that cannot compile it stops the server itself (``app``), but one the engine
+    ends outright (rego-cpp aborts on a few valid modules: ``compile_apart``) dies by a
+    signal, and uvicorn would start it again for ever; this check ends that with the
+    engine's last words.
 
     The compile runs in a child process (``compile_apart``, as for bundles and policy writes):
     an interpreter's memory is not given back when it is dropped (about 40 MiB), the parent
@@ -121,8 +125,11 @@ def check(settings: Settings) -> None:
     from privacy_pdp.core.policyset import load_directory
     from privacy_pdp.server.compile_apart import compile_apart
 
-    # unreadable: said here, with the file
-    compile_apart(settings.engine, load_directory(settings.policies), DEFAULT_ENTRYPOINTS, niceness=CHECK_NICENESS)
+    # unreadable: said here, with the file. The serving engine alone, as one process compiles a
+    # directory: the same sets are served whatever the number of processes (OPA's compiler
+    # speaks first for bundles and Policy API writes)
+    compile_apart(settings.engine, load_directory(settings.policies), DEFAULT_ENTRYPOINTS, niceness=CHECK_NICENESS,
+                  as_opa=False)
 
 
 CHECK_NICENESS = 10  # the workers' own start first: the check is a safeguard that rarely fails
@@ -202,8 +209,12 @@ class _Check(threading.Thread):
         self.settings, self.stop, self.error = settings, stop, None
 
     def run(self) -> None:
+        from privacy_pdp.server.compile_apart import CompileInterrupted
+
         try:
             check(self.settings)
+        except CompileInterrupted:
+            return  # the signal that stopped it stops the server too (e.g. to the whole process group)
         except Exception as exc:  # noqa: BLE001 - re-raised in the parent's main thread
             self.error = exc
             self.stop.set()
