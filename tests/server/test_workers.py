@@ -310,6 +310,10 @@ def test_a_worker_that_cannot_start_stops_the_server_with_its_reason(tmp_path: P
     assert "could not start: [Errno 20] Not a directory" in done.stderr
     assert "error: a worker process could not start" in done.stderr
     assert "Traceback" not in done.stderr
+    alone = serve_briefly(POLICIES, tmp_path / "a-file" / "log", processes="1")
+    assert alone.returncode == 2
+    assert "error: decision-log directory" in alone.stderr and "Not a directory" in alone.stderr
+    assert "Traceback" not in alone.stderr
 
 
 def test_only_the_metrics_of_dead_parents_are_removed(tmp_path: Path) -> None:

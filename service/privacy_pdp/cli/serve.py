@@ -86,6 +86,11 @@ def serve(
         from privacy_pdp.server.app import create_app  # not in the parent of worker processes: they build their own
         from privacy_pdp.server.stderr_log import log_to_stderr
 
+        if settings.decision_log_enabled:  # said here in a line, not as a traceback at the app's start
+            try:
+                settings.decision_log_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise SettingsError(f"decision-log directory {settings.decision_log_dir}: {exc}") from None
         app = create_app(settings)
     except (SettingsError, PolicySetError, EngineError) as exc:
         typer.echo(f"error: {exc}", err=True)
