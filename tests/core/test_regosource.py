@@ -110,6 +110,7 @@ def test_the_tricky_fixture_reads_as_opa_parses_it(opa) -> None:
     *((POLICIES / file).read_text(encoding="utf-8") for file in POLICY_FILES),
     '# package not.this\npackage a["b-c"].d # package e\n\nx := 1\n',
     "package\n\ta.\n\tb\n",
+    "package a\n\npackage b\n",
     "x := 1\n",
     "",
 ])

@@ -248,10 +248,32 @@ def test_several_processes_serve_what_one_serves(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("PDP_PROCESSES", "2")
     server = Server(policies, {"PDP_DECISION_LOG_DIR": str(tmp_path / "log")})
     try:
-        time.sleep(5)  # the check (a compile in a child, at a lower priority) has long ended
+        _wait_for_the_check(server.process.pid)
+        time.sleep(1)  # a failed check stops the workers at once
         assert server.process.poll() is None, server.read_output()
         answer = httpx.post(f"{server.url}/v1/data/privacy/decision", json={"input": DENY}, timeout=30)
         assert answer.status_code == 200 and answer.json()["result"]["allow"] is False
+    finally:
+        server.stop()
+
+
+def test_a_worker_that_cannot_start_again_does_not_stop_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policies = tmp_path / "policies"
+    shutil.copytree(POLICIES, policies)
+    monkeypatch.setenv("PDP_PROCESSES", "2")
+    server = Server(policies, {"PDP_DECISION_LOG_DIR": str(tmp_path / "log")})
+    try:
+        _wait_for_the_check(server.process.pid)
+        (policies / "broken.rego").write_text("package broken\n\nx := \n")  # edited while serving
+        workers_now = [pid for pid in _children(server.process.pid) if b"spawn_main" in _cmdline(pid)]
+        assert len(workers_now) == 2
+        os.kill(workers_now[0], signal.SIGKILL)  # its replacement cannot compile the directory now
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            answer = httpx.post(f"{server.url}/v1/data/privacy/decision", json={"input": DENY}, timeout=30)
+            assert answer.status_code == 200 and server.process.poll() is None
+            time.sleep(0.5)
+        assert "could not start" in server.read_output()  # the replacement was tried and said why
     finally:
         server.stop()
 
@@ -280,16 +302,24 @@ def test_a_compile_stopped_by_an_interrupt_is_told_apart_from_an_engine_that_abo
     deadline = time.monotonic() + 20
     while child is None and time.monotonic() < deadline:
         child = next((pid for pid in _children() if b"compile_apart" in _cmdline(pid)), None)
+        time.sleep(0.005)
     assert child is not None
-    time.sleep(0.25)  # into its work (importing, compiling: a second in all): Python ends itself by SIGINT
-    os.kill(child, signal.SIGINT)  # as Ctrl-C sends it to the whole process group
+    os.kill(child, signal.SIGTERM)  # as a service manager stops it (its own session keeps it from the group's)
     thread.join(60)
     assert len(outcome) == 1 and isinstance(outcome[0], compile_apart.CompileInterrupted), outcome
 
 
-def _children() -> list[int]:
+def _wait_for_the_check(parent: int) -> None:
+    """Until the serving parent's start-up check (a compile in a child) has ended."""
+    deadline = time.monotonic() + 60
+    while any(b"compile_apart" in _cmdline(pid) for pid in _children(parent)):
+        assert time.monotonic() < deadline, "the start-up check did not end"
+        time.sleep(0.1)
+
+
+def _children(parent: int | None = None) -> list[int]:
     found = []
-    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+    for task in Path(f"/proc/{parent or os.getpid()}/task").iterdir():
         children = task / "children"
         if children.exists():
             found += [int(pid) for pid in children.read_text().split()]

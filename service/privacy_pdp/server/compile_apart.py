@@ -33,7 +33,7 @@ TIMEOUT_SECONDS = 120.0
 
 
 # sent from outside, not an engine's abort (an interrupted Python ends itself by SIGINT too)
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class CompileInterrupted(CompileError):
@@ -51,7 +51,11 @@ def compile_apart(engine: str, policy_set: PolicySet, entrypoints: Sequence[str]
                             "revision": policy_set.revision, "entrypoints": list(entrypoints), "as_opa": as_opa})
     start = f"import os, runpy; os.nice({int(niceness)}); runpy.run_module({__name__!r}, run_name='__main__')"
     try:
-        child = subprocess.run([sys.executable, "-c", start], input=request, capture_output=True, timeout=timeout)
+        # a session of its own: a signal to the server's process group (Ctrl-C, a hang-up, a
+        # service manager's stop) is the server's to handle, and would otherwise end the compile
+        # at any point (even in a native module's import, as a crash that reads as the engine's)
+        child = subprocess.run([sys.executable, "-c", start], input=request, capture_output=True, timeout=timeout,
+                               start_new_session=True)
     except subprocess.TimeoutExpired:
         raise CompileError(f"compiling the policy set took more than {timeout:g} s") from None
     if child.returncode == 0:

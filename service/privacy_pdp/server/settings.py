@@ -148,7 +148,7 @@ def layout(processes: int | None, workers: int | None, policy_changes: bool = Fa
     Unset, the processes are one per core: a decision's Python work holds the GIL, and
     processes of one thread answered more repeated and batched decisions than one process
     of threads, and as many new ones (``make bench`` compares the two). At most
-    MOST_PROCESSES_BY_DEFAULT, as each holds its own interpreters and cache (about 150 MiB).
+    MOST_PROCESSES_BY_DEFAULT, as each holds its own interpreters and cache (about 120 MiB).
     But one when the policy can change while serving (``policy_changes``: Policy API writes,
     a bundle to watch): a write reaches one process of several, and each process activates
     a new bundle on its own poll, so that after a change was reported some answers would

@@ -64,10 +64,15 @@ class WorkerStartError(RuntimeError):
     """A worker process could not start (its reason is in the log, above)."""
 
 
+FIRST_WORKERS_STARTED = "PRIVACY_PDP_FIRST_WORKERS_STARTED"  # in the parent's environment once they are
+
+
 def app() -> Any:
-    """uvicorn's factory in each worker process. A worker that cannot start exits with
-    STARTUP_FAILURE, one line in the log: any other exit and uvicorn would start it again,
-    for ever (and each time write the traceback)."""
+    """uvicorn's factory in each worker process. A worker of the first start that cannot
+    start exits with STARTUP_FAILURE, one line in the log, which stops the server: any other
+    exit and uvicorn would start it again, for ever. A worker started later, in place of
+    one that died, exits as a failure, and uvicorn tries again while the others serve: one
+    worker's trouble (the policy directory edited since, a full disk) does not stop them."""
     from uvicorn.config import STARTUP_FAILURE  # a worker's exit status that stops uvicorn's supervisor
 
     from privacy_pdp.server.app import create_app
@@ -80,7 +85,7 @@ def app() -> Any:
     except Exception as exc:  # noqa: BLE001 - said in one line, then the parent stops
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         logging.getLogger("uvicorn.error").error("worker process [%d] could not start: %s", os.getpid(), reason)
-        sys.exit(STARTUP_FAILURE)
+        sys.exit(1 if os.environ.get(FIRST_WORKERS_STARTED) else STARTUP_FAILURE)
 
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -173,7 +178,6 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
     parent too (uvicorn's supervisor stops on a worker's start-up failure)."""
     import uvicorn
     from uvicorn.config import STARTUP_FAILURE
-    from uvicorn.supervisors import Multiprocess
 
     export(overrides)
     # /metrics answers for every process: prometheus-client's multiprocess mode, in a directory
@@ -186,7 +190,7 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
         config = uvicorn.Config(f"{__name__}:app", factory=True, workers=settings.processes, host=host, port=port,
                                 log_level=log_level, timeout_graceful_shutdown=10,
                                 timeout_keep_alive=keep_alive_seconds, access_log=settings.access_log)
-        supervisor = Multiprocess(config, sockets=[config.bind_socket()])
+        supervisor = _supervisor_class()(config, sockets=[config.bind_socket()])
         checking = _Check(settings, supervisor.should_exit)
         checking.start()
         try:
@@ -211,10 +215,29 @@ class _Check(threading.Thread):
     def run(self) -> None:
         from privacy_pdp.server.compile_apart import CompileInterrupted
 
-        try:
-            check(self.settings)
-        except CompileInterrupted:
-            return  # the signal that stopped it stops the server too (e.g. to the whole process group)
-        except Exception as exc:  # noqa: BLE001 - re-raised in the parent's main thread
-            self.error = exc
-            self.stop.set()
+        for _ in range(2):
+            try:
+                check(self.settings)
+                return
+            except CompileInterrupted:
+                if self.stop.is_set():
+                    return  # the server is stopping: nothing to say
+                # the compile alone was stopped from outside: once more, or a set the engine
+                # aborts on would have the workers started again for ever
+            except Exception as exc:  # noqa: BLE001 - re-raised in the parent's main thread
+                self.error = exc
+                self.stop.set()
+                return
+
+
+def _supervisor_class() -> type:
+    from uvicorn.supervisors import Multiprocess
+
+    class Supervisor(Multiprocess):
+        """uvicorn's, telling the workers it starts later that they are not the first."""
+
+        def init_processes(self) -> None:
+            super().init_processes()
+            os.environ[FIRST_WORKERS_STARTED] = "1"  # in the environment of workers spawned from now on
+
+    return Supervisor

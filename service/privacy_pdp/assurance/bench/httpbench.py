@@ -89,12 +89,10 @@ def check_and_warm(server: servers.Server, plan: dict[tuple[str, int], tuple[str
 
 def warm_every_process(server: servers.Server, plan: dict[tuple[str, int], tuple[str, list[bytes], str]],
                        work: Path, floor_runs: dict[str, Any], scenarios: Sequence[str] = ("repeated", "batch_warm")) -> None:
-    """With several processes each has its own cache, and check_and_warm's requests (or a
-    run at concurrency 1: one connection, one process) reach some of them, while the
-    distinct runs between push warm answers out: a second of load at concurrency 16 (each
-    connection stays with one process) reaches them all before the runs that count."""
-    if server.notes.get("processes") == 1:
-        return
+    """A second of load at concurrency 16 before the runs that count: the distinct runs
+    between push warm answers out of the cache, and with several processes (each its own
+    cache) check_and_warm's requests, or a run at concurrency 1 (one connection, one
+    process), reach only some of them; each of 16 connections stays with one process."""
     for scenario in scenarios:
         key = (scenario, LAYOUT_CONCURRENCY) if (scenario, LAYOUT_CONCURRENCY) in plan else \
             next((k for k in plan if k[0] == scenario), None)
@@ -179,6 +177,7 @@ def layouts(policies: Path, work: Path, plan: dict[tuple[str, int], tuple[str, l
                       "repeated": repeated, "distinct": distinct}
             if ("batch_warm", c) in plan:
                 path, items, mode = plan[("batch_warm", c)]
+                warm_every_process(server, plan, work, floor_runs, ("batch_warm",))  # after the distinct run
                 layout["batch_warm"] = _load(server, path, items, mode, c, seconds, work, "batch_warm", floor_runs)
             found.append({**layout, "memory_after_load": server.memory()})
         finally:
