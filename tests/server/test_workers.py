@@ -278,13 +278,23 @@ def test_a_worker_that_cannot_start_again_does_not_stop_the_others(tmp_path: Pat
         server.stop()
 
 
-def test_a_stop_signal_during_the_start_up_check_is_not_a_policy_error(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("stopping", [True, False])
+def test_a_stop_signal_during_the_start_up_check_is_not_a_policy_error(monkeypatch: pytest.MonkeyPatch,
+                                                                        stopping: bool) -> None:
+    calls = []
+
+    def interrupted(settings: Settings, policy_set: object) -> None:
+        calls.append(1)
+        raise compile_apart.CompileInterrupted("compiling the policy set was stopped (SIGTERM)")
+
+    monkeypatch.setattr(workers, "check", interrupted)
     stop = threading.Event()
-    monkeypatch.setattr(workers, "check", lambda settings: (_ for _ in ()).throw(
-        compile_apart.CompileInterrupted("compiling the policy set was stopped (SIGTERM)")))
-    checking = workers._Check(load_settings(), stop)
+    if stopping:
+        stop.set()  # the server is stopping too: nothing to say
+    checking = workers._Check(load_settings(), None, stop)
     checking.run()
-    assert checking.error is None and not stop.is_set()
+    assert checking.error is None
+    assert len(calls) == (1 if stopping else 2)  # the compile alone was stopped: tried once more
 
 
 def test_a_compile_stopped_by_an_interrupt_is_told_apart_from_an_engine_that_aborts(policies) -> None:

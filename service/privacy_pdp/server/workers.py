@@ -30,6 +30,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from privacy_pdp.core.policyset import PolicySet
 from privacy_pdp.server.metrics import MULTIPROCESS_DIR_VARIABLE
 from privacy_pdp.server.settings import ENV_PREFIX, Settings, load_settings
 
@@ -112,29 +113,34 @@ def export(overrides: dict[str, Any]) -> None:
             os.environ[f"{ENV_PREFIX}{name.upper()}"] = str(value)
 
 
-def check(settings: Settings) -> None:
-    """Fail at start-up in the parent when the policy directory cannot be read or compiled.
-    A worker that cannot compile it stops the server itself (``app``), but one the engine
-    ends outright (rego-cpp aborts on a few valid modules: ``compile_apart``) dies by a
-    signal, and uvicorn would start it again for ever; this check ends that with the
-    engine's last words.
+def read_policies(settings: Settings) -> PolicySet | None:
+    """The policy directory served (None for a bundle); PolicySetError, with the file, when it
+    cannot be read: said before any worker starts."""
+    if settings.bundle_path is not None or settings.bundle_url is not None:
+        return None
+    from privacy_pdp.core.policyset import load_directory
+
+    return load_directory(settings.policies)
+
+
+def check(settings: Settings, policy_set: PolicySet | None) -> None:
+    """Fail at start-up in the parent when the policy directory does not compile. A worker
+    that cannot compile it stops the server itself (``app``), but one the engine ends
+    outright (rego-cpp aborts on a few valid modules: ``compile_apart``) dies by a signal,
+    and uvicorn would start it again for ever; this check ends that with the engine's last
+    words (EngineError).
 
     The compile runs in a child process (``compile_apart``, as for bundles and policy writes):
     an interpreter's memory is not given back when it is dropped (about 40 MiB), the parent
-    serves nothing, and an engine that aborts takes down only the child. An unreadable
-    directory raises PolicySetError here; a set that does not compile, EngineError with the
-    child's message."""
-    if settings.bundle_path is not None or settings.bundle_url is not None:
+    serves nothing, and an engine that aborts takes down only the child. The serving engine
+    alone compiles, as one process compiles a directory: the same sets are served whatever
+    the number of processes (OPA's compiler speaks first for bundles and Policy API writes)."""
+    if policy_set is None:
         return
     from privacy_pdp.core.engine import DEFAULT_ENTRYPOINTS
-    from privacy_pdp.core.policyset import load_directory
     from privacy_pdp.server.compile_apart import compile_apart
 
-    # unreadable: said here, with the file. The serving engine alone, as one process compiles a
-    # directory: the same sets are served whatever the number of processes (OPA's compiler
-    # speaks first for bundles and Policy API writes)
-    compile_apart(settings.engine, load_directory(settings.policies), DEFAULT_ENTRYPOINTS, niceness=CHECK_NICENESS,
-                  as_opa=False)
+    compile_apart(settings.engine, policy_set, DEFAULT_ENTRYPOINTS, niceness=CHECK_NICENESS, as_opa=False)
 
 
 CHECK_NICENESS = 10  # the workers' own start first: the check is a safeguard that rarely fails
@@ -179,6 +185,9 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
     import uvicorn
     from uvicorn.config import STARTUP_FAILURE
 
+    policy_set = read_policies(settings)  # unreadable: said before anything starts
+    environment = dict(os.environ)  # given back at the end (serve run in process, as by a test)
+    os.environ.pop(FIRST_WORKERS_STARTED, None)
     export(overrides)
     # /metrics answers for every process: prometheus-client's multiprocess mode, in a directory
     # of this run's own (the library needs it empty at start; server/metrics.py)
@@ -191,7 +200,7 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
                                 log_level=log_level, timeout_graceful_shutdown=10,
                                 timeout_keep_alive=keep_alive_seconds, access_log=settings.access_log)
         supervisor = _supervisor_class()(config, sockets=[config.bind_socket()])
-        checking = _Check(settings, supervisor.should_exit)
+        checking = _Check(settings, policy_set, supervisor.should_exit)
         checking.start()
         try:
             supervisor.run()
@@ -203,21 +212,23 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
             raise WorkerStartError("a worker process could not start: its reason is logged above")
     finally:
         shutil.rmtree(shared, ignore_errors=True)
+        os.environ.clear()
+        os.environ.update(environment)
 
 
 class _Check(threading.Thread):
     """``check`` in a thread; on failure keeps the error and has the supervisor stop."""
 
-    def __init__(self, settings: Settings, stop: threading.Event):
+    def __init__(self, settings: Settings, policy_set: PolicySet | None, stop: threading.Event):
         super().__init__(name="policy-check", daemon=True)
-        self.settings, self.stop, self.error = settings, stop, None
+        self.settings, self.policy_set, self.stop, self.error = settings, policy_set, stop, None
 
     def run(self) -> None:
         from privacy_pdp.server.compile_apart import CompileInterrupted
 
         for _ in range(2):
             try:
-                check(self.settings)
+                check(self.settings, self.policy_set)
                 return
             except CompileInterrupted:
                 if self.stop.is_set():
