@@ -179,9 +179,8 @@ def run(settings: Settings, overrides: dict[str, Any], host: str, port: int, log
     The start-up check (``check``) runs beside the workers' own start, not before it, and
     yields the processor to them (CHECK_NICENESS): it is a compile in a child process, about
     half a second, that the workers waited for (two processes were ready after 1.9 s where
-    one took 1.2 s; beside them, 1.5 s). A set that fails
-    the check stops the workers and is raised here; a worker that cannot start stops the
-    parent too (uvicorn's supervisor stops on a worker's start-up failure)."""
+    one took 1.2 s; beside them, 1.5 s). A set that fails the check stops the workers and is
+    raised here; a worker of the first start that cannot start stops them too (``app``)."""
     import uvicorn
     from uvicorn.config import STARTUP_FAILURE
 
