@@ -115,9 +115,9 @@ class Settings(BaseSettings):
         changing = (writes is not None and _flag(writes)) or any(given.get(f) for f in ("bundle_path", "bundle_url"))
         processes, workers = layout(_number(given.get("processes")), _number(given.get("workers")),
                                     policy_changes=changing)
-        # a value that is not a number is left for its field to report
-        return {**given, "processes": given.get("processes") if given.get("processes") is not None else processes,
-                "workers": given.get("workers") if given.get("workers") is not None else workers}
+        filled = {"processes": processes, "workers": workers}
+        # only what is unset: a value that is not a number is left for its field to report
+        return {**given, **{name: value for name, value in filled.items() if given.get(name) is None}}
 
     @model_validator(mode="after")
     def _one_bundle_source(self) -> Settings:

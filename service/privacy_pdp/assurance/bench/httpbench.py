@@ -88,7 +88,7 @@ def check_and_warm(server: servers.Server, plan: dict[tuple[str, int], tuple[str
 
 
 def warm_every_process(server: servers.Server, plan: dict[tuple[str, int], tuple[str, list[bytes], str]],
-                       work: Path, floor_runs: dict[str, Any], scenarios: Sequence[str] = ("repeated", "batch_warm")) -> None:
+                       work: Path, floor_runs: dict[str, Any], scenarios: Sequence[str]) -> None:
     """A second of load at concurrency 16 before the runs that count: the distinct runs
     between push warm answers out of the cache, and with several processes (each its own
     cache) check_and_warm's requests, or a run at concurrency 1 (one connection, one
@@ -167,7 +167,7 @@ def layouts(policies: Path, work: Path, plan: dict[tuple[str, int], tuple[str, l
                                        python=python)
         try:
             check_and_warm(server, plan)
-            warm_every_process(server, plan, work, floor_runs)
+            warm_every_process(server, plan, work, floor_runs, ("repeated",))  # batches: right before their run
             progress(f"HTTP layout, {engine}: {processes} process(es) x {threads} thread(s)")
             path, items, mode = plan[("repeated", c)] if ("repeated", c) in plan else plan[next(iter(plan))]
             repeated = _load(server, path, items, mode, c, seconds, work, "repeated", floor_runs)
