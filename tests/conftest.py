@@ -35,7 +35,13 @@ def policies() -> policyset.PolicySet:
 
 @pytest.fixture(scope="session")
 def rego(policies: policyset.PolicySet) -> RegoEngine:
-    return RegoEngine(policies)
+    """regopy as the service serves it: its plan compacted (core/planslots.py)."""
+    engine = RegoEngine(policies)
+    compacting = engine.compact_in_background()
+    assert compacting is not None
+    compacting.join(timeout=120)
+    assert engine.compacted
+    return engine
 
 
 @pytest.fixture(scope="session")

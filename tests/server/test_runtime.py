@@ -69,3 +69,26 @@ def test_a_request_in_flight_finishes_on_the_set_it_started_with(policies: Polic
         runtime.close()
     assert (old.evaluation.value, old.revision) == (1, "one")
     assert (new.evaluation.value, new.revision) == (2, "two")
+
+
+def test_warming_up_compacts_the_decision_plan_and_every_activation_anew(policies: PolicySet) -> None:
+    runtime = PolicyRuntime(variant(policies, 1, "one"), workers=2)
+    try:
+        first = runtime.active.engine
+        assert first.compaction is None  # served as built until warmed up
+        asyncio.run(runtime.warm_up())
+        first.compaction.join(timeout=120)
+        assert first.compacted and first.pool.size == 2  # one compacted interpreter per worker
+        doc = {"company": "kallu", "data_categories": ["user.contact.email"], "data_use": "marketing.advertising",
+               "recipient": {"kind": "advertising_partner"}}
+        decided = asyncio.run(runtime.evaluate("privacy/decision", doc)).evaluation
+        assert decided.value["allow"] is False
+        asyncio.run(runtime.activate_async(variant(policies, 2, "two")))
+        second = runtime.active.engine
+        assert second is not first
+        second.compaction.join(timeout=120)
+        assert second.compacted
+        assert asyncio.run(runtime.evaluate("probe/answer")).evaluation.value == 2
+        assert asyncio.run(runtime.evaluate("privacy/decision", doc)).evaluation == decided
+    finally:
+        runtime.close()

@@ -215,7 +215,8 @@ class PolicyRuntime:
         await self.warm_up()
 
     async def warm_up(self) -> None:
-        """Compile an interpreter for every worker thread now rather than on the first requests."""
+        """Compile an interpreter for every worker thread now rather than on the first
+        requests; then start compacting the decision engine's plan (see RegoEngine)."""
         active = self._active
         if active is None:
             return
@@ -236,6 +237,9 @@ class PolicyRuntime:
                 pool.give(item)
 
         await asyncio.gather(*(loop.run_in_executor(self._executor, compile_here) for _ in range(self._workers)))
+        compact = getattr(active.engine, "compact_in_background", None)  # regopy: a cheaper plan, soon
+        if compact is not None:
+            compact()
 
     # --- evaluation
     async def evaluate(self, path: str, input: Any = UNDEFINED, cached: bool = False) -> Answer:

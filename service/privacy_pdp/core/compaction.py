@@ -1,0 +1,109 @@
+"""A compacted regopy plan (``planslots``), written by a child process.
+
+The plan is compiled, saved and compacted in a child, not in the server: rego-cpp's writer of
+a saved plan takes about 80 MiB that its allocator keeps for the life of the process, and a
+server process holds about 70 MiB without it. The child writes the bundle directory the
+server then loads (``RegoEngine``); the server's memory grows by one interpreter's.
+
+Run as ``python -m privacy_pdp.core.compaction`` with the request as JSON on stdin; exit
+status 0 (the directory holds the compacted plan), 3 (the plan has a statement the
+compaction does not know: nothing written), or the error on stderr.
+
+Loading a saved plan is safe in a process only where rego-cpp's library was loaded before
+the C++ runtime: ``loading_is_safe``. The library brings an allocator of its own (its own
+``operator new`` and ``delete``), and its plan loader hands a path string it allocated to the
+C++ runtime, which grows it and frees the old one. When the runtime came with the library it
+uses the library's allocator too; when another module loaded the runtime first (say a C++
+extension imported earlier), the runtime frees with glibc what the library's allocator
+gave, and glibc aborts the process ("free(): invalid size", seen under pytest, where a plugin
+loads aiohttp first). The service loads nothing of the kind before regopy.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import orjson
+
+from privacy_pdp.core import planslots
+from privacy_pdp.core.policyset import PolicySet
+
+TIMEOUT_SECONDS = 120.0
+UNKNOWN_PLAN = 3  # the child's exit status for a plan ``planslots`` leaves as built
+
+
+class CompactionFailed(Exception):
+    """The child did not write a compacted plan."""
+
+
+def write_compacted(directory: str, policy_set: PolicySet, entrypoints: Sequence[str],
+                    niceness: int = 0, timeout: float = TIMEOUT_SECONDS) -> bool:
+    """Write the set's plan for ``entrypoints``, compacted, as a bundle directory in
+    ``directory``: True; False when the plan is one ``planslots`` leaves as built. Raises
+    CompactionFailed when the child fails otherwise."""
+    request = orjson.dumps({"directory": directory, "modules": policy_set.modules, "data": policy_set.data,
+                            "entrypoints": list(entrypoints)})
+    start = f"import os, runpy; os.nice({int(niceness)}); runpy.run_module({__name__!r}, run_name='__main__')"
+    try:
+        # a session of its own: a stop signal to the server's process group is the server's
+        child = subprocess.run([sys.executable, "-c", start], input=request, capture_output=True,
+                               timeout=timeout, start_new_session=True)
+    except subprocess.TimeoutExpired:
+        raise CompactionFailed(f"compacting the plan took more than {timeout:g} s") from None
+    if child.returncode == 0:
+        return True
+    if child.returncode == UNKNOWN_PLAN:
+        return False
+    words = child.stderr.decode(errors="replace").strip().splitlines()
+    raise CompactionFailed(f"exit status {child.returncode}{': ' + words[-1][:500] if words else ''}")
+
+
+def loading_is_safe() -> bool:
+    """rego-cpp's library was loaded before the C++ runtime in this process (so the runtime
+    came with it and shares its allocator): the order of the dynamic linker's list of loaded
+    objects says so. False where that cannot be read (not Linux with glibc)."""
+    names: list[str] = []
+
+    def each(info: Any, size: int, data: Any) -> int:
+        names.append((info.contents.dlpi_name or b"").decode(errors="replace"))
+        return 0
+
+    try:
+        iterate = ctypes.CDLL(None).dl_iterate_phdr
+    except (OSError, AttributeError):
+        return False
+    iterate(_PHDR_CALLBACK(each), None)
+    rego = next((i for i, name in enumerate(names) if "librego_shared" in name), None)
+    runtime = next((i for i, name in enumerate(names) if "libstdc++" in Path(name).name), None)
+    return rego is not None and (runtime is None or rego < runtime)
+
+
+class _PhdrInfo(ctypes.Structure):  # the head of glibc's struct dl_phdr_info
+    _fields_ = [("dlpi_addr", ctypes.c_void_p), ("dlpi_name", ctypes.c_char_p),
+                ("dlpi_phdr", ctypes.c_void_p), ("dlpi_phnum", ctypes.c_uint16)]
+
+
+_PHDR_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_PhdrInfo), ctypes.c_size_t, ctypes.c_void_p)
+
+
+def _child() -> int:  # pragma: no cover - run in the child; its outcome is checked in the parent
+    from privacy_pdp.core.engine import RegoEngine
+
+    request = orjson.loads(sys.stdin.buffer.read())
+    policy_set = PolicySet(request["modules"], request["data"], "")
+    interpreter, bundle = RegoEngine(policy_set, request["entrypoints"]).pool.take()
+    interpreter.save_bundle(request["directory"], bundle)
+    plan_path = Path(request["directory"], "plan.json")
+    plan = planslots.compact(orjson.loads(plan_path.read_bytes()))
+    if plan is None:
+        return UNKNOWN_PLAN
+    plan_path.write_bytes(orjson.dumps(planslots.without_locations(plan)))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(_child())

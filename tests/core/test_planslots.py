@@ -1,0 +1,208 @@
+"""The compacted regopy plan: fewer slots, no slot shared along a call chain, the same answers,
+and the plan as built wherever compaction cannot be trusted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from privacy_pdp.assurance.bench.corpus import corpus
+from privacy_pdp.core import compaction, engine as engine_module, planslots
+from privacy_pdp.core.engine import UNDEFINED, Evaluation, Pool, RegoEngine
+from privacy_pdp.core.policyset import PolicySet
+
+
+def _saved_plan(engine: RegoEngine, directory: Path) -> dict[str, Any]:
+    interpreter, bundle = engine.pool.take()
+    interpreter.save_bundle(str(directory), bundle)
+    engine.pool.give((interpreter, bundle))
+    return orjson.loads((directory / "plan.json").read_bytes())
+
+
+def _compacted(policy_set: PolicySet, entrypoints: tuple[str, ...] = engine_module.DEFAULT_ENTRYPOINTS) -> RegoEngine:
+    engine = RegoEngine(policy_set, entrypoints)
+    compacting = engine.compact_in_background()
+    assert compacting is not None
+    compacting.join(timeout=120)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def decision_plan(policies, tmp_path_factory) -> dict[str, Any]:
+    return _saved_plan(RegoEngine(policies), tmp_path_factory.mktemp("plan"))
+
+
+@pytest.fixture(scope="module")
+def compacted_engine(policies) -> RegoEngine:
+    engine = _compacted(policies)
+    assert engine.compacted
+    return engine
+
+
+def test_the_decision_plan_needs_far_fewer_slots(decision_plan) -> None:
+    compacted = planslots.compact(decision_plan)
+    assert compacted is not None
+    assert planslots.slots(compacted) * 4 < planslots.slots(decision_plan)
+
+
+def test_no_function_shares_a_slot_with_one_that_calls_it(decision_plan) -> None:
+    compacted = planslots.compact(decision_plan)
+    functions = {f["name"]: f for f in compacted["funcs"]["funcs"]}
+    roots = {f"plan:{p['name']}": p for p in compacted["plans"]["plans"]}
+    units = {**functions, **roots}
+    own = {name: set(planslots._own_locals(unit)) for name, unit in units.items()}
+    callees = {name: planslots._callees(unit["blocks"], functions) for name, unit in units.items()}
+
+    def below(name: str, seen: frozenset[str]) -> None:
+        for callee in callees[name]:
+            for caller in seen | {name}:
+                assert not own[caller] & own[callee], f"{caller} and {callee} share slots"
+            below(callee, seen | {name})
+
+    for root in roots:
+        below(root, frozenset())
+
+
+def test_the_plan_is_the_same_program_but_for_numbering(decision_plan) -> None:
+    compacted = planslots.compact(decision_plan)
+    kinds = lambda plan: [s["type"] for f in plan["funcs"]["funcs"] for b in f["blocks"] for s in b["stmts"]]  # noqa: E731
+    assert kinds(compacted) == kinds(decision_plan)
+    assert sorted(compacted["static"]["strings"], key=json.dumps) == sorted(decision_plan["static"]["strings"], key=json.dumps)
+    stripped = planslots.without_locations(compacted)
+    assert "\"row\":" not in json.dumps(stripped["funcs"]) and "\"row\":" in json.dumps(compacted["funcs"])
+
+
+def test_a_statement_it_does_not_know_leaves_the_plan_as_built(decision_plan) -> None:
+    plan = json.loads(json.dumps(decision_plan))
+    plan["funcs"]["funcs"][0]["blocks"][0]["stmts"].append({"type": "WithStmt", "stmt": {"local": 0, "path": [1]}})
+    assert planslots.compact(plan) is None
+
+
+def test_calls_in_a_cycle_leave_the_plan_as_built(decision_plan) -> None:
+    plan = json.loads(json.dumps(decision_plan))
+    first = plan["funcs"]["funcs"][0]
+    first["blocks"][0]["stmts"].append({"type": "CallStmt", "stmt": {
+        "func": first["name"], "args": [{"type": "local", "value": 0}, {"type": "local", "value": 1}], "result": 2}})
+    plan["plans"]["plans"][0]["blocks"][0]["stmts"].append({"type": "CallStmt", "stmt": {
+        "func": first["name"], "args": [{"type": "local", "value": 0}, {"type": "local", "value": 1}], "result": 2}})
+    assert planslots.compact(plan) is None
+
+
+def test_the_compacted_engine_decides_as_built(policies, compacted_engine) -> None:
+    built = RegoEngine(policies)
+    assert not built.compacted
+    inputs = corpus(policies, 1200, 4242)
+    assert len(inputs) >= 1000
+    differing = [doc for doc in inputs if built.evaluate("privacy/decision", doc) != compacted_engine.evaluate("privacy/decision", doc)]
+    assert differing == []
+    assert built.evaluate("privacy/clauses") == compacted_engine.evaluate("privacy/clauses")
+    # a path outside the entrypoints is compiled from the modules, which the engine still holds
+    assert compacted_engine.evaluate("privacy/request/company", inputs[0]).value == inputs[0]["company"]
+
+
+def test_a_number_literal_late_in_the_string_table_still_loads() -> None:
+    # rego-cpp's plan check holds a number literal's string index below the count of locals
+    names = "\n".join(f'n{i} := "s{i}"' for i in range(120))
+    source = f"package p\n\n{names}\n\nv := 2.5 if input.a == \"s119\"\n"
+    policy_set = PolicySet({"p.rego": source}, {})
+    engine = _compacted(policy_set, ("p/v",))
+    assert engine.compacted
+    assert engine.evaluate("p/v", {"a": "s119"}) == Evaluation(True, 2.5)
+    assert not engine.evaluate("p/v", {"a": "other"}).defined
+
+
+def test_a_plan_that_cannot_be_compacted_is_served_as_built() -> None:
+    source = "package p\n\nimport rego.v1\n\nf := input.a\n\nv := x if x := f with input as {\"a\": 7}\n"
+    engine = _compacted(PolicySet({"p.rego": source}, {}), ("p/v",))
+    assert not engine.compacted
+    assert engine.evaluate("p/v", {"a": 1}) == Evaluation(True, 7)
+
+
+def test_a_failed_compaction_serves_the_plan_as_built(policies, monkeypatch, caplog) -> None:
+    def fail(*args: Any, **kwargs: Any) -> bool:
+        raise compaction.CompactionFailed("exit status 1: no room")
+
+    monkeypatch.setattr(engine_module, "write_compacted", fail)
+    engine = _compacted(PolicySet({"p.rego": "package p\n\nv := input.a\n"}, {}), ("p/v",))
+    assert not engine.compacted
+    assert engine.evaluate("p/v", {"a": 4}).value == 4
+    assert "no room" in caplog.text
+
+
+def test_a_compacted_plan_answering_otherwise_is_not_served(monkeypatch, caplog) -> None:
+    policy_set = PolicySet({"p.rego": "package p\n\nv := input.a\n"}, {})
+    other = RegoEngine(PolicySet({"p.rego": "package p\n\nv := 99\n"}, {}), ("p/v",))
+    monkeypatch.setattr(RegoEngine, "_load", lambda self, directory: other._compile())
+    engine = _compacted(policy_set, ("p/v",))
+    assert not engine.compacted
+    assert engine.evaluate("p/v", {"a": 4}).value == 4
+    assert "differently" in caplog.text
+
+
+def test_the_child_writes_a_loadable_compacted_bundle(policies, tmp_path) -> None:
+    assert compaction.write_compacted(str(tmp_path), policies, ("privacy/decision",))
+    plan = orjson.loads((tmp_path / "plan.json").read_bytes())
+    assert planslots.slots(plan) < 1000
+    assert "\"row\":" not in (tmp_path / "plan.json").read_text()
+
+
+def test_renewing_a_pool_replaces_every_interpreter_and_drops_those_given_back() -> None:
+    made: list[str] = []
+
+    def maker(kind: str):
+        def make() -> dict[str, str]:
+            item = {"kind": kind, "n": str(len(made))}
+            made.append(kind)
+            return item
+        return make
+
+    pool = Pool(maker("old"))
+    busy = pool.take()
+    second = pool.take()  # none idle: made on demand
+    pool.give(second)
+    pool.renew(maker("new"))
+    assert made.count("new") == 2  # as many as the pool held, idle or taken
+    pool.give(busy)  # an old one given back is dropped
+    kinds = [pool.take()["kind"] for _ in range(3)]
+    assert kinds == ["new", "new", "new"]  # the third made on demand, the new way
+
+
+def test_compaction_starts_once(policies) -> None:
+    engine = RegoEngine(PolicySet({"p.rego": "package p\n\nv := 1\n"}, {}), ("p/v",))
+    threads = [engine.compact_in_background() for _ in range(3)]
+    assert threads[0] is threads[1] is threads[2]
+    assert isinstance(threads[0], threading.Thread)
+    threads[0].join(timeout=120)
+    assert engine.compacted
+    assert RegoEngine(PolicySet({"p.rego": "package p\n\nv := 1\n"}, {}), ()).compact_in_background() is None
+
+
+def test_no_input_and_a_null_input_are_answered_alike_after_compaction(policies, compacted_engine) -> None:
+    built = RegoEngine(policies)
+    for doc in (UNDEFINED, None, {}, {"company": "kallu"}):
+        assert compacted_engine.evaluate("privacy/decision", doc) == built.evaluate("privacy/decision", doc)
+
+
+@pytest.mark.parametrize(("first", "safe"), [("regopy", True), ("aiohttp", False)])
+def test_plans_are_loaded_only_where_the_cxx_runtime_came_with_regopy(first: str, safe: bool) -> None:
+    # aiohttp's C++ extensions bring the C++ runtime in before regopy: rego-cpp's plan loader
+    # would then free with glibc what its own allocator gave
+    script = (f"import {first}, regopy\n"
+              "from privacy_pdp.core.compaction import loading_is_safe\n"
+              "print(loading_is_safe())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(safe)
+
+
+def test_in_this_test_process_plans_load(rego) -> None:
+    # pyproject's `-p regopy` loads regopy before any plugin's C++ extension
+    assert compaction.loading_is_safe()
+    assert rego.compacted
