@@ -79,10 +79,34 @@ def test_the_plan_is_the_same_program_but_for_numbering(decision_plan) -> None:
     assert "\"row\":" not in json.dumps(stripped["funcs"]) and "\"row\":" in json.dumps(compacted["funcs"])
 
 
+def _read_locals(plan: dict[str, Any]) -> set[int]:
+    read: set[int] = set()
+    for unit in [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]:
+        for block in unit["blocks"]:
+            planslots._reads(block, read)
+    return read
+
+
+def _count(plan: dict[str, Any], kind: str) -> int:
+    return json.dumps(plan["funcs"]).count(f'"type": "{kind}"') + json.dumps(plan["plans"]).count(f'"type": "{kind}"')
+
+
+def test_dead_flags_go_and_no_statement_that_is_read(decision_plan) -> None:
+    pruned = planslots.without_dead_flags(decision_plan)
+    assert pruned is not None
+    removed = _count(decision_plan, "AssignVarStmt") - _count(pruned, "AssignVarStmt")
+    assert removed > 300
+    for kind in planslots.LOCAL_FIELDS:
+        if kind != "AssignVarStmt":
+            assert _count(pruned, kind) == _count(decision_plan, kind), kind
+    assert _read_locals(pruned) == _read_locals(decision_plan)
+
+
 def test_a_statement_it_does_not_know_leaves_the_plan_as_built(decision_plan) -> None:
     plan = json.loads(json.dumps(decision_plan))
     plan["funcs"]["funcs"][0]["blocks"][0]["stmts"].append({"type": "WithStmt", "stmt": {"local": 0, "path": [1]}})
     assert planslots.compact(plan) is None
+    assert planslots.without_dead_flags(plan) is None
 
 
 def test_calls_in_a_cycle_leave_the_plan_as_built(decision_plan) -> None:
@@ -136,14 +160,12 @@ def test_a_failed_compaction_serves_the_plan_as_built(policies, monkeypatch, cap
     assert "no room" in caplog.text
 
 
-def test_a_compacted_plan_answering_otherwise_is_not_served(monkeypatch, caplog) -> None:
+def test_a_compacted_plan_answering_otherwise_is_refused(tmp_path, monkeypatch, capsys) -> None:
     policy_set = PolicySet({"p.rego": "package p\n\nv := input.a\n"}, {})
     other = RegoEngine(PolicySet({"p.rego": "package p\n\nv := 99\n"}, {}), ("p/v",))
-    monkeypatch.setattr(RegoEngine, "_load", lambda self, directory: other._compile())
-    engine = _compacted(policy_set, ("p/v",))
-    assert not engine.compacted
-    assert engine.evaluate("p/v", {"a": 4}).value == 4
-    assert "differently" in caplog.text
+    monkeypatch.setattr(RegoEngine, "load", lambda self, directory: other.pool.take())
+    assert compaction.compact_into(str(tmp_path), policy_set, ("p/v",)) == compaction.ANSWERS_DIFFER
+    assert "otherwise" in capsys.readouterr().err
 
 
 def test_the_child_writes_a_loadable_compacted_bundle(policies, tmp_path) -> None:

@@ -5,9 +5,12 @@ a saved plan takes about 80 MiB that its allocator keeps for the life of the pro
 server process holds about 70 MiB without it. The child writes the bundle directory the
 server then loads (``RegoEngine``); the server's memory grows by one interpreter's.
 
-Run as ``python -m privacy_pdp.core.compaction`` with the request as JSON on stdin; exit
-status 0 (the directory holds the compacted plan), 3 (the plan has a statement the
-compaction does not know: nothing written), or the error on stderr.
+The child also drops the plan's dead flags and its statements' source locations
+(``planslots``), and probes the result: every entrypoint must answer no input and ``{}``
+as the plan as built does. Run as ``python -m privacy_pdp.core.compaction`` with the
+request as JSON on stdin; exit status 0 (the directory holds the compacted plan), 3 (the
+plan has a statement the compaction does not know), 4 (the probe failed), or the error on
+stderr.
 
 Loading a saved plan is safe in a process only where rego-cpp's library was loaded before
 the C++ runtime: ``loading_is_safe``. The library brings an allocator of its own (its own
@@ -34,6 +37,7 @@ from privacy_pdp.core.policyset import PolicySet
 
 TIMEOUT_SECONDS = 120.0
 UNKNOWN_PLAN = 3  # the child's exit status for a plan ``planslots`` leaves as built
+ANSWERS_DIFFER = 4  # the compacted plan answered a probe otherwise: not to be served
 
 
 class CompactionFailed(Exception):
@@ -90,19 +94,34 @@ class _PhdrInfo(ctypes.Structure):  # the head of glibc's struct dl_phdr_info
 _PHDR_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_PhdrInfo), ctypes.c_size_t, ctypes.c_void_p)
 
 
-def _child() -> int:  # pragma: no cover - run in the child; its outcome is checked in the parent
-    from privacy_pdp.core.engine import RegoEngine
+def compact_into(directory: str, policy_set: PolicySet, entrypoints: Sequence[str]) -> int:
+    """What the child does (it runs nowhere else in the service): write the compacted plan
+    into ``directory`` and probe it; the child's exit status."""
+    from privacy_pdp.core.engine import UNDEFINED, RegoEngine
 
-    request = orjson.loads(sys.stdin.buffer.read())
-    policy_set = PolicySet(request["modules"], request["data"], "")
-    interpreter, bundle = RegoEngine(policy_set, request["entrypoints"]).pool.take()
-    interpreter.save_bundle(request["directory"], bundle)
-    plan_path = Path(request["directory"], "plan.json")
-    plan = planslots.compact(orjson.loads(plan_path.read_bytes()))
+    engine = RegoEngine(policy_set, entrypoints)
+    built = engine.pool.take()
+    built[0].save_bundle(directory, built[1])
+    plan_path = Path(directory, "plan.json")
+    plan = planslots.without_dead_flags(orjson.loads(plan_path.read_bytes()))
+    plan = planslots.compact(plan) if plan is not None else None
     if plan is None:
         return UNKNOWN_PLAN
     plan_path.write_bytes(orjson.dumps(planslots.without_locations(plan)))
+    # a first probe, here rather than in the server (which would need a second interpreter
+    # as built for it): every entrypoint answers no input and {} as the plan as built does
+    loaded = engine.load(directory)
+    for path in engine.entrypoints:
+        for probe in (UNDEFINED, {}):
+            if engine.outcome(built, path, probe) != engine.outcome(loaded, path, probe):
+                print(f"the compacted plan answers {path} otherwise than the plan as built", file=sys.stderr)
+                return ANSWERS_DIFFER
     return 0
+
+
+def _child() -> int:  # pragma: no cover - run in the child; its outcome is checked in the parent
+    request = orjson.loads(sys.stdin.buffer.read())
+    return compact_into(request["directory"], PolicySet(request["modules"], request["data"], ""), request["entrypoints"])
 
 
 if __name__ == "__main__":  # pragma: no cover
