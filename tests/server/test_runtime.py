@@ -92,3 +92,17 @@ def test_warming_up_compacts_the_decision_plan_and_every_activation_anew(policie
         assert asyncio.run(runtime.evaluate("privacy/decision", doc)).evaluation == decided
     finally:
         runtime.close()
+
+
+def test_with_compaction_turned_off_the_plan_is_served_as_built(policies: PolicySet, monkeypatch) -> None:
+    monkeypatch.setenv("PDP_COMPACT_PLAN", "false")
+    from privacy_pdp.server.settings import load_settings
+
+    settings = load_settings()
+    assert settings.compact_plan is False
+    runtime = PolicyRuntime(policies, workers=1, compact_plan=settings.compact_plan)
+    try:
+        asyncio.run(runtime.warm_up())
+        assert runtime.active.engine.compaction is None and not runtime.active.engine.compacted
+    finally:
+        runtime.close()

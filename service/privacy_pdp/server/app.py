@@ -57,7 +57,8 @@ def create_app(
         policy_set = policyset.load_directory(settings.policies)
     runtime = PolicyRuntime(policy_set, workers=settings.workers, engine=settings.engine,
                             cache_entries=settings.decision_cache_entries,
-                            cache_bytes=settings.decision_cache_bytes)  # compiles now: fail at start-up
+                            cache_bytes=settings.decision_cache_bytes,
+                            compact_plan=settings.compact_plan)  # compiles now: fail at start-up
     metrics = Metrics(shared=settings.processes > 1)  # several processes: /metrics answers for all
     log = decision_log if decision_log is not None else open_decision_log(
         settings, mask=policy_mask(runtime.log_rules, present=lambda: runtime.has_log_policy),

@@ -111,12 +111,14 @@ class PolicyRuntime:
         engine: str = "regopy",
         cache_entries: int = DEFAULT_MAX_ENTRIES,
         cache_bytes: int = DEFAULT_MAX_BYTES,
+        compact_plan: bool = True,
     ):
         self._entrypoints = tuple(entrypoints)
         self._workers = workers
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
         self.engine_kind = engine
+        self.compact_plan = compact_plan  # regopy's decision plan compacted after each warm-up
         self.cache = DecisionCache(cache_entries, cache_bytes)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pdp-eval")
         self._swap = threading.Lock()
@@ -216,7 +218,8 @@ class PolicyRuntime:
 
     async def warm_up(self) -> None:
         """Compile an interpreter for every worker thread now rather than on the first
-        requests; then start compacting the decision engine's plan (see RegoEngine)."""
+        requests; then, unless turned off, start compacting the decision engine's plan (see
+        RegoEngine)."""
         active = self._active
         if active is None:
             return
@@ -238,7 +241,7 @@ class PolicyRuntime:
 
         await asyncio.gather(*(loop.run_in_executor(self._executor, compile_here) for _ in range(self._workers)))
         compact = getattr(active.engine, "compact_in_background", None)  # regopy: a cheaper plan, soon
-        if compact is not None:
+        if compact is not None and self.compact_plan:
             compact()
 
     # --- evaluation
