@@ -109,6 +109,26 @@ def test_a_statement_it_does_not_know_leaves_the_plan_as_built(decision_plan) ->
     assert planslots.without_dead_flags(plan) is None
 
 
+def test_a_function_reading_what_an_earlier_call_may_have_left_is_left_as_built(decision_plan) -> None:
+    # every function of the decision's plan reads only what it wrote on the way
+    assert all(planslots._reads_written(f) for f in decision_plan["funcs"]["funcs"])
+    plan = json.loads(json.dumps(decision_plan))
+    function = next(f for f in plan["funcs"]["funcs"] if len(f["blocks"]) > 1)
+    fresh = planslots.slots(plan) + 5  # written nowhere: only a shared slot's old value could be there
+    function["blocks"][1]["stmts"].insert(0, {"type": "IsDefinedStmt", "stmt": {"source": fresh}})
+    assert planslots.compact(plan) is None
+    # written by a statement that may fail, in a block before: not written on every path
+    plan = json.loads(json.dumps(decision_plan))
+    function = next(f for f in plan["funcs"]["funcs"] if len(f["blocks"]) > 1)
+    function["blocks"][0]["stmts"].append({"type": "DotStmt", "stmt": {
+        "source": {"type": "local", "value": 0}, "key": {"type": "string_index", "value": 0}, "target": fresh}})
+    function["blocks"][1]["stmts"].insert(0, {"type": "IsDefinedStmt", "stmt": {"source": fresh}})
+    assert planslots.compact(plan) is None
+    # reset first: written on every path
+    function["blocks"][0]["stmts"].insert(0, {"type": "ResetLocalStmt", "stmt": {"target": fresh}})
+    assert planslots.compact(plan) is not None
+
+
 def test_calls_in_a_cycle_leave_the_plan_as_built(decision_plan) -> None:
     plan = json.loads(json.dumps(decision_plan))
     first = plan["funcs"]["funcs"][0]

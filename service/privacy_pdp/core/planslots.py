@@ -13,6 +13,14 @@ uses: a stack laid out over the call graph, which Rego keeps free of cycles. A f
 slots then never meet those of a function above it in any call chain, and the decision's
 plan needs about 500 slots instead of 4,000.
 
+A slot shared with a function that ran before holds that function's last value when the
+next one starts, where it held the next one's own last value before (rego-cpp's virtual
+machine keeps one frame for the whole query and clears nothing when a function is called).
+So ``compact`` also checks that every function reads a local only where the function
+itself has written or reset it on every path there (``_reads_written``): what a slot held
+before the call is then never seen. The plan's entry blocks may read a fresh slot (they
+run first, in a fresh frame, and no function's slots overlap theirs).
+
 Only the statements whose locals are known here are renumbered. A plan with any other
 statement (``WithStmt``, ``CallDynamicStmt``, a kind a later rego-cpp adds) is left alone:
 ``compact`` answers None and the plan is served as built.
@@ -76,6 +84,8 @@ def compact(plan: dict[str, Any]) -> dict[str, Any] | None:
         functions = {f["name"]: f for f in plan["funcs"]["funcs"]}
         roots = {f"plan:{p['name']}": p for p in plan["plans"]["plans"]}
         units = {**functions, **roots}
+        if not all(_reads_written(f) for f in functions.values()):
+            return None
         own = {name: _own_locals(unit) for name, unit in units.items()}
         calls = {name: _callees(unit["blocks"], functions) for name, unit in units.items()}
         bases = _bases(list(roots), calls, own)
@@ -152,22 +162,10 @@ def without_dead_flags(plan: dict[str, Any]) -> dict[str, Any] | None:
 
 def _reads(block: dict[str, Any], read: set[int]) -> None:
     for statement in block["stmts"]:
-        kind, stmt = statement["type"], statement["stmt"]
-        if kind not in LOCAL_FIELDS:
-            raise Unknown(kind)
-        for name, value in stmt.items():
-            if name == "block":
-                _reads(value, read)
-            elif name == "blocks":
-                for b in value:
-                    _reads(b, read)
-            elif isinstance(value, dict):
-                if value.get("type") == "local":
-                    read.add(value["value"])
-            elif isinstance(value, list):
-                read.update(v["value"] for v in value if isinstance(v, dict) and v.get("type") == "local")
-            elif name in LOCAL_FIELDS[kind] and WRITE_ONLY.get(kind) != name and not (kind == "ScanStmt" and name != "source"):
-                read.add(value)
+        stmt = statement["stmt"]
+        read |= _statement_locals(statement["type"], stmt)[0]
+        for inner in ([stmt["block"]] if "block" in stmt else []) + stmt.get("blocks", []):
+            _reads(inner, read)
 
 
 def without_locations(plan: dict[str, Any]) -> dict[str, Any]:
@@ -195,6 +193,78 @@ def slots(plan: dict[str, Any]) -> int:
     for unit in [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]:
         found |= set(_own_locals(unit))
     return max(found) + 1
+
+
+# Statements that cannot fail: the ones before any other in a block always run, and what they
+# write is written for the blocks after it too.
+CANNOT_FAIL = frozenset({"ResetLocalStmt", "MakeNullStmt", "MakeNumberRefStmt", "MakeNumberIntStmt",
+                         "MakeObjectStmt", "MakeArrayStmt", "MakeSetStmt", "NopStmt"})
+
+
+def _reads_written(function: dict[str, Any]) -> bool:
+    """Every local the function reads is one it has written (or reset) on every path to the
+    read, or a parameter: nothing it reads was left in a slot by an earlier call."""
+    entry = set(function.get("params", ())) | set(GLOBAL_LOCALS)
+    return _blocks_read_written(function["blocks"], entry)
+
+
+def _blocks_read_written(blocks: list[dict[str, Any]], written: set[int]) -> bool:
+    written = set(written)
+    for block in blocks:  # blocks in a row each run, whether the one before failed or not
+        if not _block_reads_written(block, written):
+            return False
+        for statement in block["stmts"]:
+            kind, stmt = statement["type"], statement["stmt"]
+            if kind in CANNOT_FAIL or (kind == "AssignVarStmt" and stmt["source"].get("type") == "bool"):
+                written |= _statement_locals(kind, stmt)[1]
+            else:
+                break
+    return True
+
+
+def _block_reads_written(block: dict[str, Any], written: set[int]) -> bool:
+    written = set(written)
+    for statement in block["stmts"]:
+        kind, stmt = statement["type"], statement["stmt"]
+        reads, writes = _statement_locals(kind, stmt)
+        if not reads <= written:
+            return False
+        if kind == "ScanStmt":
+            if not _block_reads_written(stmt["block"], written | {stmt["key"], stmt["value"]}):
+                return False
+        elif "block" in stmt and not _block_reads_written(stmt["block"], written):
+            return False
+        if "blocks" in stmt and not _blocks_read_written(stmt["blocks"], written):
+            return False
+        written |= writes
+    return True
+
+
+def _statement_locals(kind: str, stmt: dict[str, Any]) -> tuple[set[int], set[int]]:
+    """(the locals a statement reads, those it writes), nested blocks aside."""
+    if kind not in LOCAL_FIELDS:
+        raise Unknown(kind)
+    reads: set[int] = set()
+    writes: set[int] = set()
+    for name, value in stmt.items():
+        if name in ("block", "blocks"):
+            continue
+        if isinstance(value, dict):
+            if value.get("type") == "local":
+                reads.add(value["value"])
+        elif isinstance(value, list):
+            reads.update(v["value"] for v in value if isinstance(v, dict) and v.get("type") == "local")
+        elif name in LOCAL_FIELDS[kind]:
+            if WRITE_ONLY.get(kind) == name:
+                writes.add(value)
+            elif kind == "ScanStmt" and name != "source":
+                pass  # written by the scan, inside its block
+            elif kind == "AssignVarOnceStmt":
+                reads.add(value)  # compared with what it holds, then written
+                writes.add(value)
+            else:
+                reads.add(value)
+    return reads, writes
 
 
 def _own_locals(unit: dict[str, Any]) -> list[int]:
