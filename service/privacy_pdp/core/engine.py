@@ -297,10 +297,10 @@ class RegoEngine:
                 return
             _lower_this_threads_priority()
             loaded = [self.load(directory)]
+            self.pool.renew(lambda: loaded.pop() if loaded else self._load_or_compile(directory))
         except Exception as exc:  # the child, disk, regopy: the plan as built serves on
             _log.warning("could not compact the plan (%s): serving it as built", exc)
             return
-        self.pool.renew(lambda: loaded.pop() if loaded else self._load_or_compile(directory))
         self.compacted = True
 
     def _load_or_compile(self, directory: str) -> tuple[Any, Any]:
