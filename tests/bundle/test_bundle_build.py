@@ -149,3 +149,15 @@ def test_the_cli_refuses_to_build_a_bundle_that_does_not_compile(policy_copy: Pa
     result = CliRunner().invoke(app, ["bundle", "build", str(policy_copy), "-o", str(out)])
     assert result.exit_code == 2 and "does not compile" in result.output and "broken.rego" in result.output
     assert not out.exists()
+
+
+def test_a_bundle_whose_rego_is_not_utf8_is_refused_with_the_place(tmp_path: Path) -> None:
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as tar:
+        for name, content in {"p/latin1.rego": b'package p\n\nx := "caf\xe9"\n',
+                              "p/data.json": b'{"ok": true}'}.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(content)
+            tar.addfile(member, io.BytesIO(content))
+    with pytest.raises(BundleFormatError, match=r"p/latin1.rego:3:10: not UTF-8 text \(byte 0xe9\)"):
+        load_bundle(gzip.compress(raw.getvalue()), skip_verify=True)

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,21 @@ def test_in_this_test_process_plans_load(rego) -> None:
     # pyproject's `-p regopy` loads regopy before any plugin's C++ extension
     assert compaction.loading_is_safe()
     assert rego.compacted
+
+
+def test_stopping_compaction_kills_the_child_and_keeps_the_plan(policies, caplog) -> None:
+    engine = RegoEngine(policies)
+    thread = engine.compact_in_background()
+    deadline = time.monotonic() + 30
+    while engine._compaction_child is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    child = engine._compaction_child
+    assert child is not None
+    engine.stop_compaction()
+    thread.join(timeout=30)
+    assert not thread.is_alive() and not engine.compacted
+    assert child.returncode is not None and child.returncode < 0  # killed, not finished
+    assert "could not compact" not in caplog.text
+    assert engine.evaluate("privacy/decision", {}).defined  # served as built
+    assert engine.compact_in_background() is thread  # and not started again
+

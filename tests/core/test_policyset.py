@@ -41,3 +41,14 @@ def test_revision_changes_with_content(tmp_path: Path) -> None:
     first = load_directory(tmp_path).revision
     (tmp_path / "p.rego").write_text("package p\n\nx := 1\n")
     assert load_directory(tmp_path).revision != first
+
+
+def test_a_file_that_is_not_utf8_is_named_with_its_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "p.rego").write_bytes(b'package p\n\nx := "caf\xe9"\n')
+    with pytest.raises(PolicySetError, match=r"^p.rego:3:10: not UTF-8 text \(byte 0xe9\)$"):
+        load_directory(tmp_path)
+    (tmp_path / "p.rego").write_text("package p\n\nx := 1\n")
+    (tmp_path / "q").mkdir()
+    (tmp_path / "q" / "data.json").write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(PolicySetError, match=r"^q/data.json:1:8: not UTF-8 text \(byte 0xff\)$"):
+        load_directory(tmp_path)

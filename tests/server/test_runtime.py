@@ -106,3 +106,16 @@ def test_with_compaction_turned_off_the_plan_is_served_as_built(policies: Policy
         assert runtime.active.engine.compaction is None and not runtime.active.engine.compacted
     finally:
         runtime.close()
+
+
+def test_a_runtime_stops_the_compaction_of_the_engine_it_replaces(policies) -> None:
+    runtime = PolicyRuntime(policies, workers=1)
+    try:
+        first = runtime.active.engine
+        thread = first.compact_in_background()
+        runtime.activate(dataclasses.replace(policies, revision="another"))
+        thread.join(timeout=30)
+        assert not thread.is_alive() and first._compaction_stopped
+    finally:
+        runtime.close()
+    assert runtime.active.engine._compaction_stopped

@@ -239,6 +239,17 @@ def test_a_policy_set_that_does_not_compile_stops_the_server_with_the_error(tmp_
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_policy_file_that_is_not_utf8_stops_the_start_with_its_place(tmp_path: Path, processes: str) -> None:
+    policies = tmp_path / "policies"
+    shutil.copytree(POLICIES, policies)
+    (policies / "latin1.rego").write_bytes(b'package latin1\n\nx := "caf\xe9"\n')
+    done = serve_briefly(policies, tmp_path / "log", processes)
+    assert done.returncode == 2
+    assert "latin1.rego:3:10: not UTF-8 text (byte 0xe9)" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_several_processes_serve_what_one_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # rego-cpp takes this module and OPA's type checker refuses it: a directory is compiled by
     # the serving engine alone, so the start-up check does not stop two processes one serves

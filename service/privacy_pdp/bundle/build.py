@@ -24,7 +24,7 @@ from privacy_pdp.bundle.hashing import parse_json, value_digest
 from privacy_pdp.bundle.keys import Key
 from privacy_pdp.bundle.manifest import MANIFEST, Manifest, check_roots, package_path, top_level_roots
 from privacy_pdp.bundle.sign import SIGNATURES, signatures_file
-from privacy_pdp.core.policyset import PolicySetError, is_test_module, merge_at
+from privacy_pdp.core.policyset import PolicySetError, decode_text, is_test_module, merge_at
 
 TOOL = "privacy-pdp"
 CATALOGUE_PATH = ("privacy", "catalogue")
@@ -76,9 +76,9 @@ def describe(files: dict[str, bytes]) -> tuple[dict[str, str], dict[str, Any]]:
     for name, content in sorted(files.items()):
         if name.endswith(".rego"):
             try:
-                packages[name] = package_path(content.decode("utf-8"), name)
-            except UnicodeDecodeError:
-                raise BundleFormatError(f"{name}: not UTF-8") from None
+                packages[name] = package_path(decode_text(name, content), name)
+            except PolicySetError as exc:
+                raise BundleFormatError(str(exc)) from None
         elif name.rsplit("/", 1)[-1] == "data.json":
             directory = name.rsplit("/", 1)[0].split("/") if "/" in name else []
             try:

@@ -28,7 +28,7 @@ import ctypes
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import orjson
 
@@ -45,24 +45,30 @@ class CompactionFailed(Exception):
 
 
 def write_compacted(directory: str, policy_set: PolicySet, entrypoints: Sequence[str],
-                    niceness: int = 0, timeout: float = TIMEOUT_SECONDS) -> bool:
+                    niceness: int = 0, timeout: float = TIMEOUT_SECONDS,
+                    started: Callable[[subprocess.Popen[bytes]], Any] = lambda child: None) -> bool:
     """Write the set's plan for ``entrypoints``, compacted, as a bundle directory in
     ``directory``: True; False when the plan is one ``planslots`` leaves as built. Raises
-    CompactionFailed when the child fails otherwise."""
+    CompactionFailed when the child fails otherwise (or is killed: ``started`` is handed the
+    child, to stop it if its work is no longer wanted)."""
     request = orjson.dumps({"directory": directory, "modules": policy_set.modules, "data": policy_set.data,
                             "entrypoints": list(entrypoints)})
     start = f"import os, runpy; os.nice({int(niceness)}); runpy.run_module({__name__!r}, run_name='__main__')"
-    try:
-        # a session of its own: a stop signal to the server's process group is the server's
-        child = subprocess.run([sys.executable, "-c", start], input=request, capture_output=True,
-                               timeout=timeout, start_new_session=True)
-    except subprocess.TimeoutExpired:
-        raise CompactionFailed(f"compacting the plan took more than {timeout:g} s") from None
+    # a session of its own: a stop signal to the server's process group is the server's
+    with subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True) as child:
+        started(child)
+        try:
+            _, stderr = child.communicate(request, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise CompactionFailed(f"compacting the plan took more than {timeout:g} s") from None
     if child.returncode == 0:
         return True
     if child.returncode == UNKNOWN_PLAN:
         return False
-    words = child.stderr.decode(errors="replace").strip().splitlines()
+    words = stderr.decode(errors="replace").strip().splitlines()
     raise CompactionFailed(f"exit status {child.returncode}{': ' + words[-1][:500] if words else ''}")
 
 

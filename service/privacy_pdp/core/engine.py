@@ -247,15 +247,33 @@ class RegoEngine:
         self.compacted = False
         self.compaction: threading.Thread | None = None
         self._compaction_lock = threading.Lock()
+        self._compaction_child: Any = None  # the child compacting the plan, while it runs
+        self._compaction_stopped = False
 
     def compact_in_background(self) -> threading.Thread | None:
         """Start compacting the plan (once; later calls return the same thread). None when
         there is no plan (no entrypoints)."""
         with self._compaction_lock:
-            if self.compaction is None and self.entrypoints:
+            if self.compaction is None and self.entrypoints and not self._compaction_stopped:
                 self.compaction = threading.Thread(target=self._compact, name="regopy-compact", daemon=True)
                 self.compaction.start()
             return self.compaction
+
+    def stop_compaction(self) -> None:
+        """No compaction from now on (the engine is no longer served): a child at work is
+        killed, and the plan stays as it is."""
+        with self._compaction_lock:
+            self._compaction_stopped = True
+            child = self._compaction_child
+        if child is not None and child.poll() is None:
+            child.kill()
+
+    def _compaction_started(self, child: Any) -> None:
+        with self._compaction_lock:
+            self._compaction_child = child
+            stopped = self._compaction_stopped
+        if stopped:
+            child.kill()
 
     def _interpreter(self) -> Any:
         """An interpreter holding the set's modules and data (queries outside the
@@ -293,13 +311,19 @@ class RegoEngine:
         try:
             directory = tempfile.mkdtemp(prefix="privacy-pdp-plan-")
             weakref.finalize(self, shutil.rmtree, directory, True)
-            if not write_compacted(directory, self.policy_set, self.entrypoints, niceness=COMPACT_NICENESS):
+            if not write_compacted(directory, self.policy_set, self.entrypoints, niceness=COMPACT_NICENESS,
+                                   started=self._compaction_started):
+                return
+            if self._compaction_stopped:
                 return
             _lower_this_threads_priority()
             loaded = [self.load(directory)]
+            if self._compaction_stopped:
+                return
             self.pool.renew(lambda: loaded.pop() if loaded else self._load_or_compile(directory))
         except Exception as exc:  # the child, disk, regopy: the plan as built serves on
-            _log.warning("could not compact the plan (%s): serving it as built", exc)
+            if not self._compaction_stopped:
+                _log.warning("could not compact the plan (%s): serving it as built", exc)
             return
         self.compacted = True
 

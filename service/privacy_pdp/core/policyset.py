@@ -55,6 +55,18 @@ def is_test_module(path: str) -> bool:
     return path.endswith("_test.rego")
 
 
+def decode_text(name: str, content: bytes) -> str:
+    """A policy file's text; PolicySetError naming the file, line and column of the first
+    byte that is not UTF-8 (OPA reads Rego and JSON as UTF-8 only)."""
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = content[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise PolicySetError(f"{name}:{line}:{column}: not UTF-8 text (byte 0x{content[exc.start]:02x})") from None
+
+
 def load_directory(root: Path | str) -> PolicySet:
     root = Path(root)
     if not root.is_dir():
@@ -67,11 +79,11 @@ def load_directory(root: Path | str) -> PolicySet:
             continue
         rel = path.relative_to(root).as_posix()
         if path.suffix == ".rego":
-            text = path.read_text(encoding="utf-8")
+            text = decode_text(rel, path.read_bytes())
             (tests if is_test_module(rel) else modules)[rel] = text
         elif path.name == "data.json":
             try:
-                value = json.loads(path.read_text(encoding="utf-8"))
+                value = json.loads(decode_text(rel, path.read_bytes()))
             except json.JSONDecodeError as exc:
                 raise PolicySetError(f"{rel}:{exc.lineno}:{exc.colno}: {exc.msg}") from exc
             merge_at(data, list(path.parent.relative_to(root).parts), value, rel)

@@ -205,11 +205,14 @@ class PolicyRuntime:
             raise
         cacheable = deterministic(policy_set.modules.values())
         with self._swap:
+            replaced = self._active
             self._active = Active(engine, policy_set.revision, _now(), cacheable, alone, reads,
                                   policy_set.has_package(LOG_POLICY_PACKAGE))
             self.cache.invalidate(policy_set.revision)
             self.last_failure = None
             self.activations += 1
+        if replaced is not None:
+            _stop_compaction(replaced.engine)  # its requests finish on it; its plan is no longer worth compacting
 
     async def activate_async(self, policy_set: PolicySet) -> None:
         """``activate`` off the event loop (compiling takes a while), then warm the workers."""
@@ -362,7 +365,16 @@ class PolicyRuntime:
         return await loop.run_in_executor(self._executor, bool, 1)
 
     def close(self) -> None:
+        active = self._active
+        if active is not None:
+            _stop_compaction(active.engine)
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_compaction(engine: Engine) -> None:
+    stop = getattr(engine, "stop_compaction", None)
+    if stop is not None:
+        stop()
 
 
 def _timed(active: Active, path: str, input: Any, log_rules: bool = False) -> Answer:
