@@ -11,7 +11,7 @@ its own), so functions that are never active at the same time can use the same s
 ``compact`` numbers each function's locals from the highest slot any function calling it
 uses: a stack laid out over the call graph, which Rego keeps free of cycles. A function's
 slots then never meet those of a function above it in any call chain, and the decision's
-plan needs about 500 slots instead of 4,000.
+plan needs 455 slots instead of 3,990 (with its dead flags dropped: ``without_dead_flags``).
 
 A slot shared with a function that ran before holds that function's last value when the
 next one starts, where it held the next one's own last value before (rego-cpp's virtual
