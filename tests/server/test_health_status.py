@@ -3,6 +3,8 @@ policy set is active."""
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 
 import httpx
@@ -88,3 +90,14 @@ def test_config_shows_labels_and_default_decision_but_no_secret(make_app) -> Non
         config = response.json()["result"]
         assert config["default_decision"] == "/privacy/decision"
         assert "s3cret-token" not in response.text
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_status_says_whether_regopy_serves_the_compacted_plan(make_app, compact: bool) -> None:
+    with make_app(compact_plan=compact) as (client, _):
+        engine = client.app.state.services.runtime.active.engine
+        assert (engine.compaction is not None) is compact
+        if compact:
+            engine.compaction.join(timeout=120)
+        gauge = client.get("/v1/status").json()["result"]["metrics"]["prometheus"]["gauge_plan_compacted"]
+        assert gauge == (1 if compact else 0)

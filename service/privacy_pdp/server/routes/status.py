@@ -60,6 +60,9 @@ def status_report(services: Services) -> dict[str, Any]:
             }
         },
     }
+    active = services.runtime.active
+    if active is not None and hasattr(active.engine, "compacted"):  # regopy: is the compacted plan serving?
+        report["metrics"]["prometheus"]["gauge_plan_compacted"] = int(active.engine.compacted)
     if log_status.get("code"):  # the last upload failed: OPA's decision_logs error object
         report["decision_logs"] = {k: log_status[k] for k in ("code", "message", "http_code") if k in log_status}
     return report
