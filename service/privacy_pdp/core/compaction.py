@@ -34,6 +34,7 @@ from typing import Any, Callable, Sequence
 import orjson
 
 from privacy_pdp.core import planslots
+from privacy_pdp.core.children import module_command
 from privacy_pdp.core.policyset import PolicySet
 
 TIMEOUT_SECONDS = 120.0
@@ -54,9 +55,8 @@ def write_compacted(directory: str, policy_set: PolicySet, entrypoints: Sequence
     child, to stop it if its work is no longer wanted)."""
     request = orjson.dumps({"directory": directory, "modules": policy_set.modules, "data": policy_set.data,
                             "entrypoints": list(entrypoints)})
-    start = f"import os, runpy; os.nice({int(niceness)}); runpy.run_module({__name__!r}, run_name='__main__')"
     # a session of its own: a stop signal to the server's process group is the server's
-    with subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    with subprocess.Popen(module_command(__name__, niceness), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, start_new_session=True) as child:
         started(child)
         try:

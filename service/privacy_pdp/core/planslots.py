@@ -28,7 +28,7 @@ statement (``WithStmt``, ``CallDynamicStmt``, a kind a later rego-cpp adds) is l
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 # Per statement, the fields that hold a local's number as a bare integer. Operands (an
 # object with "type": "local") are locals wherever they appear.
@@ -351,17 +351,8 @@ def _operand(operand: dict[str, Any], local: Callable[[int], int]) -> dict[str, 
 
 
 def _callees(node: Any, functions: dict[str, Any]) -> set[str]:
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("type") == "CallStmt" and item["stmt"]["func"] in functions:
-                found.add(item["stmt"]["func"])
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return found
+    return {item["stmt"]["func"] for item in _dicts(node)
+            if item.get("type") == "CallStmt" and item["stmt"]["func"] in functions}
 
 
 def _number_strings_first(plan: dict[str, Any]) -> dict[str, Any]:
@@ -371,8 +362,8 @@ def _number_strings_first(plan: dict[str, Any]) -> dict[str, Any]:
     locals (as if it were a local): with fewer locals, a literal late in the table would
     fail that check. The table is reordered instead, every reference to it with it."""
     strings = plan["static"]["strings"]
-    numbers: set[int] = set()
-    _visit(plan["funcs"], plan["plans"], on_number=numbers.add)
+    numbers = {item["stmt"]["index"] for item in _dicts(plan["funcs"], plan["plans"])
+               if item.get("type") == "MakeNumberRefStmt"}
     order = sorted(numbers) + [i for i in range(len(strings)) if i not in numbers]
     index = {old: new for new, old in enumerate(order)}
 
@@ -395,13 +386,13 @@ def _number_strings_first(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _visit(*nodes: Any, on_number: Callable[[int], Any]) -> None:
+def _dicts(*nodes: Any) -> Iterator[dict[str, Any]]:
+    """Every object in nodes, however deep."""
     stack = list(nodes)
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if item.get("type") == "MakeNumberRefStmt":
-                on_number(item["stmt"]["index"])
+            yield item
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)

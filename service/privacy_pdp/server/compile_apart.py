@@ -26,6 +26,7 @@ from typing import Any, Sequence
 
 import orjson
 
+from privacy_pdp.core.children import module_command
 from privacy_pdp.core.engine import CompileError, EngineError, Location
 from privacy_pdp.core.policyset import PolicySet
 
@@ -49,12 +50,11 @@ def compile_apart(engine: str, policy_set: PolicySet, entrypoints: Sequence[str]
     ``as_opa``: OPA's compiler speaks first (see above); without it, the serving engine alone."""
     request = orjson.dumps({"engine": engine, "modules": policy_set.modules, "data": policy_set.data,
                             "revision": policy_set.revision, "entrypoints": list(entrypoints), "as_opa": as_opa})
-    start = f"import os, runpy; os.nice({int(niceness)}); runpy.run_module({__name__!r}, run_name='__main__')"
     try:
         # a session of its own: a signal to the server's process group (Ctrl-C, a hang-up, a
         # service manager's stop) is the server's to handle, and would otherwise end the compile
         # at any point (even in a native module's import, as a crash that reads as the engine's)
-        child = subprocess.run([sys.executable, "-c", start], input=request, capture_output=True, timeout=timeout,
+        child = subprocess.run(module_command(__name__, niceness), input=request, capture_output=True, timeout=timeout,
                                start_new_session=True)
     except subprocess.TimeoutExpired:
         raise CompileError(f"compiling the policy set took more than {timeout:g} s") from None
