@@ -112,7 +112,7 @@ def test_a_statement_it_does_not_know_leaves_the_plan_as_built(decision_plan) ->
 
 def test_a_function_reading_what_an_earlier_call_may_have_left_is_left_as_built(decision_plan) -> None:
     # every function of the decision's plan reads only what it wrote on the way
-    assert all(planslots._reads_written(f) for f in decision_plan["funcs"]["funcs"])
+    assert all(planslots.reads_written(f) for f in decision_plan["funcs"]["funcs"])
     plan = json.loads(json.dumps(decision_plan))
     function = next(f for f in plan["funcs"]["funcs"] if len(f["blocks"]) > 1)
     fresh = planslots.slots(plan) + 5  # written nowhere: only a shared slot's old value could be there

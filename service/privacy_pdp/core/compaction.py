@@ -1,4 +1,4 @@
-"""A compacted regopy plan (``planslots``), written by a child process.
+"""A compacted regopy plan (``planslots``, ``plantrim``, ``plandata``), written by a child process.
 
 The plan is compiled, saved and compacted in a child, not in the server: rego-cpp's writer of
 a saved plan takes about 80 MiB that its allocator keeps for the life of the process (a
@@ -6,9 +6,13 @@ worker holds about 106 MiB when it starts serving). The child writes the bundle 
 the server then loads (``RegoEngine``); loading it takes rego-cpp about 55 MiB, which its
 allocator keeps too, and that is what a compacted plan costs a worker.
 
-The child also drops the plan's dead flags and its statements' source locations
-(``planslots``), and probes the result: every entrypoint must answer no input and ``{}``
-as the plan as built does. Run as ``python -m privacy_pdp.core.compaction`` with the
+The child also trims the plan (``plantrim``: unreached functions, sure checks, copies, dead
+flags, the caching of values worked out once; ``trimmed``), orders the data's keys as the
+plan looks them up (``plandata``), drops the statements' source locations, names functions
+by number, and probes the result: every entrypoint must answer no input and ``{}`` as the
+plan as built does. The probe runs in the child for a second reason: rego-cpp checks a plan
+at every query, and regopy 1.5.2 ends the process when that check fails (its error handler
+throws again), so a plan it would refuse ends the child, not the server. Run as ``python -m privacy_pdp.core.compaction`` with the
 request as JSON on stdin; exit status 0 (the directory holds the compacted plan), 3 (the
 plan has a statement the compaction does not know), 4 (the probe failed), or the error on
 stderr.
@@ -33,7 +37,7 @@ from typing import Any, Callable, Sequence
 
 import orjson
 
-from privacy_pdp.core import planslots
+from privacy_pdp.core import plandata, planslots, plantrim
 from privacy_pdp.core.children import module_command
 from privacy_pdp.core.policyset import PolicySet
 
@@ -109,12 +113,14 @@ def compact_into(directory: str, policy_set: PolicySet, entrypoints: Sequence[st
     engine = RegoEngine(policy_set, entrypoints)
     built = engine.pool.take()
     built[0].save_bundle(directory, built[1])
-    plan_path = Path(directory, "plan.json")
-    plan = planslots.without_dead_flags(orjson.loads(plan_path.read_bytes()))
+    plan_path, data_path = Path(directory, "plan.json"), Path(directory, "data.json")
+    plan = trimmed(orjson.loads(plan_path.read_bytes()))
+    data = plandata.hot_first(plan, orjson.loads(data_path.read_bytes())) if plan is not None else None
     plan = planslots.compact(plan) if plan is not None else None
-    if plan is None:
+    if plan is None or data is None:
         return UNKNOWN_PLAN
-    plan_path.write_bytes(orjson.dumps(planslots.without_locations(plan)))
+    plan_path.write_bytes(orjson.dumps(plantrim.with_short_names(planslots.without_locations(plan))))
+    data_path.write_bytes(orjson.dumps(data))
     # a first probe, here rather than in the server (which would need a second interpreter
     # as built for it): every entrypoint answers no input and {} as the plan as built does
     loaded = engine.load(directory)
@@ -124,6 +130,19 @@ def compact_into(directory: str, policy_set: PolicySet, entrypoints: Sequence[st
                 print(f"the compacted plan answers {path} otherwise than the plan as built", file=sys.stderr)
                 return ANSWERS_DIFFER
     return 0
+
+
+def trimmed(plan: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The plan as built, less its unreached functions, its sure checks, its dead flags and
+    the caching of values worked out once (``plantrim``, ``planslots``); None when a pass
+    meets a statement it does not know. Its locals are still numbered as built."""
+    for step in (plantrim.without_unreached, plantrim.without_nested_tails, plantrim.without_copies,
+                 plantrim.without_sure_checks, plantrim.without_sure_definedness_checks, plantrim.uncached_single_calls,
+                 planslots.without_dead_flags):
+        if plan is None:
+            return None
+        plan = step(plan)
+    return plan
 
 
 def _child() -> int:  # pragma: no cover - run in the child; its outcome is checked in the parent

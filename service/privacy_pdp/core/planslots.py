@@ -4,20 +4,24 @@ rego-cpp numbers the locals of a compiled plan once for the whole plan, and ever
 in a frame with a slot for each of them, reached or not. Every builtin call copies that frame
 (``VirtualMachine::run_call`` captures the evaluation state by value), so the cost of a
 builtin call grows with the plan: the decision's plan has about 4,000 locals, a decision
-makes about 60 builtin calls, and 4,000 slots more (unreached) cost 0.8 ms a decision.
+makes about a hundred builtin calls, and 4,000 slots more (unreached) cost 0.8 ms a decision.
 
 In the plan's IR a local belongs to one function (OPA's IR spec: a function's locals are
-its own), so functions that are never active at the same time can use the same slots.
-``compact`` numbers each function's locals from the highest slot any function calling it
-uses: a stack laid out over the call graph, which Rego keeps free of cycles. A function's
-slots then never meet those of a function above it in any call chain, and the decision's
-plan needs 455 slots instead of 3,990 (with its dead flags dropped: ``without_dead_flags``).
+its own), so functions that are never active at the same time can use the same slots, and
+so can two locals of one function that are never live at the same time. ``compact`` gives
+each function as few slots as the most of its locals live at one place (``_live_ranges``:
+from the first statement that names a local to the last, in the order statements run, a
+range that meets a loop's body and reaches outside it spanning the whole loop), and lays
+them from the highest slot any function calling it uses: a stack over the call graph, which
+Rego keeps free of cycles. A function's slots then never meet those of a function above it
+in any call chain, and the decision's plan needs 97 slots instead of 3,990 (455 with a slot
+for each local of a function).
 
 A slot shared with a function that ran before holds that function's last value when the
 next one starts, where it held the next one's own last value before (rego-cpp's virtual
 machine keeps one frame for the whole query and clears nothing when a function is called).
 So ``compact`` also checks that every function reads a local only where the function
-itself has written or reset it on every path there (``_reads_written``): what a slot held
+itself has written or reset it on every path there (``reads_written``): what a slot held
 before the call is then never seen. The plan's entry blocks may read a fresh slot (they
 run first, in a fresh frame, and no function's slots overlap theirs).
 
@@ -28,6 +32,7 @@ statement (``WithStmt``, ``CallDynamicStmt``, a kind a later rego-cpp adds) is l
 
 from __future__ import annotations
 
+import heapq
 from typing import Any, Callable, Iterator
 
 # Per statement, the fields that hold a local's number as a bare integer. Operands (an
@@ -84,16 +89,15 @@ def compact(plan: dict[str, Any]) -> dict[str, Any] | None:
         functions = {f["name"]: f for f in plan["funcs"]["funcs"]}
         roots = {f"plan:{p['name']}": p for p in plan["plans"]["plans"]}
         units = {**functions, **roots}
-        if not all(_reads_written(f) for f in functions.values()):
+        if not all(reads_written(f) for f in functions.values()):
             return None
-        own = {name: _own_locals(unit) for name, unit in units.items()}
+        colors = {name: _slot_colors(_live_ranges(unit)) for name, unit in units.items()}
+        sizes = {name: max(own.values(), default=-1) + 1 for name, own in colors.items()}
         calls = {name: _callees(unit["blocks"], functions) for name, unit in units.items()}
-        bases = _bases(list(roots), calls, own)
-        renumbered = {name: _renumber(unit, dict(zip(own[name], range(bases[name], bases[name] + len(own[name])))))
-                      for name, unit in units.items() if name in bases}
-        unreached = [name for name in functions if name not in bases]  # no root calls them: no frame at all
-        for name in unreached:
-            renumbered[name] = _renumber(functions[name], dict(zip(own[name], range(len(GLOBAL_LOCALS), len(GLOBAL_LOCALS) + len(own[name])))))
+        bases = _bases(list(roots), calls, sizes)
+        renumbered = {name: _renumber(unit, {local: bases.get(name, len(GLOBAL_LOCALS)) + color
+                                             for local, color in colors[name].items()})
+                      for name, unit in units.items()}  # an unreached function: no frame at all, any slots
     except (Unknown, KeyError, TypeError, RecursionError):
         return None
     compacted = {
@@ -101,7 +105,32 @@ def compact(plan: dict[str, Any]) -> dict[str, Any] | None:
         "funcs": {**plan["funcs"], "funcs": [renumbered[f["name"]] for f in plan["funcs"]["funcs"]]},
         "plans": {**plan["plans"], "plans": [renumbered[f"plan:{p['name']}"] for p in plan["plans"]["plans"]]},
     }
-    return _number_strings_first(compacted)
+    return _number_strings_first(with_every_slot_counted(compacted))
+
+
+def with_every_slot_counted(plan: dict[str, Any]) -> dict[str, Any]:
+    """The plan with a frame large enough for every parameter.
+
+    rego-cpp sizes the frame by the highest local its statements name; a parameter no
+    statement names (one the function does not read) can lie above it, and the plan check
+    then refuses every query (in regopy 1.5.2, by ending the process). A reset of that slot
+    at the start of the first plan names it: the frame starts empty, so it changes nothing."""
+    named = max(GLOBAL_LOCALS)
+    needed = named
+    for unit in [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]:
+        needed = max([needed, *unit.get("params", ()), unit.get("return", 0)])
+        for item in _dicts(unit["blocks"]):
+            if "stmt" in item:
+                reads, writes = statement_locals(item["type"], item["stmt"])
+                scanned = {item["stmt"]["key"], item["stmt"]["value"]} if item["type"] == "ScanStmt" else set()
+                named = max([named, *reads, *writes, *scanned])
+    if needed <= named or not plan["plans"]["plans"]:
+        return plan
+    first, *rest = plan["plans"]["plans"]
+    blocks = first["blocks"] or [{"stmts": []}]
+    reset = {"type": "ResetLocalStmt", "stmt": {"target": needed}}
+    first = {**first, "blocks": [{**blocks[0], "stmts": [reset, *blocks[0]["stmts"]]}, *blocks[1:]]}
+    return {**plan, "plans": {**plan["plans"], "plans": [first, *rest]}}
 
 
 # Statements whose bare-integer field only writes its local: a local named there alone is
@@ -163,7 +192,7 @@ def without_dead_flags(plan: dict[str, Any]) -> dict[str, Any] | None:
 def _reads(block: dict[str, Any], read: set[int]) -> None:
     for statement in block["stmts"]:
         stmt = statement["stmt"]
-        read |= _statement_locals(statement["type"], stmt)[0]
+        read |= statement_locals(statement["type"], stmt)[0]
         for inner in ([stmt["block"]] if "block" in stmt else []) + stmt.get("blocks", []):
             _reads(inner, read)
 
@@ -201,7 +230,7 @@ CANNOT_FAIL = frozenset({"ResetLocalStmt", "MakeNullStmt", "MakeNumberRefStmt", 
                          "MakeObjectStmt", "MakeArrayStmt", "MakeSetStmt", "NopStmt"})
 
 
-def _reads_written(function: dict[str, Any]) -> bool:
+def reads_written(function: dict[str, Any]) -> bool:
     """Every local the function reads is one it has written (or reset) on every path to the
     read, or a parameter: nothing it reads was left in a slot by an earlier call."""
     entry = set(function.get("params", ())) | set(GLOBAL_LOCALS)
@@ -216,7 +245,7 @@ def _blocks_read_written(blocks: list[dict[str, Any]], written: set[int]) -> boo
         for statement in block["stmts"]:
             kind, stmt = statement["type"], statement["stmt"]
             if kind in CANNOT_FAIL or (kind == "AssignVarStmt" and stmt["source"].get("type") == "bool"):
-                written |= _statement_locals(kind, stmt)[1]
+                written |= statement_locals(kind, stmt)[1]
             else:
                 break
     return True
@@ -226,7 +255,7 @@ def _block_reads_written(block: dict[str, Any], written: set[int]) -> bool:
     written = set(written)
     for statement in block["stmts"]:
         kind, stmt = statement["type"], statement["stmt"]
-        reads, writes = _statement_locals(kind, stmt)
+        reads, writes = statement_locals(kind, stmt)
         if not reads <= written:
             return False
         if kind == "ScanStmt":
@@ -240,7 +269,7 @@ def _block_reads_written(block: dict[str, Any], written: set[int]) -> bool:
     return True
 
 
-def _statement_locals(kind: str, stmt: dict[str, Any]) -> tuple[set[int], set[int]]:
+def statement_locals(kind: str, stmt: dict[str, Any]) -> tuple[set[int], set[int]]:
     """(the locals a statement reads, those it writes), nested blocks aside."""
     if kind not in LOCAL_FIELDS:
         raise Unknown(kind)
@@ -276,7 +305,77 @@ def _own_locals(unit: dict[str, Any]) -> list[int]:
     return sorted(found - set(GLOBAL_LOCALS))
 
 
-def _bases(roots: list[str], calls: dict[str, set[str]], own: dict[str, list[int]]) -> dict[str, int]:
+def _live_ranges(unit: dict[str, Any]) -> dict[int, list[int]]:
+    """Each local of a unit (its own, not input and data): the first and last place it is
+    named, counting statements in the order they run, parameters named before the first and
+    the return local after the last. A range that meets a scan's body and reaches outside
+    it spans the whole scan: such a local is live on every turn of the loop."""
+    ranges: dict[int, list[int]] = {}
+    scans: list[tuple[int, int]] = []
+    position = 0
+
+    def note(local: int, at: int) -> None:
+        if local not in GLOBAL_LOCALS:
+            span = ranges.setdefault(local, [at, at])
+            span[0], span[1] = min(span[0], at), max(span[1], at)
+
+    def walk(block: dict[str, Any]) -> None:
+        nonlocal position
+        for statement in block["stmts"]:
+            position += 1
+            start = position
+            kind, stmt = statement["type"], statement["stmt"]
+            reads, writes = statement_locals(kind, stmt)
+            for local in reads | writes:
+                note(local, start)
+            for inner in ([stmt["block"]] if "block" in stmt else []) + stmt.get("blocks", []):
+                walk(inner)
+            if kind == "ScanStmt":  # key and value: written on every turn, from the scan to its end
+                scans.append((start, position))
+                for local in (stmt["key"], stmt["value"]):
+                    note(local, start)
+                    note(local, position)
+
+    for local in unit.get("params", ()):
+        note(local, 0)
+    for block in unit["blocks"]:
+        walk(block)
+    if "return" in unit:
+        note(unit["return"], position + 1)
+    changed = True
+    while changed:
+        changed = False
+        for first, last in scans:
+            for span in ranges.values():
+                if span[0] <= last and span[1] >= first and (span[0] < first or span[1] > last):
+                    widened = [min(span[0], first), max(span[1], last)]
+                    if widened != span:
+                        span[:] = widened
+                        changed = True
+    return ranges
+
+
+def _slot_colors(ranges: dict[int, list[int]]) -> dict[int, int]:
+    """A slot for each local, counted from 0, locals whose ranges do not meet sharing one:
+    as few slots as the most locals live at one place."""
+    colors: dict[int, int] = {}
+    free: list[int] = []
+    live: list[tuple[int, int]] = []  # (end of range, slot)
+    count = 0
+    for local in sorted(ranges, key=lambda n: (ranges[n][0], n)):
+        start, end = ranges[local]
+        while live and live[0][0] < start:
+            heapq.heappush(free, heapq.heappop(live)[1])
+        if free:
+            color = heapq.heappop(free)
+        else:
+            color, count = count, count + 1
+        colors[local] = color
+        heapq.heappush(live, (end, color))
+    return colors
+
+
+def _bases(roots: list[str], calls: dict[str, set[str]], sizes: dict[str, int]) -> dict[str, int]:
     """Each reached unit's first slot: past every slot of every unit that calls it, directly
     or not (the longest chain of callers above it)."""
     order: list[str] = []  # callees before callers
@@ -298,7 +397,7 @@ def _bases(roots: list[str], calls: dict[str, set[str]], own: dict[str, list[int
     bases = {name: len(GLOBAL_LOCALS) for name in order}
     for name in reversed(order):  # callers first
         for callee in calls[name]:
-            bases[callee] = max(bases[callee], bases[name] + len(own[name]))
+            bases[callee] = max(bases[callee], bases[name] + sizes[name])
     return bases
 
 
