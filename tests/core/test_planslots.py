@@ -196,25 +196,67 @@ def test_the_child_writes_a_loadable_compacted_bundle(policies, tmp_path) -> Non
     assert "\"row\":" not in (tmp_path / "plan.json").read_text()
 
 
-def test_renewing_a_pool_replaces_every_interpreter_and_drops_those_given_back() -> None:
+def test_replacing_a_pool_drops_each_interpreter_before_making_its_successor() -> None:
     made: list[str] = []
+    held_when_made: list[int] = []
+    pool: Pool
 
     def maker(kind: str):
         def make() -> dict[str, str]:
-            item = {"kind": kind, "n": str(len(made))}
+            if kind == "new":
+                held_when_made.append(len(pool._of))
             made.append(kind)
-            return item
+            return {"kind": kind}
         return make
 
     pool = Pool(maker("old"))
     busy = pool.take()
     second = pool.take()  # none idle: made on demand
     pool.give(second)
-    pool.renew(maker("new"))
-    assert made.count("new") == 2  # as many as the pool held, idle or taken
-    pool.give(busy)  # an old one given back is dropped
+    replacing = threading.Thread(target=pool.replace, args=(maker("new"),))
+    replacing.start()
+    deadline = time.monotonic() + 5
+    while made.count("new") < 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert made.count("new") == 1  # the idle one replaced; the busy one waits to be given back
+    assert replacing.is_alive()
+    pool.give(busy)  # given back: dropped, then replaced
+    replacing.join(timeout=5)
+    assert not replacing.is_alive()
+    assert made == ["old", "old", "new", "new"]
+    assert held_when_made == [1, 1]  # never an old one and its successor held together
     kinds = [pool.take()["kind"] for _ in range(3)]
     assert kinds == ["new", "new", "new"]  # the third made on demand, the new way
+
+
+def test_an_evaluation_during_a_replacement_waits_for_the_successor_instead_of_making_one() -> None:
+    made: list[str] = []
+    loading = threading.Event()
+    release = threading.Event()
+
+    def old() -> dict[str, str]:
+        made.append("old")
+        return {"kind": "old"}
+
+    def new() -> dict[str, str]:
+        loading.set()
+        release.wait(5)
+        made.append("new")
+        return {"kind": "new"}
+
+    pool = Pool(old)
+    replacing = threading.Thread(target=pool.replace, args=(new,))
+    replacing.start()
+    assert loading.wait(5)
+    taken: list[dict[str, str]] = []
+    waiting = threading.Thread(target=lambda: taken.append(pool.take()))
+    waiting.start()
+    waiting.join(timeout=0.2)
+    assert waiting.is_alive() and not taken  # waits: the pool's only interpreter is being replaced
+    release.set()
+    waiting.join(timeout=5)
+    replacing.join(timeout=5)
+    assert taken == [{"kind": "new"}] and made == ["old", "new"]
 
 
 def test_compaction_starts_once(policies) -> None:
