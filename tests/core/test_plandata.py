@@ -19,8 +19,8 @@ def dot(source: int, key: int | dict[str, Any], target: int) -> dict[str, Any]:
     return {"type": "DotStmt", "stmt": {"source": local(source), "key": keyed, "target": target}}
 
 
-STRINGS = ["result", "a", "b", "c", "z", "y", "x"]
-A, B, C, Z, Y, X = range(1, 7)
+STRINGS = ["result", "a", "b", "c", "z", "y", "x", "q"]
+A, B, C, Z, Y, X, Q = range(1, 8)
 DATA = {"a": {"x": 1, "y": 2, "z": 3}, "b": {"x": {"p": 1, "q": 2}, "z": 0}, "c": {"x": 1, "z": 2}}
 
 
@@ -42,7 +42,8 @@ def test_an_object_walked_handed_to_a_builtin_or_looked_up_by_a_variable_key_kee
     walked = rule("g.w", 10, dot(1, A, 11), dot(11, Z, 12),
                   {"type": "ScanStmt", "stmt": {"source": 11, "key": 13, "value": 14, "block": block()}})
     handed = rule("g.h", 20, dot(1, C, 21), dot(21, Z, 22), builtin("json.marshal", 23, 21))
-    variable = rule("g.v", 30, dot(1, B, 31), dot(31, Z, 32), dot(31, Z, 33), dot(31, local(0), 34), dot(34, Y, 35))
+    variable = rule("g.v", 30, dot(1, B, 31), dot(31, Z, 32), dot(31, Z, 33), dot(31, local(0), 34), dot(34, Y, 35),
+                    dot(31, X, 36), dot(36, Q, 37))  # would put "q" first, were b.x not below a variable lookup
     ordered = plandata.hot_first(data_plan(walked, handed, variable, entry=[call("g.w", 2), call("g.h", 3), call("g.v", 4)]), DATA)
     assert list(ordered["a"]) == ["x", "y", "z"]
     assert list(ordered["c"]) == ["x", "z"]

@@ -309,3 +309,44 @@ def test_stopping_compaction_kills_the_child_and_keeps_the_plan(policies, caplog
     assert engine.evaluate("privacy/decision", {}).defined  # served as built
     assert engine.compact_in_background() is thread  # and not started again
 
+
+
+def test_a_parameter_no_statement_names_still_gets_a_slot_in_the_frame() -> None:
+    # rego-cpp sizes the frame by the locals its statements name; an unread parameter above
+    # them would make every query fail its plan check (and regopy 1.5.2 end the process)
+    function = {"name": "g.f", "path": ["g", "f"], "params": [0, 1, 9], "return": 3, "blocks": [
+        {"stmts": [{"type": "ResetLocalStmt", "stmt": {"target": 3}}]},
+        {"stmts": [{"type": "AssignVarOnceStmt", "stmt": {"source": {"type": "bool", "value": True}, "target": 3}}]},
+        {"stmts": [{"type": "IsDefinedStmt", "stmt": {"source": 3}}, {"type": "ReturnLocalStmt", "stmt": {"source": 3}}]}]}
+    entry = {"name": "p/v", "blocks": [{"stmts": [{"type": "CallStmt", "stmt": {
+        "func": "g.f", "args": [{"type": "local", "value": 0}, {"type": "local", "value": 1}, {"type": "local", "value": 0}],
+        "result": 2}}]}]}
+    plan = {"static": {"strings": []}, "plans": {"plans": [entry]}, "funcs": {"funcs": [function]}}
+    counted = planslots.with_every_slot_counted(plan)
+    assert counted["plans"]["plans"][0]["blocks"][0]["stmts"][0] == {"type": "ResetLocalStmt", "stmt": {"target": 9}}
+    assert planslots.with_every_slot_counted(counted) == counted  # named now: nothing more to add
+    compacted = planslots.compact(plan)
+    assert compacted is not None
+    named = {s["stmt"]["target"] for s in compacted["plans"]["plans"][0]["blocks"][0]["stmts"] if s["type"] == "ResetLocalStmt"}
+    assert max(compacted["funcs"]["funcs"][0]["params"]) in named | {compacted["funcs"]["funcs"][0]["return"]}
+
+
+def test_every_interpreter_is_made_in_the_one_maker_thread(policies) -> None:
+    made_in: list[str] = []
+    small = PolicySet({"p.rego": "package p\n\nv := input.a\n"}, {})
+
+    class Recording(RegoEngine):
+        def _compile(self):
+            made_in.append(f"compiled in {threading.current_thread().name}")
+            return super()._compile()
+
+        def load(self, directory: str):
+            made_in.append(f"loaded in {threading.current_thread().name}")
+            return super().load(directory)
+
+    engine = Recording(small, ("p/v",))
+    engine.compact_in_background().join(timeout=120)
+    assert engine.compacted
+    assert engine.evaluate("p/v", {"a": 3}).value == 3
+    assert [m.split(" in ")[0] for m in made_in] == ["compiled", "loaded"]
+    assert all(m.split(" in ")[1].startswith("regopy-maker") for m in made_in)

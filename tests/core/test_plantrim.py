@@ -114,6 +114,9 @@ def test_a_rule_returning_without_checking_its_value_is_not_taken_as_true() -> N
     unchecked["blocks"][2] = block({"type": "ReturnLocalStmt", "stmt": {"source": 20}})
     assert not plantrim._answers_only_true(unchecked)
     assert plantrim._answers_only_true(rule("g.t", 20))
+    never = rule("g.n", 20)
+    never["blocks"][1] = block()  # reset, checked, returned: never given a value
+    assert not plantrim._answers_only_true(never)
     assert not plantrim._answers_only_true(rule("g.v", 20, value={"type": "string_index", "value": 1}))
 
 
