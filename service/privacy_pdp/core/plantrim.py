@@ -11,9 +11,15 @@ Each pass here takes a plan as built (a local's number is its one function's, ``
 and answers it changed, or None when the plan holds a statement not known here:
 
 - ``without_unreached``: functions no plan calls, directly or not, go.
+- ``without_nested_tails``: a block of one block that ends a block whose outcome nothing
+  reads is flattened into it.
+- ``without_copies``: a copy of one local into another goes where neither can change while
+  the copy is read; its reads read the original.
 - ``without_sure_checks``: a check that a value is not ``false`` goes where the value is
   sure to be ``true``: just written as ``true``, or answered by a function that answers
   nothing else (a rule that holds or is undefined).
+- ``without_sure_definedness_checks``: a check that a local holds a value goes where it
+  surely does (made, or assigned a constant, earlier in the block).
 - ``uncached_single_calls``: a rule value is kept out of the cache where it can be worked
   out at most once per query anyway (one call, not in a loop, from a plan or a rule that is
   itself worked out at most once): rego-cpp caches a function's value exactly when it takes
