@@ -11,7 +11,7 @@ import pytest
 
 from privacy_pdp.core import plandata
 
-from core.test_plantrim import block, builtin, call, function, local, plan, rule
+from plan_builders import block, builtin, call, function, local, plan, rule
 
 
 def dot(source: int, key: int | dict[str, Any], target: int) -> dict[str, Any]:
