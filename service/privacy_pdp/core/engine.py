@@ -21,7 +21,6 @@ import weakref
 
 import orjson
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
 from privacy_pdp.core.compaction import loading_is_safe, write_compacted
