@@ -18,7 +18,7 @@ from privacy_pdp.core.engine import RegoEngine
 from plan_builders import FALSE, TRUE, assign, block, block_stmt, builtin, call, function, is_defined, local, not_false, plan, rule
 
 def statements(unit: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s, _ in plantrim._statements(unit["blocks"])]
+    return [s for s, _ in planslots.statements(unit["blocks"])]
 
 
 def kinds(unit: dict[str, Any]) -> list[str]:

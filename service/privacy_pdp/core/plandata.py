@@ -22,9 +22,9 @@ It runs on a plan as built (a local's number is its one function's, ``planslots`
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any, Iterator
+from typing import Any
 
-from privacy_pdp.core.planslots import GLOBAL_LOCALS, Unknown, statement_locals
+from privacy_pdp.core.planslots import GLOBAL_LOCALS, Unknown, statement_locals, statements
 
 Path = tuple[str, ...]
 DATA = GLOBAL_LOCALS[1]
@@ -41,7 +41,7 @@ def hot_first(plan: dict[str, Any], data: Any) -> Any | None:
     try:
         units = [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]
         for unit in units:
-            for statement in _statements(unit["blocks"]):
+            for statement, _ in statements(unit["blocks"]):
                 statement_locals(statement["type"], statement["stmt"])
         functions = {f["name"]: f for f in plan["funcs"]["funcs"]}
         strings = [s["value"] for s in plan["static"]["strings"]]
@@ -85,7 +85,7 @@ def _paths(units: list[dict[str, Any]], functions: dict[str, Any], strings: list
                 changed = True
 
         for unit in units:
-            for statement in _statements(unit["blocks"]):
+            for statement, _ in statements(unit["blocks"]):
                 kind, stmt = statement["type"], statement["stmt"]
                 if kind == "DotStmt" and stmt["source"].get("type") == "local" and stmt["key"].get("type") == "string_index":
                     key = strings[stmt["key"]["value"]]
@@ -110,7 +110,7 @@ def _uses(units: list[dict[str, Any]], functions: dict[str, Any], strings: list[
     below_seen: set[Path] = set()
     lookups: Counter[tuple[Path, str]] = Counter()
     for unit in units:
-        for statement in _statements(unit["blocks"]):
+        for statement, _ in statements(unit["blocks"]):
             kind, stmt = statement["type"], statement["stmt"]
             reads, _ = statement_locals(kind, stmt)
             followed: set[int] = set()  # reads this statement's case below accounts for
@@ -142,11 +142,3 @@ def _at(data: Any, path: Path) -> Any:
         else:
             return _MISSING
     return data
-
-
-def _statements(blocks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for block in blocks:
-        for statement in block["stmts"]:
-            yield statement
-            stmt = statement["stmt"]
-            yield from _statements(([stmt["block"]] if "block" in stmt else []) + stmt.get("blocks", []))

@@ -115,15 +115,7 @@ def with_every_slot_counted(plan: dict[str, Any]) -> dict[str, Any]:
     statement names (one the function does not read) can lie above it, and the plan check
     then refuses every query (in regopy 1.5.2, by ending the process). A reset of that slot
     at the start of the first plan names it: the frame starts empty, so it changes nothing."""
-    named = max(GLOBAL_LOCALS)
-    needed = named
-    for unit in [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]:
-        needed = max([needed, *unit.get("params", ()), unit.get("return", 0)])
-        for item in _dicts(unit["blocks"]):
-            if "stmt" in item:
-                reads, writes = statement_locals(item["type"], item["stmt"])
-                scanned = {item["stmt"]["key"], item["stmt"]["value"]} if item["type"] == "ScanStmt" else set()
-                named = max([named, *reads, *writes, *scanned])
+    named, needed = highest_locals(plan)
     if needed <= named or not plan["plans"]["plans"]:
         return plan
     first, *rest = plan["plans"]["plans"]
@@ -222,6 +214,29 @@ def slots(plan: dict[str, Any]) -> int:
     for unit in [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]:
         found |= set(_own_locals(unit))
     return max(found) + 1
+
+
+def highest_locals(plan: dict[str, Any]) -> tuple[int, int]:
+    """(the highest local any statement names, the highest any parameter or return local is)."""
+    named = needed = max(GLOBAL_LOCALS)
+    for unit in [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]:
+        needed = max([needed, *unit.get("params", ()), unit.get("return", 0)])
+        for statement, _ in statements(unit["blocks"]):
+            reads, writes = statement_locals(statement["type"], statement["stmt"])
+            stmt = statement["stmt"]
+            scanned = {stmt["key"], stmt["value"]} if statement["type"] == "ScanStmt" else set()
+            named = max([named, *reads, *writes, *scanned])
+    return named, needed
+
+
+def statements(blocks: list[dict[str, Any]], in_loop: bool = False) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every statement in blocks, however deep, and whether it is inside a scan."""
+    for block in blocks:
+        for statement in block["stmts"]:
+            yield statement, in_loop
+            stmt = statement["stmt"]
+            inner = ([stmt["block"]] if "block" in stmt else []) + stmt.get("blocks", [])
+            yield from statements(inner, in_loop or statement["type"] == "ScanStmt")
 
 
 # Statements that cannot fail: the ones before any other in a block always run, and what they

@@ -34,7 +34,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from privacy_pdp.core.planslots import GLOBAL_LOCALS, LOCAL_FIELDS, Unknown, reads_written, statement_locals
+from privacy_pdp.core.planslots import (GLOBAL_LOCALS, LOCAL_FIELDS, Unknown, highest_locals, reads_written,
+                                        statement_locals, statements)
 
 TRUE = {"type": "bool", "value": True}
 FALSE = {"type": "bool", "value": False}
@@ -115,10 +116,7 @@ def _propagated(function: dict[str, Any]) -> dict[str, Any]:
     copies: list[tuple[tuple[int, ...], int, int]] = []  # (where, source, target)
     for where, statement in _placed(function["blocks"]):
         kind, stmt = statement["type"], statement["stmt"]
-        _, written = statement_locals(kind, stmt)
-        if kind in ("AssignVarOnceStmt", "ScanStmt"):
-            written = {stmt["target"]} if kind == "AssignVarOnceStmt" else {stmt["key"], stmt["value"]}
-        for local in written:
+        for local in _written_by(statement):
             writes.setdefault(local, []).append(where)
         if kind == "AssignVarStmt" and stmt["source"].get("type") == "local":
             copies.append((where, stmt["source"]["value"], stmt["target"]))
@@ -244,7 +242,7 @@ def _written_by(statement: dict[str, Any]) -> set[int]:
 
 
 def _written_within(blocks: list[dict[str, Any]]) -> set[int]:
-    return {local for statement, _ in _statements(blocks) for local in _written_by(statement)}
+    return {local for statement, _ in statements(blocks) for local in _written_by(statement)}
 
 
 def without_nested_tails(plan: dict[str, Any]) -> dict[str, Any] | None:
@@ -261,7 +259,7 @@ def without_nested_tails(plan: dict[str, Any]) -> dict[str, Any] | None:
     def flat(block: dict[str, Any]) -> dict[str, Any]:
         stmts = [_with_inner_flat(statement) for statement in block["stmts"]]
         while stmts and stmts[-1]["type"] == "BlockStmt" and len(stmts[-1]["stmt"]["blocks"]) == 1 \
-                and not any(s["type"] == "BreakStmt" for s, _ in _statements(stmts[-1]["stmt"]["blocks"])):
+                and not any(s["type"] == "BreakStmt" for s, _ in statements(stmts[-1]["stmt"]["blocks"])):
             stmts = stmts[:-1] + stmts[-1]["stmt"]["blocks"][0]["stmts"]
         return {**block, "stmts": stmts}
 
@@ -290,7 +288,7 @@ def uncached_single_calls(plan: dict[str, Any]) -> dict[str, Any] | None:
     sites: dict[str, list[tuple[str | None, bool]]] = {name: [] for name in functions}  # (caller; None: a plan, in a loop)
     callers = [(f["name"], f) for f in plan["funcs"]["funcs"]] + [(None, p) for p in plan["plans"]["plans"]]
     for caller, unit in callers:
-        for statement, in_loop in _statements(unit["blocks"]):
+        for statement, in_loop in statements(unit["blocks"]):
             if statement["type"] == "CallStmt" and statement["stmt"]["func"] in functions:
                 sites[statement["stmt"]["func"]].append((caller, in_loop))
     once: set[str] = set()  # run at most once per query: cached, or (below) called once
@@ -309,7 +307,7 @@ def uncached_single_calls(plan: dict[str, Any]) -> dict[str, Any] | None:
                     changed = True
     if not uncached:
         return plan
-    fresh = iter(range(_highest_local(plan) + 1, 1 << 62))
+    fresh = iter(range(max(highest_locals(plan)) + 1, 1 << 62))
     spare = {name: next(fresh) for name in sorted(uncached)}
 
     def widen(block: dict[str, Any]) -> dict[str, Any]:
@@ -375,23 +373,13 @@ def _answers_only_true(function: dict[str, Any]) -> bool:
 def _known(plan: dict[str, Any]) -> None:
     """Raises Unknown for a statement whose locals are not known here (``planslots``)."""
     for unit in [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]:
-        for statement, _ in _statements(unit["blocks"]):
+        for statement, _ in statements(unit["blocks"]):
             statement_locals(statement["type"], statement["stmt"])
 
 
 def _called(unit: dict[str, Any], functions: dict[str, Any]) -> set[str]:
-    return {statement["stmt"]["func"] for statement, _ in _statements(unit["blocks"])
+    return {statement["stmt"]["func"] for statement, _ in statements(unit["blocks"])
             if statement["type"] == "CallStmt" and statement["stmt"]["func"] in functions}
-
-
-def _statements(blocks: list[dict[str, Any]], in_loop: bool = False) -> Iterator[tuple[dict[str, Any], bool]]:
-    """Every statement in blocks, however deep, and whether it is inside a scan."""
-    for block in blocks:
-        for statement in block["stmts"]:
-            yield statement, in_loop
-            stmt = statement["stmt"]
-            inner = ([stmt["block"]] if "block" in stmt else []) + stmt.get("blocks", [])
-            yield from _statements(inner, in_loop or statement["type"] == "ScanStmt")
 
 
 def _blocks(blocks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -420,15 +408,3 @@ def _each_block(plan: dict[str, Any], change: Any) -> dict[str, Any]:
         "funcs": {**plan["funcs"], "funcs": [unit(f) for f in plan["funcs"]["funcs"]]},
         "plans": {**plan["plans"], "plans": [unit(p) for p in plan["plans"]["plans"]]},
     }
-
-
-def _highest_local(plan: dict[str, Any]) -> int:
-    highest = max(GLOBAL_LOCALS)
-    for unit in [*plan["funcs"]["funcs"], *plan["plans"]["plans"]]:
-        highest = max([highest, *unit.get("params", ()), unit.get("return", 0)])
-        for statement, _ in _statements(unit["blocks"]):
-            reads, writes = statement_locals(statement["type"], statement["stmt"])
-            stmt = statement["stmt"]
-            scanned = {stmt["key"], stmt["value"]} if statement["type"] == "ScanStmt" else set()
-            highest = max([highest, *reads, *writes, *scanned])
-    return highest
